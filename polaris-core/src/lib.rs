@@ -1,0 +1,11 @@
+#![forbid(unsafe_code)]
+//! Polaris core: everything a Stellar anchor server needs that is not tied to a web framework.
+//!
+//! Models, the store, the transaction state machine, the integration traits an anchor
+//! implements, the logic of every SEP, SEP-10 and JWTs, the Stellar layer and the
+//! background processors. The `polaris-actix` crate mounts all of it on an actix-web app.
+
+pub mod settings;
+pub mod stellar;
+
+pub use settings::{Settings, SettingsError};
