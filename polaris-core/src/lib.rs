@@ -5,7 +5,12 @@
 //! implements, the logic of every SEP, SEP-10 and JWTs, the Stellar layer and the
 //! background processors. The `polaris-actix` crate mounts all of it on an actix-web app.
 
+pub mod model;
+pub mod state;
 pub mod settings;
 pub mod stellar;
+pub mod store;
+pub mod testing;
 
 pub use settings::{Settings, SettingsError};
+pub use store::{Store, StoreError};
