@@ -1,1 +1,26 @@
-//! x
+#![forbid(unsafe_code)]
+//! Polaris on actix-web: one call mounts every active SEP's routes onto your `App`.
+//!
+//! ```no_run
+//! use actix_web::{App, HttpServer};
+//! use polaris_actix::Polaris;
+//! use polaris_core::Settings;
+//!
+//! #[actix_web::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let settings = Settings::from_env()?;
+//!     let polaris = Polaris::builder(settings).run_migrations(true).build().await?;
+//!     HttpServer::new(move || App::new().configure(polaris.configure()))
+//!         .bind(("127.0.0.1", 8000))?
+//!         .run()
+//!         .await?;
+//!     Ok(())
+//! }
+//! ```
+
+mod builder;
+pub mod cli;
+pub mod error;
+pub mod sep1;
+
+pub use builder::{BuildError, Polaris, PolarisBuilder};

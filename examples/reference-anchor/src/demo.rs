@@ -1,0 +1,101 @@
+//! The demo asset `SRT` and the reference anchor's stellar.toml additions.
+
+use std::path::Path;
+
+use async_trait::async_trait;
+use polaris_core::integrations::{IntegrationError, TomlIntegration};
+use polaris_core::model::{Asset, OperationConfig};
+use polaris_core::settings::Secret;
+use polaris_core::stellar::KeyPair;
+use polaris_core::store::assets;
+use polaris_core::Context;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Where the demo asset's keys are kept between runs.
+const DEMO_KEYS_FILE: &str = "polaris-demo-asset.json";
+
+#[derive(Serialize, Deserialize)]
+struct DemoKeys {
+    issuer_seed: String,
+    distribution_seed: String,
+}
+
+fn demo_keys(path: &Path) -> Result<(KeyPair, KeyPair), String> {
+    let keys = match std::fs::read_to_string(path) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let keys = DemoKeys {
+                issuer_seed: KeyPair::random().seed().expose().to_string(),
+                distribution_seed: KeyPair::random().seed().expose().to_string(),
+            };
+            let text = serde_json::to_string_pretty(&keys).map_err(|e| e.to_string())?;
+            std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            tracing::info!(path = %path.display(), "generated keys for the demo asset SRT");
+            keys
+        }
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let issuer = KeyPair::from_seed(&keys.issuer_seed).map_err(|e| e.0)?;
+    let distribution = KeyPair::from_seed(&keys.distribution_seed).map_err(|e| e.0)?;
+    Ok((issuer, distribution))
+}
+
+/// The demo asset: a test token anchored to US dollars, with a small fee and bounds.
+fn demo_asset(issuer: &KeyPair, distribution: &KeyPair) -> Asset {
+    let limits = OperationConfig {
+        enabled: true,
+        fee_fixed: Some(Decimal::ONE),
+        fee_percent: Some(Decimal::ONE),
+        min_amount: Some(Decimal::ONE),
+        max_amount: Some(Decimal::from(10_000)),
+    };
+    let mut a = Asset::new("SRT", issuer.public_key());
+    a.deposit = limits.clone();
+    a.withdrawal = limits;
+    a.distribution_seed = Some(Secret::new(distribution.seed().expose()));
+    a.name = Some("Stellar Reference Token".into());
+    a.description = Some("A test token of the Polaris reference anchor".into());
+    a.anchor_asset_type = Some("fiat".into());
+    a.anchor_asset = Some("USD".into());
+    a.redemption_instructions = Some("Withdraw with any SEP-24 wallet".into());
+    a
+}
+
+/// Stores the demo asset `SRT` if the database has no asset yet.
+pub async fn ensure_demo_asset(ctx: &Context) -> Result<(), String> {
+    let existing = ctx
+        .store
+        .run(assets::all)
+        .await
+        .map_err(|e| e.to_string())?;
+    if !existing.is_empty() {
+        return Ok(());
+    }
+    let (issuer, distribution) = demo_keys(Path::new(DEMO_KEYS_FILE))?;
+    let asset = demo_asset(&issuer, &distribution);
+    let stored = ctx
+        .store
+        .run(move |c| assets::upsert(c, &asset))
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!(code = %stored.code, issuer = %stored.issuer, "demo asset configured");
+    Ok(())
+}
+
+/// The reference anchor's stellar.toml additions.
+pub struct Toml;
+
+#[async_trait]
+impl TomlIntegration for Toml {
+    async fn toml(&self) -> Result<toml::Table, IntegrationError> {
+        let text = r#"
+            [DOCUMENTATION]
+            ORG_NAME = "Polaris Reference Anchor"
+            ORG_URL = "http://localhost:8000"
+            ORG_DESCRIPTION = "A demonstration anchor built with Polaris for Rust"
+        "#;
+        text.parse()
+            .map_err(|e| IntegrationError::Other(format!("{e}")))
+    }
+}

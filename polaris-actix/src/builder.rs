@@ -1,0 +1,147 @@
+//! The Polaris builder: settings and integrations in, a mountable handle out.
+
+use std::sync::Arc;
+
+use actix_web::web;
+use polaris_core::context::NoHorizon;
+use polaris_core::integrations::{Integrations, ScriptsIntegration, TomlIntegration};
+use polaris_core::settings::Sep;
+use polaris_core::stellar::Horizon;
+use polaris_core::{Context, Settings, Store, StoreError};
+
+/// Polaris, built: the shared context, ready to be mounted on any actix-web `App`.
+#[derive(Clone)]
+pub struct Polaris {
+    ctx: web::Data<Context>,
+}
+
+/// Collects settings, integrations and options; [`PolarisBuilder::build`] opens the store.
+pub struct PolarisBuilder {
+    settings: Settings,
+    integrations: Integrations,
+    horizon: Option<Arc<dyn Horizon>>,
+    store: Option<Store>,
+    migrate: bool,
+}
+
+/// Why Polaris could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The database could not be opened, migrated or checked.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Polaris {
+    /// Starts a builder from validated settings.
+    pub fn builder(settings: Settings) -> PolarisBuilder {
+        PolarisBuilder {
+            settings,
+            integrations: Integrations::default(),
+            horizon: None,
+            store: None,
+            migrate: false,
+        }
+    }
+
+    /// The shared context (settings, store, Horizon, integrations).
+    pub fn context(&self) -> &Context {
+        &self.ctx
+    }
+
+    /// A closure for `App::configure` that mounts every active SEP's routes.
+    ///
+    /// ```no_run
+    /// # async fn run(polaris: polaris_actix::Polaris) -> std::io::Result<()> {
+    /// use actix_web::{App, HttpServer};
+    /// HttpServer::new(move || App::new().configure(polaris.configure()))
+    ///     .bind(("127.0.0.1", 8000))?
+    ///     .run()
+    ///     .await
+    /// # }
+    /// ```
+    pub fn configure(&self) -> impl Fn(&mut web::ServiceConfig) + Clone + 'static {
+        let ctx = self.ctx.clone();
+        move |cfg: &mut web::ServiceConfig| {
+            cfg.app_data(ctx.clone());
+            crate::error::configure(cfg);
+            if ctx.settings.is_active(Sep::Sep1) {
+                crate::sep1::configure(cfg);
+            }
+        }
+    }
+}
+
+impl PolarisBuilder {
+    /// Adds to or overrides the generated stellar.toml.
+    pub fn toml(mut self, hook: impl TomlIntegration) -> Self {
+        self.integrations.toml = Some(Arc::new(hook));
+        self
+    }
+
+    /// Serves this text as stellar.toml instead of generating it.
+    pub fn static_toml(mut self, text: impl Into<String>) -> Self {
+        self.integrations.static_toml = Some(Arc::from(text.into()));
+        self
+    }
+
+    /// Adds scripts to the interactive pages.
+    pub fn scripts(mut self, hook: impl ScriptsIntegration) -> Self {
+        self.integrations.scripts = Some(Arc::new(hook));
+        self
+    }
+
+    /// Uses this Horizon (or sandbox) client instead of one built from `HORIZON_URL`.
+    pub fn horizon(mut self, horizon: Arc<dyn Horizon>) -> Self {
+        self.horizon = Some(horizon);
+        self
+    }
+
+    /// Uses an already opened store instead of opening `DATABASE_URL`.
+    pub fn store(mut self, store: Store) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Applies pending migrations when building (default: no; the schema is only checked).
+    pub fn run_migrations(mut self, yes: bool) -> Self {
+        self.migrate = yes;
+        self
+    }
+
+    /// Opens the store, migrates or checks its schema, and returns the mountable handle.
+    pub async fn build(self) -> Result<Polaris, BuildError> {
+        let store = match self.store {
+            Some(s) => s,
+            None => open_store(&self.settings).await?,
+        };
+        let migrate = self.migrate;
+        let checked = store.clone();
+        tokio::task::spawn_blocking(move || {
+            if migrate {
+                checked.migrate()?;
+            }
+            checked.check_schema()
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))??;
+        let horizon = self.horizon.unwrap_or_else(|| Arc::new(NoHorizon));
+        let ctx = Context {
+            settings: Arc::new(self.settings),
+            store,
+            horizon,
+            integrations: self.integrations,
+        };
+        Ok(Polaris {
+            ctx: web::Data::new(ctx),
+        })
+    }
+}
+
+async fn open_store(settings: &Settings) -> Result<Store, StoreError> {
+    let url = settings.database_url.expose().to_string();
+    let size = settings.database_pool_size;
+    tokio::task::spawn_blocking(move || Store::connect(&url, size))
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+}

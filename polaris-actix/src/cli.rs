@@ -1,0 +1,87 @@
+//! Building blocks for an anchor's command line: settings loading, logging,
+//! `serve` and `migrate`. The reference anchor shows how to compose them.
+
+use std::process::ExitCode;
+
+use actix_web::{App, HttpServer};
+use clap::{Args, Subcommand};
+use polaris_core::{Settings, Store};
+use tracing_actix_web::TracingLogger;
+
+use crate::Polaris;
+
+/// The commands Polaris provides, to `#[command(flatten)]` into an anchor's own CLI.
+#[derive(Debug, Subcommand)]
+pub enum PolarisCommand {
+    /// Run the web server.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+}
+
+/// Options of `serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8000")]
+    pub bind: String,
+    /// Do not apply pending migrations at start (the schema is still checked).
+    #[arg(long)]
+    pub no_migrate: bool,
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (default `info`).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Loads settings from the environment and `.env`; on error prints one line naming
+/// the setting and exits with code 2.
+pub fn load_settings() -> Settings {
+    Settings::from_env().unwrap_or_else(|e| fail(&e))
+}
+
+/// Prints `error: <e>` on one line and exits with code 2.
+pub fn fail(e: &dyn std::fmt::Display) -> ! {
+    eprintln!("error: {e}");
+    std::process::exit(2)
+}
+
+/// `migrate`: applies pending migrations to `DATABASE_URL`.
+pub fn migrate(settings: &Settings) -> ExitCode {
+    let result = Store::connect(settings.database_url.expose(), 1).and_then(|s| s.migrate());
+    match result {
+        Ok(applied) if applied.is_empty() => {
+            tracing::info!("database is up to date");
+            ExitCode::SUCCESS
+        }
+        Ok(applied) => {
+            tracing::info!(?applied, "migrations applied");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `serve`: runs an HTTP server with request logging (each request gets an id) and
+/// every active SEP mounted, until SIGINT/SIGTERM.
+pub async fn serve(polaris: Polaris, bind: &str) -> std::io::Result<()> {
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(TracingLogger::default())
+            .configure(polaris.configure())
+    })
+    .bind(bind)?;
+    for addr in server.addrs() {
+        tracing::info!("listening on http://{addr}");
+    }
+    server.run().await
+}
