@@ -1,1 +1,4 @@
 //! x
+
+#[cfg(feature = "sandbox")]
+pub mod sandbox;

@@ -23,6 +23,7 @@ pub mod describe;
 pub mod history;
 pub mod ledger;
 pub mod persist;
+pub mod render;
 pub mod signatures;
 pub mod submit;
 pub mod transfer;

@@ -116,20 +116,6 @@ impl HorizonClient {
             .map(move |item| item.and_then(|e| convert(&e.data)))
             .boxed()
     }
-
-    /// Asks a friendbot (e.g. `http://127.0.0.1:8001/friendbot`) to create and fund `account`.
-    pub async fn friendbot(
-        &self,
-        friendbot_url: &str,
-        account: &str,
-    ) -> Result<TransactionRecord, HorizonError> {
-        let mut url: reqwest::Url = friendbot_url
-            .parse()
-            .map_err(|e| HorizonError::Other(format!("invalid friendbot URL: {e}")))?;
-        url.query_pairs_mut().append_pair("addr", account);
-        let tx: res::Transaction = read_json(self.http.get(url).send().await).await?;
-        transaction_record(tx)
-    }
 }
 
 async fn read_json<T: DeserializeOwned>(
@@ -509,4 +495,20 @@ fn payment_record(p: res::Payment) -> Result<PaymentRecord, HorizonError> {
         memo,
         created_at: base.created_at,
     })
+}
+
+/// Asks the friendbot at `friendbot_url` (e.g. `http://127.0.0.1:8001/friendbot`) to create and
+/// fund `account`. An existing account answers [`HorizonError::Failed`] with `op_already_exists`.
+pub async fn fund_with_friendbot(friendbot_url: &str, account: &str) -> Result<(), HorizonError> {
+    let mut url: reqwest::Url = friendbot_url.parse().map_err(|e| {
+        HorizonError::Other(format!("invalid friendbot URL '{friendbot_url}': {e}"))
+    })?;
+    url.query_pairs_mut().append_pair("addr", account);
+    let http = reqwest::Client::builder()
+        .timeout(DEFAULT_TIMEOUT)
+        .build()
+        .map_err(|e| HorizonError::Other(format!("cannot build HTTP client: {e}")))?;
+    read_json::<serde_json::Value>(http.get(url).send().await)
+        .await
+        .map(|_| ())
 }

@@ -2,6 +2,7 @@
 
 pub mod amount;
 pub mod asset;
+pub mod bootstrap;
 pub mod client;
 pub mod envelope;
 pub mod horizon;
@@ -11,7 +12,7 @@ pub mod sse;
 pub mod tx;
 
 pub use asset::Asset;
-pub use client::HorizonClient;
+pub use client::{fund_with_friendbot, HorizonClient};
 pub use envelope::{
     decode_envelope, encode_xdr, envelope_hash_hex, network_id, sign_envelope, EnvelopeError,
     PUBLIC_PASSPHRASE, TESTNET_PASSPHRASE,

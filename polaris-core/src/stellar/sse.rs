@@ -95,7 +95,31 @@ struct State {
 
 /// Opens a reconnecting SSE stream of Horizon `message` events (the `open`/`close` greetings
 /// are skipped).
+///
+/// Inside a tokio runtime the connection is made at once by a task of its own (so `cursor=now`
+/// means the time of this call) and events wait in a buffer until read; the task ends when the
+/// stream is dropped. Outside a runtime the stream connects when first polled.
 pub fn sse_stream(req: SseRequest) -> BoxStream<'static, Result<SseEvent, HorizonError>> {
+    let lazy = lazy_stream(req);
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return lazy;
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel(256);
+    runtime.spawn(async move {
+        let mut lazy = lazy;
+        while let Some(item) = lazy.next().await {
+            if tx.send(item).await.is_err() {
+                break;
+            }
+        }
+    });
+    stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    })
+    .boxed()
+}
+
+fn lazy_stream(req: SseRequest) -> BoxStream<'static, Result<SseEvent, HorizonError>> {
     let state = State {
         req,
         last_id: None,
