@@ -1,7 +1,7 @@
 //! Runs the Horizon sandbox alone: `cargo run -p polaris-actix --example sandbox -- [BIND] [STATE_FILE]`.
 //!
 //! BIND defaults to `127.0.0.1:8001`; with STATE_FILE the ledger survives restarts. The process
-//! prints `listening on http://ADDR` once it accepts connections, and stops on Ctrl-C.
+//! prints `listening on http://ADDR` once it accepts connections, and stops on Ctrl-C or SIGTERM.
 
 use polaris_actix::sandbox::{start, SandboxConfig};
 
@@ -24,7 +24,21 @@ async fn main() -> std::io::Result<()> {
     };
     let sandbox = start(bind, config).await?;
     println!("listening on {}", sandbox.url());
-    tokio::signal::ctrl_c().await?;
+    shutdown_signal().await?;
     sandbox.stop().await;
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn shutdown_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c().await
 }

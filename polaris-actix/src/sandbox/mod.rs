@@ -166,6 +166,7 @@ pub async fn start(bind: SocketAddr, config: SandboxConfig) -> std::io::Result<S
     let server = HttpServer::new(move || App::new().app_data(data.clone()).configure(configure))
         .workers(config.workers.max(1))
         .shutdown_timeout(1)
+        .disable_signals()
         .bind(bind)?;
     let addr = server.addrs().first().copied().unwrap_or(bind);
     let server = server.run();
