@@ -5,9 +5,20 @@
 //! implements, the logic of every SEP, SEP-10 and JWTs, the Stellar layer and the
 //! background processors. The `polaris-actix` crate mounts all of it on an actix-web app.
 
+pub mod context;
+pub mod error;
+pub mod integrations;
+pub mod model;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+pub mod sep1;
 pub mod settings;
+pub mod state;
 pub mod stellar;
+pub mod store;
+pub mod testing;
 
+pub use context::Context;
+pub use error::ApiError;
 pub use settings::{Settings, SettingsError};
+pub use store::{Store, StoreError};
