@@ -354,6 +354,22 @@ async fn stellar_horizon_client_reads_the_sandbox() {
     assert_eq!(ledgers.records[0].sequence, 1);
     let (_, fees) = raw.request(api::aggregations::fee_stats()).await.unwrap();
     assert_eq!(fees.last_ledger_base_fee, 100);
+    let mut stream = raw
+        .stream(api::payments::for_account(&pk).with_cursor("0"))
+        .unwrap();
+    let first = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        futures::StreamExt::next(&mut stream),
+    )
+    .await;
+    let first = first
+        .expect("an event")
+        .expect("stream open")
+        .expect("parsed");
+    assert!(matches!(
+        first,
+        stellar_horizon::resources::Payment::CreateAccount(_)
+    ));
     sb.stop().await;
 }
 
