@@ -24,3 +24,5 @@ pub mod error;
 pub mod sep1;
 
 pub use builder::{BuildError, Polaris, PolarisBuilder};
+#[cfg(feature = "sandbox")]
+pub mod sandbox;

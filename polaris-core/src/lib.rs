@@ -9,6 +9,8 @@ pub mod context;
 pub mod error;
 pub mod integrations;
 pub mod model;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 pub mod sep1;
 pub mod settings;
 pub mod state;

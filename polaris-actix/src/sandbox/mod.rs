@@ -1,0 +1,183 @@
+//! Horizon's HTTP API over the in-memory sandbox ledger (feature `sandbox`).
+//!
+//! Serves `/`, `/accounts/{id}`, `/accounts/{id}/payments`, `/accounts/{id}/transactions`,
+//! `/accounts/{id}/operations`, `/transactions/{hash}`, `/transactions/{hash}/operations`,
+//! `/payments`, `/transactions` (GET, and POST with the form field `tx`), `/operations`,
+//! `/fee_stats`, `/ledgers`, `/ledgers/{seq}` and `/friendbot?addr=`, with server-sent-event
+//! streams on the list endpoints (`Accept: text/event-stream`). Bodies, `_links`, paging and
+//! problem documents are shaped like Horizon's, so stellar-horizon, Python `stellar-sdk` and
+//! [`polaris_core::stellar::HorizonClient`] read them unchanged.
+//!
+//! Faults for tests are armed on the [`SandboxHandle`] or over HTTP at `/_sandbox/faults`.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! use polaris_actix::sandbox::{start, SandboxConfig};
+//! let sandbox = start("127.0.0.1:8001".parse().unwrap(), SandboxConfig::default()).await?;
+//! println!("Horizon sandbox at {}", sandbox.url());
+//! sandbox.stop().await;
+//! # Ok(()) }
+//! ```
+
+mod faults;
+mod routes;
+mod stream;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use actix_web::{web, App, HttpServer};
+use polaris_core::sandbox::{Sandbox, SandboxConfig as LedgerConfig};
+use polaris_core::stellar::TESTNET_PASSPHRASE;
+use tokio::sync::watch;
+
+pub use faults::{FaultPlan, Faults};
+
+/// How to run the sandbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SandboxConfig {
+    /// Network passphrase. Default: testnet's (`Test SDF Network ; September 2015`).
+    pub passphrase: String,
+    /// Where the ledger is saved after every transaction; `None` (default) keeps it in memory.
+    pub state_file: Option<PathBuf>,
+    /// Base fee per operation, in stroops. Default 100.
+    pub base_fee: i64,
+    /// Base reserve, in stroops. Default 5,000,000 (0.5 XLM).
+    pub base_reserve: i64,
+    /// What friendbot gives, in stroops. Default 10,000 XLM.
+    pub friendbot_amount: i64,
+    /// HTTP worker threads. Default 2.
+    pub workers: usize,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        let ledger = LedgerConfig::default();
+        Self {
+            passphrase: TESTNET_PASSPHRASE.to_string(),
+            state_file: None,
+            base_fee: ledger.base_fee,
+            base_reserve: ledger.base_reserve,
+            friendbot_amount: ledger.friendbot_amount,
+            workers: 2,
+        }
+    }
+}
+
+impl SandboxConfig {
+    fn ledger(&self) -> LedgerConfig {
+        LedgerConfig {
+            passphrase: self.passphrase.clone(),
+            base_fee: self.base_fee,
+            base_reserve: self.base_reserve,
+            friendbot_amount: self.friendbot_amount,
+        }
+    }
+}
+
+/// State shared by every worker.
+pub(crate) struct Shared {
+    sandbox: Mutex<Sandbox>,
+    ledgers: watch::Sender<u32>,
+    pub(crate) faults: Faults,
+}
+
+impl Shared {
+    pub(crate) fn sandbox(&self) -> MutexGuard<'_, Sandbox> {
+        self.sandbox.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn ledger_closed(&self) {
+        let seq = self.sandbox().latest_ledger().seq;
+        self.ledgers.send_replace(seq);
+    }
+
+    pub(crate) fn subscribe(&self) -> watch::Receiver<u32> {
+        self.ledgers.subscribe()
+    }
+}
+
+/// A running sandbox. Dropping it leaves the server running; call [`SandboxHandle::stop`].
+pub struct SandboxHandle {
+    addr: SocketAddr,
+    url: String,
+    server: actix_web::dev::ServerHandle,
+    shared: Arc<Shared>,
+}
+
+impl SandboxHandle {
+    /// The address it listens on (the real port when bound to port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Its Horizon URL, e.g. `http://127.0.0.1:8001`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Its friendbot URL (`{url}/friendbot`).
+    pub fn friendbot_url(&self) -> String {
+        format!("{}/friendbot", self.url)
+    }
+
+    /// The network passphrase.
+    pub fn passphrase(&self) -> String {
+        self.shared.sandbox().passphrase().to_string()
+    }
+
+    /// The fault controls.
+    pub fn faults(&self) -> &Faults {
+        &self.shared.faults
+    }
+
+    /// Reads the ledger directly (for assertions).
+    pub fn with_ledger<R>(&self, f: impl FnOnce(&Sandbox) -> R) -> R {
+        f(&self.shared.sandbox())
+    }
+
+    /// Stops the server gracefully, closing open streams.
+    pub async fn stop(self) {
+        self.shared.faults.drop_streams();
+        self.server.stop(true).await;
+    }
+}
+
+/// Mounts the sandbox's Horizon routes on an app that has [`web::Data`] of the shared state.
+fn configure(cfg: &mut web::ServiceConfig) {
+    routes::configure(cfg);
+}
+
+/// Starts the sandbox on `bind` (use port 0 for an ephemeral port) in the current tokio
+/// runtime and returns once it listens.
+pub async fn start(bind: SocketAddr, config: SandboxConfig) -> std::io::Result<SandboxHandle> {
+    let sandbox = match &config.state_file {
+        Some(file) => Sandbox::open(config.ledger(), file)?,
+        None => Sandbox::new(config.ledger()),
+    };
+    let seq = sandbox.latest_ledger().seq;
+    let shared = Arc::new(Shared {
+        sandbox: Mutex::new(sandbox),
+        ledgers: watch::channel(seq).0,
+        faults: Faults::default(),
+    });
+    let data = web::Data::from(shared.clone());
+    let server = HttpServer::new(move || App::new().app_data(data.clone()).configure(configure))
+        .workers(config.workers.max(1))
+        .shutdown_timeout(1)
+        .disable_signals()
+        .bind(bind)?;
+    let addr = server.addrs().first().copied().unwrap_or(bind);
+    let server = server.run();
+    let handle = server.handle();
+    tokio::spawn(server);
+    let url = format!("http://{addr}");
+    tracing::info!(%url, "Horizon sandbox listening");
+    Ok(SandboxHandle {
+        addr,
+        url,
+        server: handle,
+        shared,
+    })
+}
