@@ -5,6 +5,7 @@
 //! implements, the logic of every SEP, SEP-10 and JWTs, the Stellar layer and the
 //! background processors. The `polaris-actix` crate mounts all of it on an actix-web app.
 
+pub mod auth;
 pub mod settings;
 pub mod stellar;
 

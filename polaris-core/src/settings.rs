@@ -88,7 +88,9 @@ impl FromStr for Sep {
         Sep::ALL
             .into_iter()
             .find(|sep| sep.as_str() == s)
-            .ok_or_else(|| format!("unknown SEP '{s}' (expected some of sep-1, sep-6, sep-10, sep-12, sep-24)"))
+            .ok_or_else(|| {
+                format!("unknown SEP '{s}' (expected some of sep-1, sep-6, sep-10, sep-12, sep-24)")
+            })
     }
 }
 
@@ -194,7 +196,12 @@ impl Source<'_> {
             .filter(|v| !v.is_empty())
     }
 
-    fn parse<T: FromStr>(&self, name: &'static str, default: T, expected: &str) -> Result<T, SettingsError> {
+    fn parse<T: FromStr>(
+        &self,
+        name: &'static str,
+        default: T,
+        expected: &str,
+    ) -> Result<T, SettingsError> {
         match self.get(name) {
             None => Ok(default),
             Some(v) => v
@@ -208,7 +215,10 @@ impl Source<'_> {
             None => Ok(default),
             Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
             Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
-            Some(v) => Err(SettingsError::new(name, format!("expected true or false, got '{v}'"))),
+            Some(v) => Err(SettingsError::new(
+                name,
+                format!("expected true or false, got '{v}'"),
+            )),
         }
     }
 
@@ -264,8 +274,13 @@ impl Settings {
             local_mode,
             sep10_home_domains: home_domains,
             sep10_jwt_expiration: positive(&src, "SEP10_JWT_EXPIRATION", 86_400)?,
-            sep10_client_attribution_required: src.flag("SEP10_CLIENT_ATTRIBUTION_REQUIRED", false)?,
-            sep10_client_attribution_request_timeout: positive(&src, "SEP10_CLIENT_ATTRIBUTION_REQUEST_TIMEOUT", 3)?,
+            sep10_client_attribution_required: src
+                .flag("SEP10_CLIENT_ATTRIBUTION_REQUIRED", false)?,
+            sep10_client_attribution_request_timeout: positive(
+                &src,
+                "SEP10_CLIENT_ATTRIBUTION_REQUEST_TIMEOUT",
+                3,
+            )?,
             sep10_client_attribution_allowlist: src.list("SEP10_CLIENT_ATTRIBUTION_ALLOWLIST"),
             sep10_client_attribution_denylist: src.list("SEP10_CLIENT_ATTRIBUTION_DENYLIST"),
             interactive_jwt_expiration: positive(&src, "INTERACTIVE_JWT_EXPIRATION", 30)?,
@@ -274,7 +289,9 @@ impl Settings {
             additive_fees_enabled: src.flag("ADDITIVE_FEES_ENABLED", false)?,
             sep6_use_more_info_url: src.flag("SEP6_USE_MORE_INFO_URL", false)?,
             database_url: database_url(&src)?,
-            database_pool_size: src.parse("DATABASE_POOL_SIZE", 10u32, "a number of connections")?.max(1),
+            database_pool_size: src
+                .parse("DATABASE_POOL_SIZE", 10u32, "a number of connections")?
+                .max(1),
         })
     }
 
@@ -310,8 +327,12 @@ fn parse_host_url(src: &Source, local_mode: bool) -> Result<Url, SettingsError> 
     let raw = src
         .get("HOST_URL")
         .unwrap_or_else(|| "http://localhost:8000".to_string());
-    let url = Url::parse(&raw)
-        .map_err(|e| SettingsError::new("HOST_URL", format!("expected an absolute URL such as https://anchor.example.com ({e})")))?;
+    let url = Url::parse(&raw).map_err(|e| {
+        SettingsError::new(
+            "HOST_URL",
+            format!("expected an absolute URL such as https://anchor.example.com ({e})"),
+        )
+    })?;
     match url.scheme() {
         "https" => Ok(url),
         "http" if local_mode => Ok(url),
@@ -319,13 +340,19 @@ fn parse_host_url(src: &Source, local_mode: bool) -> Result<Url, SettingsError> 
             "HOST_URL",
             "must use https outside LOCAL_MODE (set LOCAL_MODE=true for local development)",
         )),
-        other => Err(SettingsError::new("HOST_URL", format!("unsupported scheme '{other}', expected https"))),
+        other => Err(SettingsError::new(
+            "HOST_URL",
+            format!("unsupported scheme '{other}', expected https"),
+        )),
     }
 }
 
 fn optional_url(src: &Source, name: &'static str) -> Result<Option<Url>, SettingsError> {
     src.get(name)
-        .map(|v| Url::parse(&v).map_err(|e| SettingsError::new(name, format!("expected an absolute URL ({e})"))))
+        .map(|v| {
+            Url::parse(&v)
+                .map_err(|e| SettingsError::new(name, format!("expected an absolute URL ({e})")))
+        })
         .transpose()
 }
 
@@ -335,7 +362,10 @@ fn active_seps(src: &Source) -> Result<BTreeSet<Sep>, SettingsError> {
         return Ok(Sep::ALL.into_iter().collect());
     }
     list.iter()
-        .map(|s| s.parse().map_err(|e: String| SettingsError::new("ACTIVE_SEPS", e)))
+        .map(|s| {
+            s.parse()
+                .map_err(|e: String| SettingsError::new("ACTIVE_SEPS", e))
+        })
         .collect()
 }
 
@@ -353,7 +383,10 @@ fn max_fee(src: &Source) -> Result<Option<u32>, SettingsError> {
         None => Ok(None),
         Some(v) => match v.parse::<u32>() {
             Ok(n) if n >= 100 => Ok(Some(n)),
-            _ => Err(SettingsError::new(name, format!("expected a number of stroops of at least 100, got '{v}'"))),
+            _ => Err(SettingsError::new(
+                name,
+                format!("expected a number of stroops of at least 100, got '{v}'"),
+            )),
         },
     }
 }
@@ -380,12 +413,17 @@ fn keys(src: &Source, local_mode: bool) -> Result<(KeyPair, Secret), SettingsErr
             .get("POLARIS_DEV_KEYS_FILE")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("polaris-dev-keys.json"));
-        Some(DevKeys::load_or_create(&path).map_err(|e| SettingsError::new("POLARIS_DEV_KEYS_FILE", e))?)
+        Some(
+            DevKeys::load_or_create(&path)
+                .map_err(|e| SettingsError::new("POLARIS_DEV_KEYS_FILE", e))?,
+        )
     } else {
         None
     };
     let signing_key = match (seed, &dev) {
-        (Some(s), _) => KeyPair::from_seed(&s).map_err(|e| SettingsError::new("SIGNING_SEED", e.0))?,
+        (Some(s), _) => {
+            KeyPair::from_seed(&s).map_err(|e| SettingsError::new("SIGNING_SEED", e.0))?
+        }
         (None, Some(d)) => d.signing_key.clone(),
         (None, None) => {
             return Err(SettingsError::new(
@@ -396,7 +434,12 @@ fn keys(src: &Source, local_mode: bool) -> Result<(KeyPair, Secret), SettingsErr
     };
     let jwt_key = match (jwt, dev) {
         (Some(k), _) if k.len() >= 16 => Secret::new(k),
-        (Some(_), _) => return Err(SettingsError::new("SERVER_JWT_KEY", "must be at least 16 characters")),
+        (Some(_), _) => {
+            return Err(SettingsError::new(
+                "SERVER_JWT_KEY",
+                "must be at least 16 characters",
+            ))
+        }
         (None, Some(d)) => d.jwt_key,
         (None, None) => {
             return Err(SettingsError::new(

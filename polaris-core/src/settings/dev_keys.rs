@@ -33,7 +33,8 @@ impl DevKeys {
     }
 
     fn parse(text: &str) -> Result<Self, String> {
-        let f: File = serde_json::from_str(text).map_err(|e| format!("not a dev keys file ({e})"))?;
+        let f: File =
+            serde_json::from_str(text).map_err(|e| format!("not a dev keys file ({e})"))?;
         Ok(Self {
             signing_key: KeyPair::from_seed(&f.signing_seed).map_err(|e| e.0)?,
             jwt_key: Secret::new(f.server_jwt_key),
@@ -55,6 +56,9 @@ impl DevKeys {
             public_key = signing_key.public_key(),
             "LOCAL_MODE: generated development keys; set SIGNING_SEED and SERVER_JWT_KEY for real deployments"
         );
-        Ok(Self { signing_key, jwt_key })
+        Ok(Self {
+            signing_key,
+            jwt_key,
+        })
     }
 }

@@ -10,7 +10,10 @@ fn settings(pairs: &[(&str, &str)]) -> Result<Settings, SettingsError> {
 
 fn real_keys() -> Vec<(&'static str, String)> {
     vec![
-        ("SIGNING_SEED", KeyPair::random().seed().expose().to_string()),
+        (
+            "SIGNING_SEED",
+            KeyPair::random().seed().expose().to_string(),
+        ),
         ("SERVER_JWT_KEY", "0123456789abcdef0123".to_string()),
     ]
 }
@@ -52,9 +55,21 @@ fn invalid_values_name_the_setting() {
         ("HOST_URL", "not a url", "HOST_URL"),
         ("LOCAL_MODE", "maybe", "LOCAL_MODE"),
         ("ACTIVE_SEPS", "sep-1,sep-99", "ACTIVE_SEPS"),
-        ("INTERACTIVE_JWT_EXPIRATION", "-5", "INTERACTIVE_JWT_EXPIRATION"),
-        ("INTERACTIVE_JWT_EXPIRATION", "0", "INTERACTIVE_JWT_EXPIRATION"),
-        ("MAX_TRANSACTION_FEE_STROOPS", "ten", "MAX_TRANSACTION_FEE_STROOPS"),
+        (
+            "INTERACTIVE_JWT_EXPIRATION",
+            "-5",
+            "INTERACTIVE_JWT_EXPIRATION",
+        ),
+        (
+            "INTERACTIVE_JWT_EXPIRATION",
+            "0",
+            "INTERACTIVE_JWT_EXPIRATION",
+        ),
+        (
+            "MAX_TRANSACTION_FEE_STROOPS",
+            "ten",
+            "MAX_TRANSACTION_FEE_STROOPS",
+        ),
         ("DATABASE_URL", "mysql://x", "DATABASE_URL"),
         ("HORIZON_URL", "::", "HORIZON_URL"),
         ("SERVER_JWT_KEY", "short", "SERVER_JWT_KEY"),
@@ -78,13 +93,21 @@ fn invalid_values_name_the_setting() {
 fn http_host_needs_local_mode() {
     let err = with_keys(&[("HOST_URL", "http://anchor.example.com")]).unwrap_err();
     assert_eq!(err.setting, "HOST_URL");
-    assert!(with_keys(&[("HOST_URL", "http://anchor.example.com"), ("LOCAL_MODE", "1")]).is_ok());
+    assert!(with_keys(&[
+        ("HOST_URL", "http://anchor.example.com"),
+        ("LOCAL_MODE", "1")
+    ])
+    .is_ok());
 }
 
 #[test]
 fn debug_output_hides_secrets() {
     let keys = real_keys();
-    let s = with_keys(&[("DATABASE_URL", "postgres://u:hunter2@db/x"), ("LOCAL_MODE", "true")]).unwrap();
+    let s = with_keys(&[
+        ("DATABASE_URL", "postgres://u:hunter2@db/x"),
+        ("LOCAL_MODE", "true"),
+    ])
+    .unwrap();
     let dbg = format!("{s:?}");
     assert!(!dbg.contains("hunter2"));
     assert!(!dbg.contains(&keys[1].1));

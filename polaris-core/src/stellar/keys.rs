@@ -73,7 +73,9 @@ impl KeyPair {
 
 impl fmt::Debug for KeyPair {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("KeyPair").field("public", &self.public).finish()
+        f.debug_struct("KeyPair")
+            .field("public", &self.public)
+            .finish()
     }
 }
 
@@ -114,7 +116,9 @@ impl Address {
                 id: m.id,
             });
         }
-        Err(KeyError(format!("'{s}' is not a valid Stellar account (G... or M...)")))
+        Err(KeyError(format!(
+            "'{s}' is not a valid Stellar account (G... or M...)"
+        )))
     }
 
     /// The underlying `G...` account.
@@ -178,7 +182,11 @@ mod tests {
         let sig = kp.sign(b"hello");
         assert!(verify(&kp.public_key_bytes(), b"hello", &sig));
         assert!(!verify(&kp.public_key_bytes(), b"hellO", &sig));
-        assert!(!verify(&KeyPair::random().public_key_bytes(), b"hello", &sig));
+        assert!(!verify(
+            &KeyPair::random().public_key_bytes(),
+            b"hello",
+            &sig
+        ));
     }
 
     #[test]
