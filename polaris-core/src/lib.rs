@@ -6,8 +6,13 @@
 //! background processors. The `polaris-actix` crate mounts all of it on an actix-web app.
 
 pub mod auth;
+pub mod model;
 pub mod sep10;
+pub mod state;
 pub mod settings;
 pub mod stellar;
+pub mod store;
+pub mod testing;
 
 pub use settings::{Settings, SettingsError};
+pub use store::{Store, StoreError};

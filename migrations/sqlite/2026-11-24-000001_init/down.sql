@@ -1,0 +1,3 @@
+DROP TABLE used_challenges;
+DROP TABLE transactions;
+DROP TABLE assets;

@@ -1,0 +1,174 @@
+//! The anchored asset and its per-operation configuration.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+use crate::settings::Secret;
+use crate::stellar::keys::{KeyError, KeyPair};
+
+/// Fee and limits of one operation (deposit, withdrawal or send) for an asset.
+///
+/// `None` means "no bound" or "no fee of this kind": never a sentinel number.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OperationConfig {
+    /// Whether the operation is offered.
+    pub enabled: bool,
+    /// A fixed fee in units of the asset.
+    pub fee_fixed: Option<Decimal>,
+    /// A fee in percent of the amount.
+    pub fee_percent: Option<Decimal>,
+    /// The smallest amount accepted.
+    pub min_amount: Option<Decimal>,
+    /// The largest amount accepted.
+    pub max_amount: Option<Decimal>,
+}
+
+impl OperationConfig {
+    /// An enabled operation without fees or bounds.
+    pub fn enabled() -> Self {
+        Self {
+            enabled: true,
+            ..Self::default()
+        }
+    }
+
+    /// The fee for `amount` from the fixed and percent parts, rounded to `decimals`.
+    pub fn fee(&self, amount: Decimal, decimals: u32) -> Decimal {
+        let fixed = self.fee_fixed.unwrap_or_default();
+        let percent = self.fee_percent.unwrap_or_default();
+        (fixed + amount * percent / Decimal::ONE_HUNDRED).round_dp(decimals)
+    }
+
+    /// Whether `amount` lies within the bounds.
+    pub fn admits(&self, amount: Decimal) -> bool {
+        self.min_amount.is_none_or(|min| amount >= min) && self.max_amount.is_none_or(|max| amount <= max)
+    }
+}
+
+/// A Stellar asset the anchor deposits and withdraws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asset {
+    /// Database id (0 before the asset is stored).
+    pub id: i64,
+    /// The asset code, e.g. `USDC`.
+    pub code: String,
+    /// The issuing account (`G...`).
+    pub issuer: String,
+    /// Decimal places shown and accepted for amounts.
+    pub significant_decimals: u32,
+    /// Deposit configuration.
+    pub deposit: OperationConfig,
+    /// Withdrawal configuration.
+    pub withdrawal: OperationConfig,
+    /// SEP-31 send configuration.
+    pub send: OperationConfig,
+    /// Offered through SEP-6.
+    pub sep6_enabled: bool,
+    /// Offered through SEP-24.
+    pub sep24_enabled: bool,
+    /// Offered through SEP-31.
+    pub sep31_enabled: bool,
+    /// The currency symbol shown in the UI, e.g. `$`.
+    pub symbol: String,
+    /// The secret seed of the account that pays deposits and receives withdrawals.
+    pub distribution_seed: Option<Secret>,
+    /// SEP-1 `name`.
+    pub name: Option<String>,
+    /// SEP-1 `desc`.
+    pub description: Option<String>,
+    /// SEP-1 `status`: `live`, `dead`, `test` or `private`.
+    pub status: String,
+    /// SEP-1 `display_decimals`.
+    pub display_decimals: Option<u32>,
+    /// SEP-1 `is_asset_anchored`.
+    pub is_asset_anchored: bool,
+    /// SEP-1 `anchor_asset_type`, e.g. `fiat`.
+    pub anchor_asset_type: Option<String>,
+    /// SEP-1 `anchor_asset`, e.g. `USD`.
+    pub anchor_asset: Option<String>,
+    /// SEP-1 `redemption_instructions`.
+    pub redemption_instructions: Option<String>,
+    /// When the asset was stored.
+    pub created_at: DateTime<Utc>,
+}
+
+impl Asset {
+    /// A new asset with deposits and withdrawals enabled on SEP-6 and SEP-24, no fees, no bounds.
+    pub fn new(code: impl Into<String>, issuer: impl Into<String>) -> Self {
+        Self {
+            id: 0,
+            code: code.into(),
+            issuer: issuer.into(),
+            significant_decimals: 2,
+            deposit: OperationConfig::enabled(),
+            withdrawal: OperationConfig::enabled(),
+            send: OperationConfig::default(),
+            sep6_enabled: true,
+            sep24_enabled: true,
+            sep31_enabled: false,
+            symbol: "$".into(),
+            distribution_seed: None,
+            name: None,
+            description: None,
+            status: "test".into(),
+            display_decimals: None,
+            is_asset_anchored: true,
+            anchor_asset_type: None,
+            anchor_asset: None,
+            redemption_instructions: None,
+            created_at: super::now(),
+        }
+    }
+
+    /// The distribution account's key pair, when a seed is configured.
+    pub fn distribution_key(&self) -> Option<Result<KeyPair, KeyError>> {
+        self.distribution_seed.as_ref().map(|s| KeyPair::from_seed(s.expose()))
+    }
+
+    /// The distribution account (`G...`), when a valid seed is configured.
+    pub fn distribution_account(&self) -> Option<String> {
+        self.distribution_key()?.ok().map(|k| k.public_key().to_string())
+    }
+
+    /// `CODE:ISSUER`, the SEP-38 style identifier without the `stellar:` prefix.
+    pub fn asset_id(&self) -> String {
+        format!("{}:{}", self.code, self.issuer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn fee_combines_fixed_and_percent() {
+        let op = OperationConfig {
+            enabled: true,
+            fee_fixed: Some(dec!(5)),
+            fee_percent: Some(dec!(1)),
+            ..Default::default()
+        };
+        assert_eq!(op.fee(dec!(200), 2), dec!(7));
+        assert_eq!(OperationConfig::enabled().fee(dec!(200), 2), dec!(0));
+    }
+
+    #[test]
+    fn unset_bounds_admit_everything() {
+        let op = OperationConfig {
+            min_amount: Some(dec!(1)),
+            ..OperationConfig::enabled()
+        };
+        assert!(!op.admits(dec!(0.5)));
+        assert!(op.admits(dec!(1_000_000_000)));
+    }
+
+    #[test]
+    fn debug_hides_the_distribution_seed() {
+        let key = KeyPair::random();
+        let mut a = Asset::new("SRT", KeyPair::random().public_key());
+        a.distribution_seed = Some(key.seed());
+        assert!(!format!("{a:?}").contains(key.seed().expose()));
+        assert_eq!(a.distribution_account().as_deref(), Some(key.public_key()));
+    }
+}

@@ -1,0 +1,79 @@
+//! Asset queries.
+
+use diesel::prelude::*;
+
+use super::rows::{AssetRow, AssetValues};
+use super::schema::assets::dsl;
+use super::{DbConnection, StoreError};
+use crate::model::Asset;
+
+fn load(rows: Vec<AssetRow>) -> Result<Vec<Asset>, StoreError> {
+    rows.into_iter().map(Asset::try_from).collect()
+}
+
+/// Inserts an asset, or updates the one with the same code and issuer; returns it stored.
+pub fn upsert(conn: &mut DbConnection, asset: &Asset) -> Result<Asset, StoreError> {
+    let values = AssetValues::from(asset);
+    conn.transaction(|conn| {
+        let existing = by_code_and_issuer(conn, &asset.code, &asset.issuer)?;
+        match existing {
+            Some(found) => {
+                diesel::update(dsl::assets.find(found.id))
+                    .set(&values)
+                    .execute(conn)?;
+            }
+            None => {
+                diesel::insert_into(dsl::assets).values(&values).execute(conn)?;
+            }
+        }
+        by_code_and_issuer(conn, &asset.code, &asset.issuer)?
+            .ok_or_else(|| StoreError::Corrupt("asset vanished after upsert".into()))
+    })
+}
+
+/// Every asset, by code.
+pub fn all(conn: &mut DbConnection) -> Result<Vec<Asset>, StoreError> {
+    load(
+        dsl::assets
+            .select(AssetRow::as_select())
+            .order((dsl::code, dsl::issuer))
+            .load(conn)?,
+    )
+}
+
+/// The asset with this database id.
+pub fn by_id(conn: &mut DbConnection, id: i64) -> Result<Option<Asset>, StoreError> {
+    dsl::assets
+        .find(id)
+        .select(AssetRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Asset::try_from)
+        .transpose()
+}
+
+/// The asset with this code and issuer.
+pub fn by_code_and_issuer(
+    conn: &mut DbConnection,
+    code: &str,
+    issuer: &str,
+) -> Result<Option<Asset>, StoreError> {
+    dsl::assets
+        .filter(dsl::code.eq(code).and(dsl::issuer.eq(issuer)))
+        .select(AssetRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Asset::try_from)
+        .transpose()
+}
+
+/// Every asset with this code (several issuers may share a code).
+pub fn by_code(conn: &mut DbConnection, code: &str) -> Result<Vec<Asset>, StoreError> {
+    load(
+        dsl::assets
+            .filter(dsl::code.eq(code))
+            .select(AssetRow::as_select())
+            .order(dsl::issuer)
+            .load(conn)?,
+    )
+}

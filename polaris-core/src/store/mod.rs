@@ -1,0 +1,108 @@
+//! The store: diesel over SQLite or PostgreSQL, pooled, with embedded migrations.
+//!
+//! Every query is a named function in [`assets`], [`transactions`] or [`challenges`]
+//! taking a `&mut DbConnection`. Async code reaches them through [`Store::run`],
+//! which runs the closure on tokio's blocking pool so the runtime never blocks.
+
+pub mod assets;
+pub mod challenges;
+mod connection;
+pub mod migrate;
+pub(crate) mod rows;
+pub mod schema;
+pub mod transactions;
+
+use std::time::Duration;
+
+pub use connection::{Backend, DbConnection, ManagerError};
+use connection::{Manager, Pool, Target};
+
+/// A store failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Cannot connect, or the URL is not usable.
+    #[error("database connection: {0}")]
+    Connection(String),
+    /// A query failed.
+    #[error("database query: {0}")]
+    Query(#[from] diesel::result::Error),
+    /// A stored value cannot be read back (edited by hand, or a bug).
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// Migrations are pending, or the schema is newer than this build.
+    #[error("database schema: {0}")]
+    Migration(String),
+    /// The blocking task died.
+    #[error("database task: {0}")]
+    Task(String),
+}
+
+/// A pool of database connections on one backend.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend).finish()
+    }
+}
+
+impl Store {
+    /// Opens a pool on `database_url` (`sqlite://PATH` or `postgres://...`).
+    ///
+    /// The first connection is made here, so a wrong URL or password fails now with
+    /// the backend's own message.
+    pub fn connect(database_url: &str, pool_size: u32) -> Result<Self, StoreError> {
+        let target = Target::parse(database_url)?;
+        target.connect()?;
+        let backend = target.backend();
+        let pool = Pool::builder()
+            .max_size(pool_size.max(1))
+            .connection_timeout(Duration::from_secs(30))
+            .build(Manager(target))
+            .map_err(|e| StoreError::Connection(e.to_string()))?;
+        Ok(Self { pool, backend })
+    }
+
+    /// The backend this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies pending migrations; returns the versions applied.
+    pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
+        self.with_conn(migrate::run)
+    }
+
+    /// Fails when migrations are pending or the database was migrated by a newer build.
+    pub fn check_schema(&self) -> Result<(), StoreError> {
+        self.with_conn(migrate::check)
+    }
+
+    /// Runs `f` with a pooled connection on the current thread (blocking).
+    pub fn with_conn<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self
+            .pool
+            .get()
+            .map_err(|e| StoreError::Connection(e.to_string()))?;
+        f(&mut conn)
+    }
+
+    /// Runs `f` with a pooled connection on tokio's blocking pool.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.with_conn(f))
+            .await
+            .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+}

@@ -1,0 +1,97 @@
+//! The diesel schema, shared by both backends (see `migrations/`).
+#![allow(missing_docs)]
+
+diesel::table! {
+    assets (id) {
+        id -> BigInt,
+        code -> Text,
+        issuer -> Text,
+        significant_decimals -> Integer,
+        deposit_enabled -> Bool,
+        deposit_fee_fixed -> Nullable<Text>,
+        deposit_fee_percent -> Nullable<Text>,
+        deposit_min_amount -> Nullable<Text>,
+        deposit_max_amount -> Nullable<Text>,
+        withdrawal_enabled -> Bool,
+        withdrawal_fee_fixed -> Nullable<Text>,
+        withdrawal_fee_percent -> Nullable<Text>,
+        withdrawal_min_amount -> Nullable<Text>,
+        withdrawal_max_amount -> Nullable<Text>,
+        send_enabled -> Bool,
+        send_fee_fixed -> Nullable<Text>,
+        send_fee_percent -> Nullable<Text>,
+        send_min_amount -> Nullable<Text>,
+        send_max_amount -> Nullable<Text>,
+        sep6_enabled -> Bool,
+        sep24_enabled -> Bool,
+        sep31_enabled -> Bool,
+        symbol -> Text,
+        distribution_seed -> Nullable<Text>,
+        name -> Nullable<Text>,
+        description -> Nullable<Text>,
+        status -> Text,
+        display_decimals -> Nullable<Integer>,
+        is_asset_anchored -> Bool,
+        anchor_asset_type -> Nullable<Text>,
+        anchor_asset -> Nullable<Text>,
+        redemption_instructions -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    transactions (id) {
+        id -> Text,
+        kind -> Text,
+        protocol -> Text,
+        status -> Text,
+        stage -> Text,
+        asset_id -> BigInt,
+        stellar_account -> Text,
+        account_memo -> Nullable<Text>,
+        muxed_account -> Nullable<Text>,
+        client_domain -> Nullable<Text>,
+        status_eta -> Nullable<BigInt>,
+        status_message -> Nullable<Text>,
+        message -> Nullable<Text>,
+        stellar_transaction_id -> Nullable<Text>,
+        external_transaction_id -> Nullable<Text>,
+        amount_expected -> Nullable<Text>,
+        amount_in -> Nullable<Text>,
+        amount_out -> Nullable<Text>,
+        amount_fee -> Nullable<Text>,
+        from_address -> Nullable<Text>,
+        to_address -> Nullable<Text>,
+        memo -> Nullable<Text>,
+        memo_type -> Text,
+        receiving_anchor_account -> Nullable<Text>,
+        refunded -> Bool,
+        refunds -> Nullable<Text>,
+        required_info_message -> Nullable<Text>,
+        required_info_updates -> Nullable<Text>,
+        claimable_balance_supported -> Bool,
+        claimable_balance_id -> Nullable<Text>,
+        on_change_callback -> Nullable<Text>,
+        wallet_name -> Nullable<Text>,
+        wallet_url -> Nullable<Text>,
+        lang -> Nullable<Text>,
+        quote_id -> Nullable<Text>,
+        envelope_xdr -> Nullable<Text>,
+        submission_hash -> Nullable<Text>,
+        lease_owner -> Nullable<Text>,
+        lease_expires_at -> Nullable<Timestamp>,
+        started_at -> Timestamp,
+        updated_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    used_challenges (hash) {
+        hash -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(transactions -> assets (asset_id));
+diesel::allow_tables_to_appear_in_same_query!(assets, transactions, used_challenges);

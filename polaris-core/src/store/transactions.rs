@@ -1,0 +1,218 @@
+//! Transaction queries.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::rows::{to_db_time, TransactionRow};
+use super::schema::transactions::dsl;
+use super::{DbConnection, StoreError};
+use crate::model::{Kind, Protocol, Stage, Status, Transaction};
+
+/// The authenticated owner of transactions: a SEP-10 account with its memo or muxed address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    /// The `G...` account.
+    pub account: String,
+    /// The SEP-10 memo, for shared accounts.
+    pub memo: Option<String>,
+    /// The muxed address (`M...`), if the wallet authenticated with one.
+    pub muxed: Option<String>,
+}
+
+impl Owner {
+    /// An owner that is a plain `G...` account.
+    pub fn account(account: impl Into<String>) -> Self {
+        Self {
+            account: account.into(),
+            memo: None,
+            muxed: None,
+        }
+    }
+}
+
+/// The filters of the SEP-6/SEP-24 `/transactions` endpoints.
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    /// Whose transactions.
+    pub owner: Owner,
+    /// Which asset.
+    pub asset_id: i64,
+    /// Which SEP created them.
+    pub protocol: Protocol,
+    /// Deposits or withdrawals only.
+    pub kind: Option<Kind>,
+    /// Only those started at or after this time.
+    pub no_older_than: Option<DateTime<Utc>>,
+    /// Only those older than the transaction with this id (exclusive).
+    pub paging_id: Option<Uuid>,
+    /// The most to return.
+    pub limit: i64,
+}
+
+/// How a single transaction is looked up by the SEP `/transaction` endpoints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// By Polaris id.
+    Id(Uuid),
+    /// By Stellar transaction hash.
+    StellarTransactionId(String),
+    /// By the anchor's external id.
+    ExternalTransactionId(String),
+}
+
+fn one(row: Option<TransactionRow>) -> Result<Option<Transaction>, StoreError> {
+    row.map(Transaction::try_from).transpose()
+}
+
+fn many(rows: Vec<TransactionRow>) -> Result<Vec<Transaction>, StoreError> {
+    rows.into_iter().map(Transaction::try_from).collect()
+}
+
+/// Stores a new transaction.
+pub fn insert(conn: &mut DbConnection, tx: &Transaction) -> Result<(), StoreError> {
+    diesel::insert_into(dsl::transactions)
+        .values(TransactionRow::from(tx))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The transaction with this id, whoever owns it (for processors, not for wallets).
+pub fn by_id(conn: &mut DbConnection, id: Uuid) -> Result<Option<Transaction>, StoreError> {
+    one(dsl::transactions
+        .find(id.to_string())
+        .select(TransactionRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+macro_rules! owned_by {
+    ($query:expr, $owner:expr) => {{
+        let owner: &Owner = $owner;
+        let mut q = $query.filter(dsl::stellar_account.eq(owner.account.clone()));
+        q = match &owner.memo {
+            Some(m) => q.filter(dsl::account_memo.eq(m.clone())),
+            None => q.filter(dsl::account_memo.is_null()),
+        };
+        match &owner.muxed {
+            Some(m) => q.filter(dsl::muxed_account.eq(m.clone())),
+            None => q.filter(dsl::muxed_account.is_null()),
+        }
+    }};
+}
+
+/// One transaction of `owner`, looked up as a wallet asks for it.
+pub fn find_owned(
+    conn: &mut DbConnection,
+    owner: &Owner,
+    protocol: Protocol,
+    lookup: &Lookup,
+) -> Result<Option<Transaction>, StoreError> {
+    let base = dsl::transactions
+        .filter(dsl::protocol.eq(protocol.to_string()))
+        .into_boxed();
+    let q = owned_by!(base, owner);
+    let q = match lookup {
+        Lookup::Id(id) => q.filter(dsl::id.eq(id.to_string())),
+        Lookup::StellarTransactionId(h) => q.filter(dsl::stellar_transaction_id.eq(h.clone())),
+        Lookup::ExternalTransactionId(e) => q.filter(dsl::external_transaction_id.eq(e.clone())),
+    };
+    one(q.select(TransactionRow::as_select()).first(conn).optional()?)
+}
+
+/// The transactions of a SEP `/transactions` request, newest first.
+pub fn list(conn: &mut DbConnection, query: &ListQuery) -> Result<Vec<Transaction>, StoreError> {
+    let base = dsl::transactions
+        .filter(dsl::asset_id.eq(query.asset_id))
+        .filter(dsl::protocol.eq(query.protocol.to_string()))
+        .into_boxed();
+    let mut q = owned_by!(base, &query.owner);
+    if let Some(kind) = query.kind {
+        q = q.filter(dsl::kind.eq(kind.to_string()));
+    }
+    if let Some(t) = query.no_older_than {
+        q = q.filter(dsl::started_at.ge(to_db_time(t)));
+    }
+    if let Some(pid) = query.paging_id {
+        let Some(anchor) = by_id(conn, pid)? else {
+            return Ok(Vec::new());
+        };
+        let at = to_db_time(anchor.started_at);
+        q = q.filter(
+            dsl::started_at
+                .lt(at)
+                .or(dsl::started_at.eq(at).and(dsl::id.lt(pid.to_string()))),
+        );
+    }
+    many(q
+        .order((dsl::started_at.desc(), dsl::id.desc()))
+        .limit(query.limit.max(0))
+        .select(TransactionRow::as_select())
+        .load(conn)?)
+}
+
+/// Writes every column of `tx` if the stored status is still `expected`.
+///
+/// Returns whether a row was written. This is the one conditional write that
+/// [`crate::state`] builds transitions on.
+pub fn update_if_status(
+    conn: &mut DbConnection,
+    tx: &Transaction,
+    expected: Status,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        dsl::transactions
+            .filter(dsl::id.eq(tx.id.to_string()))
+            .filter(dsl::status.eq(expected.to_string())),
+    )
+    .set(TransactionRow::from(tx))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Transactions of `kind` in one of `statuses` and `stage`, oldest first, after `after` (for batching).
+pub fn pending(
+    conn: &mut DbConnection,
+    kind: Kind,
+    statuses: &[Status],
+    stage: Option<Stage>,
+    after: Option<DateTime<Utc>>,
+    limit: i64,
+) -> Result<Vec<Transaction>, StoreError> {
+    let statuses: Vec<String> = statuses.iter().map(|s| s.to_string()).collect();
+    let mut q = dsl::transactions
+        .filter(dsl::kind.eq(kind.to_string()))
+        .filter(dsl::status.eq_any(statuses))
+        .into_boxed();
+    if let Some(stage) = stage {
+        q = q.filter(dsl::stage.eq(stage.to_string()));
+    }
+    if let Some(t) = after {
+        q = q.filter(dsl::started_at.gt(to_db_time(t)));
+    }
+    many(q
+        .order((dsl::started_at.asc(), dsl::id.asc()))
+        .limit(limit.max(0))
+        .select(TransactionRow::as_select())
+        .load(conn)?)
+}
+
+/// The withdrawals waiting for a payment with this memo.
+pub fn by_memo(
+    conn: &mut DbConnection,
+    memo: &str,
+    kind: Kind,
+    status: Status,
+) -> Result<Vec<Transaction>, StoreError> {
+    many(dsl::transactions
+        .filter(dsl::memo.eq(memo))
+        .filter(dsl::kind.eq(kind.to_string()))
+        .filter(dsl::status.eq(status.to_string()))
+        .select(TransactionRow::as_select())
+        .load(conn)?)
+}
+
+/// How many transactions are stored.
+pub fn count(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    Ok(dsl::transactions.count().get_result(conn)?)
+}
