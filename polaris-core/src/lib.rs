@@ -8,8 +8,8 @@
 pub mod auth;
 pub mod model;
 pub mod sep10;
-pub mod state;
 pub mod settings;
+pub mod state;
 pub mod stellar;
 pub mod store;
 pub mod testing;

@@ -13,30 +13,143 @@ use Status::*;
 /// The permitted changes: for each kind, each status and the statuses it may move to.
 pub const ALLOWED: &[(Kind, Status, &[Status])] = &[
     // SEP-6 and SEP-24 deposits.
-    (Kind::Deposit, Incomplete, &[PendingUserTransferStart, PendingCustomerInfoUpdate, Expired, Error]),
-    (Kind::Deposit, PendingUserTransferStart, &[PendingExternal, PendingAnchor, PendingCustomerInfoUpdate, PendingTransactionInfoUpdate, Expired, Error]),
-    (Kind::Deposit, PendingCustomerInfoUpdate, &[PendingUserTransferStart, PendingAnchor, Error]),
-    (Kind::Deposit, PendingTransactionInfoUpdate, &[PendingAnchor, Error]),
+    (
+        Kind::Deposit,
+        Incomplete,
+        &[
+            PendingUserTransferStart,
+            PendingCustomerInfoUpdate,
+            Expired,
+            Error,
+        ],
+    ),
+    (
+        Kind::Deposit,
+        PendingUserTransferStart,
+        &[
+            PendingExternal,
+            PendingAnchor,
+            PendingCustomerInfoUpdate,
+            PendingTransactionInfoUpdate,
+            Expired,
+            Error,
+        ],
+    ),
+    (
+        Kind::Deposit,
+        PendingCustomerInfoUpdate,
+        &[PendingUserTransferStart, PendingAnchor, Error],
+    ),
+    (
+        Kind::Deposit,
+        PendingTransactionInfoUpdate,
+        &[PendingAnchor, Error],
+    ),
     (Kind::Deposit, PendingExternal, &[PendingAnchor, Error]),
-    (Kind::Deposit, PendingAnchor, &[PendingStellar, PendingTrust, PendingCustomerInfoUpdate, PendingTransactionInfoUpdate, Completed, Refunded, Error]),
-    (Kind::Deposit, PendingTrust, &[PendingStellar, Completed, Error]),
+    (
+        Kind::Deposit,
+        PendingAnchor,
+        &[
+            PendingStellar,
+            PendingTrust,
+            PendingCustomerInfoUpdate,
+            PendingTransactionInfoUpdate,
+            Completed,
+            Refunded,
+            Error,
+        ],
+    ),
+    (
+        Kind::Deposit,
+        PendingTrust,
+        &[PendingStellar, Completed, Error],
+    ),
     (Kind::Deposit, PendingStellar, &[Completed, Error]),
     (Kind::Deposit, Error, &[PendingAnchor, Refunded]),
     // SEP-6 and SEP-24 withdrawals.
-    (Kind::Withdrawal, Incomplete, &[PendingUserTransferStart, PendingCustomerInfoUpdate, Expired, Error]),
-    (Kind::Withdrawal, PendingUserTransferStart, &[PendingUserTransferComplete, PendingAnchor, PendingCustomerInfoUpdate, Expired, Error]),
-    (Kind::Withdrawal, PendingCustomerInfoUpdate, &[PendingUserTransferStart, PendingAnchor, Error]),
-    (Kind::Withdrawal, PendingUserTransferComplete, &[PendingAnchor, PendingExternal, Completed, Refunded, Error]),
-    (Kind::Withdrawal, PendingAnchor, &[PendingExternal, PendingTransactionInfoUpdate, PendingCustomerInfoUpdate, Completed, Refunded, Error]),
-    (Kind::Withdrawal, PendingTransactionInfoUpdate, &[PendingAnchor, Error]),
-    (Kind::Withdrawal, PendingExternal, &[Completed, Refunded, Error]),
+    (
+        Kind::Withdrawal,
+        Incomplete,
+        &[
+            PendingUserTransferStart,
+            PendingCustomerInfoUpdate,
+            Expired,
+            Error,
+        ],
+    ),
+    (
+        Kind::Withdrawal,
+        PendingUserTransferStart,
+        &[
+            PendingUserTransferComplete,
+            PendingAnchor,
+            PendingCustomerInfoUpdate,
+            Expired,
+            Error,
+        ],
+    ),
+    (
+        Kind::Withdrawal,
+        PendingCustomerInfoUpdate,
+        &[PendingUserTransferStart, PendingAnchor, Error],
+    ),
+    (
+        Kind::Withdrawal,
+        PendingUserTransferComplete,
+        &[PendingAnchor, PendingExternal, Completed, Refunded, Error],
+    ),
+    (
+        Kind::Withdrawal,
+        PendingAnchor,
+        &[
+            PendingExternal,
+            PendingTransactionInfoUpdate,
+            PendingCustomerInfoUpdate,
+            Completed,
+            Refunded,
+            Error,
+        ],
+    ),
+    (
+        Kind::Withdrawal,
+        PendingTransactionInfoUpdate,
+        &[PendingAnchor, Error],
+    ),
+    (
+        Kind::Withdrawal,
+        PendingExternal,
+        &[Completed, Refunded, Error],
+    ),
     (Kind::Withdrawal, Error, &[PendingAnchor, Refunded]),
     // SEP-31 sends, received by this anchor.
-    (Kind::Send, PendingSender, &[PendingStellar, PendingReceiver, Expired, Error]),
+    (
+        Kind::Send,
+        PendingSender,
+        &[PendingStellar, PendingReceiver, Expired, Error],
+    ),
     (Kind::Send, PendingStellar, &[PendingReceiver, Error]),
-    (Kind::Send, PendingReceiver, &[PendingExternal, PendingCustomerInfoUpdate, PendingTransactionInfoUpdate, Completed, Refunded, Error]),
-    (Kind::Send, PendingCustomerInfoUpdate, &[PendingReceiver, Error]),
-    (Kind::Send, PendingTransactionInfoUpdate, &[PendingReceiver, Error]),
+    (
+        Kind::Send,
+        PendingReceiver,
+        &[
+            PendingExternal,
+            PendingCustomerInfoUpdate,
+            PendingTransactionInfoUpdate,
+            Completed,
+            Refunded,
+            Error,
+        ],
+    ),
+    (
+        Kind::Send,
+        PendingCustomerInfoUpdate,
+        &[PendingReceiver, Error],
+    ),
+    (
+        Kind::Send,
+        PendingTransactionInfoUpdate,
+        &[PendingReceiver, Error],
+    ),
     (Kind::Send, PendingExternal, &[Completed, Refunded, Error]),
     (Kind::Send, Error, &[PendingReceiver, Refunded]),
 ];
@@ -77,7 +190,11 @@ pub enum TransitionError {
 /// Moves `tx` to `to` and writes all of its fields, if its stored status is still `tx.status`.
 ///
 /// On success `tx` holds the new status; on failure it is left as it was.
-pub fn transition(conn: &mut DbConnection, tx: &mut Transaction, to: Status) -> Result<(), TransitionError> {
+pub fn transition(
+    conn: &mut DbConnection,
+    tx: &mut Transaction,
+    to: Status,
+) -> Result<(), TransitionError> {
     let from = tx.status;
     if !allowed(tx.kind, from, to) {
         return Err(TransitionError::Forbidden {
@@ -106,7 +223,11 @@ pub fn save(conn: &mut DbConnection, tx: &mut Transaction) -> Result<(), Transit
     Ok(())
 }
 
-fn write(conn: &mut DbConnection, tx: &Transaction, expected: Status) -> Result<(), TransitionError> {
+fn write(
+    conn: &mut DbConnection,
+    tx: &Transaction,
+    expected: Status,
+) -> Result<(), TransitionError> {
     if transactions::update_if_status(conn, tx, expected)? {
         return Ok(());
     }
@@ -115,7 +236,11 @@ fn write(conn: &mut DbConnection, tx: &Transaction, expected: Status) -> Result<
 }
 
 /// [`transition`] on the blocking pool; returns the updated transaction.
-pub async fn transition_async(store: &Store, mut tx: Transaction, to: Status) -> Result<Transaction, TransitionError> {
+pub async fn transition_async(
+    store: &Store,
+    mut tx: Transaction,
+    to: Status,
+) -> Result<Transaction, TransitionError> {
     let result = store
         .run(move |conn| Ok(transition(conn, &mut tx, to).map(|_| tx)))
         .await?;
@@ -157,7 +282,11 @@ mod tests {
         }
         assert!(!allowed(Kind::Deposit, Incomplete, Completed));
         assert!(!allowed(Kind::Deposit, PendingUserTransferStart, Completed));
-        assert!(!allowed(Kind::Deposit, PendingUserTransferStart, PendingUserTransferComplete));
+        assert!(!allowed(
+            Kind::Deposit,
+            PendingUserTransferStart,
+            PendingUserTransferComplete
+        ));
     }
 
     #[test]
@@ -170,10 +299,19 @@ mod tests {
             Completed,
         ];
         for w in path.windows(2) {
-            assert!(allowed(Kind::Withdrawal, w[0], w[1]), "{} -> {}", w[0], w[1]);
+            assert!(
+                allowed(Kind::Withdrawal, w[0], w[1]),
+                "{} -> {}",
+                w[0],
+                w[1]
+            );
         }
         assert!(!allowed(Kind::Withdrawal, Incomplete, PendingStellar));
-        assert!(!allowed(Kind::Withdrawal, PendingUserTransferStart, Completed));
+        assert!(!allowed(
+            Kind::Withdrawal,
+            PendingUserTransferStart,
+            Completed
+        ));
         assert!(!allowed(Kind::Withdrawal, PendingTrust, Completed));
     }
 }

@@ -4,7 +4,9 @@
 use std::sync::{Arc, Barrier};
 
 use chrono::Duration;
-use polaris_core::model::{now, Asset, Kind, MemoType, Protocol, Refunds, Stage, Status, Transaction};
+use polaris_core::model::{
+    now, Asset, Kind, MemoType, Protocol, Refunds, Stage, Status, Transaction,
+};
 use polaris_core::state::{self, TransitionError};
 use polaris_core::stellar::KeyPair;
 use polaris_core::store::transactions::{self, ListQuery, Lookup, Owner};
@@ -49,7 +51,9 @@ fn assets_are_unique_by_code_and_issuer() {
         let other = Asset::new("USD", KeyPair::random().public_key());
         conn(store, |c| assets::upsert(c, &other).unwrap());
         assert_eq!(conn(store, |c| assets::by_code(c, "USD").unwrap()).len(), 2);
-        let found = conn(store, |c| assets::by_code_and_issuer(c, "USD", &a.issuer).unwrap());
+        let found = conn(store, |c| {
+            assets::by_code_and_issuer(c, "USD", &a.issuer).unwrap()
+        });
         assert_eq!(found.unwrap().id, stored.id);
         assert!(conn(store, |c| assets::by_id(c, stored.id).unwrap()).is_some());
     });
@@ -95,16 +99,39 @@ fn lookups_are_scoped_to_the_owner() {
             Lookup::StellarTransactionId("ab".repeat(32)),
             Lookup::ExternalTransactionId("bank-1".into()),
         ] {
-            let found = conn(store, |c| transactions::find_owned(c, &owner, Protocol::Sep24, &lookup).unwrap());
+            let found = conn(store, |c| {
+                transactions::find_owned(c, &owner, Protocol::Sep24, &lookup).unwrap()
+            });
             assert_eq!(found.map(|t| t.id), Some(tx.id));
             let mallory = Owner::account(KeyPair::random().public_key());
-            assert!(conn(store, |c| transactions::find_owned(c, &mallory, Protocol::Sep24, &lookup).unwrap()).is_none());
+            assert!(conn(store, |c| transactions::find_owned(
+                c,
+                &mallory,
+                Protocol::Sep24,
+                &lookup
+            )
+            .unwrap())
+            .is_none());
             let memo_owner = Owner {
                 memo: Some("7".into()),
                 ..owner.clone()
             };
-            assert!(conn(store, |c| transactions::find_owned(c, &memo_owner, Protocol::Sep24, &lookup).unwrap()).is_none());
-            assert!(conn(store, |c| transactions::find_owned(c, &owner, Protocol::Sep6, &lookup).unwrap()).is_none());
+            assert!(conn(store, |c| transactions::find_owned(
+                c,
+                &memo_owner,
+                Protocol::Sep24,
+                &lookup
+            )
+            .unwrap())
+            .is_none());
+            assert!(conn(store, |c| transactions::find_owned(
+                c,
+                &owner,
+                Protocol::Sep6,
+                &lookup
+            )
+            .unwrap())
+            .is_none());
         }
     });
 }
@@ -118,15 +145,23 @@ fn listing_filters_orders_and_pages() {
         let base = now() - Duration::hours(10);
         let mut ids = Vec::new();
         for i in 0..10 {
-            let kind = if i % 2 == 0 { Kind::Deposit } else { Kind::Withdrawal };
+            let kind = if i % 2 == 0 {
+                Kind::Deposit
+            } else {
+                Kind::Withdrawal
+            };
             let mut tx = Transaction::new(kind, Protocol::Sep24, asset.id, &alice);
             tx.started_at = base + Duration::hours(i);
             conn(store, |c| transactions::insert(c, &tx).unwrap());
             ids.push(tx.id);
         }
         // Noise: another account, another asset, another memo.
-        conn(store, |c| transactions::insert(c, &deposit(&asset, KeyPair::random().public_key())).unwrap());
-        conn(store, |c| transactions::insert(c, &deposit(&other_asset, &alice)).unwrap());
+        conn(store, |c| {
+            transactions::insert(c, &deposit(&asset, KeyPair::random().public_key())).unwrap()
+        });
+        conn(store, |c| {
+            transactions::insert(c, &deposit(&other_asset, &alice)).unwrap()
+        });
         let mut memo_tx = deposit(&asset, &alice);
         memo_tx.account_memo = Some("42".into());
         conn(store, |c| transactions::insert(c, &memo_tx).unwrap());
@@ -146,25 +181,74 @@ fn listing_filters_orders_and_pages() {
         newest_first.reverse();
         assert_eq!(got, newest_first);
 
-        let deposits = conn(store, |c| transactions::list(c, &ListQuery { kind: Some(Kind::Deposit), ..q.clone() }).unwrap());
+        let deposits = conn(store, |c| {
+            transactions::list(
+                c,
+                &ListQuery {
+                    kind: Some(Kind::Deposit),
+                    ..q.clone()
+                },
+            )
+            .unwrap()
+        });
         assert_eq!(deposits.len(), 5);
         assert!(deposits.iter().all(|t| t.kind == Kind::Deposit));
 
         let recent = conn(store, |c| {
-            transactions::list(c, &ListQuery { no_older_than: Some(base + Duration::hours(7)), ..q.clone() }).unwrap()
+            transactions::list(
+                c,
+                &ListQuery {
+                    no_older_than: Some(base + Duration::hours(7)),
+                    ..q.clone()
+                },
+            )
+            .unwrap()
         });
         assert_eq!(recent.len(), 3);
 
-        let page1 = conn(store, |c| transactions::list(c, &ListQuery { limit: 4, ..q.clone() }).unwrap());
-        let page2 = conn(store, |c| {
-            transactions::list(c, &ListQuery { limit: 4, paging_id: Some(page1[3].id), ..q.clone() }).unwrap()
+        let page1 = conn(store, |c| {
+            transactions::list(
+                c,
+                &ListQuery {
+                    limit: 4,
+                    ..q.clone()
+                },
+            )
+            .unwrap()
         });
-        assert_eq!(page1.iter().chain(&page2).map(|t| t.id).collect::<Vec<_>>(), newest_first[..8]);
+        let page2 = conn(store, |c| {
+            transactions::list(
+                c,
+                &ListQuery {
+                    limit: 4,
+                    paging_id: Some(page1[3].id),
+                    ..q.clone()
+                },
+            )
+            .unwrap()
+        });
+        assert_eq!(
+            page1.iter().chain(&page2).map(|t| t.id).collect::<Vec<_>>(),
+            newest_first[..8]
+        );
 
         let memo_list = conn(store, |c| {
-            transactions::list(c, &ListQuery { owner: Owner { memo: Some("42".into()), ..Owner::account(&alice) }, ..q.clone() }).unwrap()
+            transactions::list(
+                c,
+                &ListQuery {
+                    owner: Owner {
+                        memo: Some("42".into()),
+                        ..Owner::account(&alice)
+                    },
+                    ..q.clone()
+                },
+            )
+            .unwrap()
         });
-        assert_eq!(memo_list.iter().map(|t| t.id).collect::<Vec<_>>(), vec![memo_tx.id]);
+        assert_eq!(
+            memo_list.iter().map(|t| t.id).collect::<Vec<_>>(),
+            vec![memo_tx.id]
+        );
     });
 }
 
@@ -175,19 +259,29 @@ fn transitions_check_the_table_and_the_current_status() {
         let mut tx = deposit(&asset, KeyPair::random().public_key());
         conn(store, |c| transactions::insert(c, &tx).unwrap());
 
-        let err = conn(store, |c| state::transition(c, &mut tx, Status::Completed).unwrap_err());
+        let err = conn(store, |c| {
+            state::transition(c, &mut tx, Status::Completed).unwrap_err()
+        });
         assert!(matches!(err, TransitionError::Forbidden { .. }), "{err}");
-        assert_eq!(tx.status, Status::Incomplete, "a refused transition changes nothing");
+        assert_eq!(
+            tx.status,
+            Status::Incomplete,
+            "a refused transition changes nothing"
+        );
 
         tx.amount_in = Some(dec!(10));
-        conn(store, |c| state::transition(c, &mut tx, Status::PendingUserTransferStart).unwrap());
+        conn(store, |c| {
+            state::transition(c, &mut tx, Status::PendingUserTransferStart).unwrap()
+        });
         let stored = conn(store, |c| transactions::by_id(c, tx.id).unwrap()).unwrap();
         assert_eq!(stored.status, Status::PendingUserTransferStart);
         assert_eq!(stored.amount_in, Some(dec!(10)));
 
         let mut stale = tx.clone();
         stale.status = Status::Incomplete;
-        let err = conn(store, |c| state::transition(c, &mut stale, Status::Expired).unwrap_err());
+        let err = conn(store, |c| {
+            state::transition(c, &mut stale, Status::Expired).unwrap_err()
+        });
         match err {
             TransitionError::Conflict { expected, found } => {
                 assert_eq!(expected, Status::Incomplete);
@@ -195,7 +289,11 @@ fn transitions_check_the_table_and_the_current_status() {
             }
             other => panic!("expected a conflict, got {other}"),
         }
-        for next in [Status::PendingAnchor, Status::PendingStellar, Status::Completed] {
+        for next in [
+            Status::PendingAnchor,
+            Status::PendingStellar,
+            Status::Completed,
+        ] {
             conn(store, |c| state::transition(c, &mut tx, next).unwrap());
         }
         let done = conn(store, |c| transactions::by_id(c, tx.id).unwrap()).unwrap();
@@ -219,7 +317,9 @@ fn eight_workers_racing_one_transition_yield_one_winner() {
                         mine.stellar_transaction_id = Some(format!("worker-{i}"));
                         barrier.wait();
                         store
-                            .with_conn(|c| Ok(state::transition(c, &mut mine, Status::PendingStellar)))
+                            .with_conn(|c| {
+                                Ok(state::transition(c, &mut mine, Status::PendingStellar))
+                            })
                             .unwrap()
                             .map(|_| i)
                     })
@@ -230,11 +330,23 @@ fn eight_workers_racing_one_transition_yield_one_winner() {
             assert_eq!(winners.len(), 1, "exactly one worker wins");
             for r in &results {
                 if let Err(e) = r {
-                    assert!(matches!(e, TransitionError::Conflict { found: Some(Status::PendingStellar), .. }), "{e}");
+                    assert!(
+                        matches!(
+                            e,
+                            TransitionError::Conflict {
+                                found: Some(Status::PendingStellar),
+                                ..
+                            }
+                        ),
+                        "{e}"
+                    );
                 }
             }
             let stored = conn(store, |c| transactions::by_id(c, tx.id).unwrap()).unwrap();
-            assert_eq!(stored.stellar_transaction_id, Some(format!("worker-{}", winners[0])));
+            assert_eq!(
+                stored.stellar_transaction_id,
+                Some(format!("worker-{}", winners[0]))
+            );
         }
     });
 }
@@ -245,8 +357,16 @@ fn a_challenge_is_used_once() {
         let exp = now() + Duration::minutes(15);
         assert!(conn(store, |c| challenges::mark_used(c, "h1", exp).unwrap()));
         assert!(!conn(store, |c| challenges::mark_used(c, "h1", exp).unwrap()));
-        assert!(conn(store, |c| challenges::mark_used(c, "h2", now() - Duration::minutes(1)).unwrap()));
-        assert_eq!(conn(store, |c| challenges::purge_expired(c, now()).unwrap()), 1);
+        assert!(conn(store, |c| challenges::mark_used(
+            c,
+            "h2",
+            now() - Duration::minutes(1)
+        )
+        .unwrap()));
+        assert_eq!(
+            conn(store, |c| challenges::purge_expired(c, now()).unwrap()),
+            1
+        );
     });
 }
 
@@ -254,7 +374,8 @@ fn a_challenge_is_used_once() {
 fn schema_check_wants_migrations_and_reports_them() {
     let dir = std::env::temp_dir().join(format!("polaris-schema-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
-    let store = Store::connect(&format!("sqlite://{}", dir.join("x.sqlite3").display()), 2).unwrap();
+    let store =
+        Store::connect(&format!("sqlite://{}", dir.join("x.sqlite3").display()), 2).unwrap();
     let err = store.check_schema().unwrap_err();
     assert!(err.to_string().contains("migrate"), "{err}");
     assert!(!store.migrate().unwrap().is_empty());

@@ -41,7 +41,8 @@ impl OperationConfig {
 
     /// Whether `amount` lies within the bounds.
     pub fn admits(&self, amount: Decimal) -> bool {
-        self.min_amount.is_none_or(|min| amount >= min) && self.max_amount.is_none_or(|max| amount <= max)
+        self.min_amount.is_none_or(|min| amount >= min)
+            && self.max_amount.is_none_or(|max| amount <= max)
     }
 }
 
@@ -122,12 +123,16 @@ impl Asset {
 
     /// The distribution account's key pair, when a seed is configured.
     pub fn distribution_key(&self) -> Option<Result<KeyPair, KeyError>> {
-        self.distribution_seed.as_ref().map(|s| KeyPair::from_seed(s.expose()))
+        self.distribution_seed
+            .as_ref()
+            .map(|s| KeyPair::from_seed(s.expose()))
     }
 
     /// The distribution account (`G...`), when a valid seed is configured.
     pub fn distribution_account(&self) -> Option<String> {
-        self.distribution_key()?.ok().map(|k| k.public_key().to_string())
+        self.distribution_key()?
+            .ok()
+            .map(|k| k.public_key().to_string())
     }
 
     /// `CODE:ISSUER`, the SEP-38 style identifier without the `stellar:` prefix.

@@ -124,7 +124,12 @@ pub struct Transaction {
 
 impl Transaction {
     /// A new transaction in status `incomplete` for an account and asset.
-    pub fn new(kind: Kind, protocol: Protocol, asset_id: i64, stellar_account: impl Into<String>) -> Self {
+    pub fn new(
+        kind: Kind,
+        protocol: Protocol,
+        asset_id: i64,
+        stellar_account: impl Into<String>,
+    ) -> Self {
         let now = super::now();
         Self {
             id: Uuid::new_v4(),

@@ -5,9 +5,10 @@ use base64::Engine as _;
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 use stellar_base::xdr::{
-    DataValue, DecoratedSignature, ManageDataOp, Memo, MuxedAccount, MuxedAccountMed25519, Operation,
-    OperationBody, Preconditions, SequenceNumber, Signature, SignatureHint, String64, TimeBounds, TimePoint,
-    Transaction, TransactionEnvelope, TransactionExt, TransactionV1Envelope, Uint256, WriteXdr,
+    DataValue, DecoratedSignature, ManageDataOp, Memo, MuxedAccount, MuxedAccountMed25519,
+    Operation, OperationBody, Preconditions, SequenceNumber, Signature, SignatureHint, String64,
+    TimeBounds, TimePoint, Transaction, TransactionEnvelope, TransactionExt, TransactionV1Envelope,
+    Uint256, WriteXdr,
 };
 
 use super::{ChallengeResponse, Sep10Error, CHALLENGE_LIFETIME_SECONDS};
@@ -58,12 +59,10 @@ fn manage_data(source: MuxedAccount, key: &str, value: &[u8]) -> Result<Operatio
         .try_into()
         .map(String64)
         .map_err(|_| Sep10Error::bad(format!("'{key}' is longer than 64 bytes")))?;
-    let value = DataValue(
-        value
-            .to_vec()
-            .try_into()
-            .map_err(|_| Sep10Error::bad(format!("the value of '{key}' is longer than 64 bytes")))?,
-    );
+    let value =
+        DataValue(value.to_vec().try_into().map_err(|_| {
+            Sep10Error::bad(format!("the value of '{key}' is longer than 64 bytes"))
+        })?);
     Ok(Operation {
         source_account: Some(source),
         body: OperationBody::ManageData(ManageDataOp {
@@ -86,17 +85,33 @@ fn operations(
 ) -> Result<Vec<Operation>, Sep10Error> {
     let server = MuxedAccount::Ed25519(Uint256(settings.signing_key.public_key_bytes()));
     let mut ops = vec![
-        manage_data(muxed(&params.address), &auth_key(&params.home_domain), nonce().as_bytes())?,
-        manage_data(server, "web_auth_domain", settings.web_auth_domain().as_bytes())?,
+        manage_data(
+            muxed(&params.address),
+            &auth_key(&params.home_domain),
+            nonce().as_bytes(),
+        )?,
+        manage_data(
+            server,
+            "web_auth_domain",
+            settings.web_auth_domain().as_bytes(),
+        )?,
     ];
     if let Some((domain, key)) = client_domain {
-        ops.push(manage_data(MuxedAccount::Ed25519(Uint256(*key)), "client_domain", domain.as_bytes())?);
+        ops.push(manage_data(
+            MuxedAccount::Ed25519(Uint256(*key)),
+            "client_domain",
+            domain.as_bytes(),
+        )?);
     }
     Ok(ops)
 }
 
 /// Signs a V1 envelope with `key` for `passphrase`, appending the decorated signature.
-pub(crate) fn sign(envelope: &mut TransactionV1Envelope, key: &KeyPair, passphrase: &str) -> Result<(), Sep10Error> {
+pub(crate) fn sign(
+    envelope: &mut TransactionV1Envelope,
+    key: &KeyPair,
+    passphrase: &str,
+) -> Result<(), Sep10Error> {
     let hash = envelope
         .hash(network_id(passphrase))
         .map_err(|e| Sep10Error::Internal(format!("cannot hash the challenge: {e}")))?;
@@ -142,16 +157,41 @@ pub fn build_challenge(
             max_time: TimePoint(now + CHALLENGE_LIFETIME_SECONDS),
         }),
         memo: params.memo.map_or(Memo::None, Memo::Id),
-        operations: ops.try_into().map_err(|_| Sep10Error::Internal("too many operations".into()))?,
+        operations: ops
+            .try_into()
+            .map_err(|_| Sep10Error::Internal("too many operations".into()))?,
         ext: TransactionExt::V0,
     };
     let mut envelope = TransactionV1Envelope {
         tx,
         signatures: Default::default(),
     };
-    sign(&mut envelope, &settings.signing_key, &settings.network_passphrase)?;
+    sign(
+        &mut envelope,
+        &settings.signing_key,
+        &settings.network_passphrase,
+    )?;
     Ok(ChallengeResponse {
         transaction: to_base64(envelope)?,
         network_passphrase: settings.network_passphrase.clone(),
     })
+}
+
+/// Adds `key`'s signature to a base64 challenge: what a wallet does. Useful for tests,
+/// benchmarks and tools; the server never signs for a client.
+pub fn sign_challenge(xdr: &str, key: &KeyPair, passphrase: &str) -> Result<String, Sep10Error> {
+    let bytes = STANDARD
+        .decode(xdr.trim())
+        .map_err(|_| Sep10Error::bad("'transaction' is not base64-encoded XDR"))?;
+    let limits = stellar_base::xdr::Limits {
+        depth: 64,
+        len: bytes.len(),
+    };
+    let mut envelope =
+        match <TransactionEnvelope as stellar_base::xdr::ReadXdr>::from_xdr(&bytes, limits) {
+            Ok(TransactionEnvelope::Tx(e)) => e,
+            _ => return Err(Sep10Error::bad("not a version 1 transaction envelope")),
+        };
+    sign(&mut envelope, key, passphrase)?;
+    to_base64(envelope)
 }

@@ -45,7 +45,8 @@ impl TomlFetcher {
     /// A fetcher configured from `LOCAL_MODE` and `SEP10_CLIENT_ATTRIBUTION_REQUEST_TIMEOUT`.
     /// The HTTP client is shared by every fetcher of the same mode.
     pub fn from_settings(settings: &Settings) -> Result<Self, Sep10Error> {
-        static CLIENTS: [OnceLock<Result<reqwest::Client, String>>; 2] = [OnceLock::new(), OnceLock::new()];
+        static CLIENTS: [OnceLock<Result<reqwest::Client, String>>; 2] =
+            [OnceLock::new(), OnceLock::new()];
         let local = settings.local_mode;
         let client = CLIENTS[usize::from(local)]
             .get_or_init(|| build_client(local))
@@ -63,8 +64,19 @@ impl TomlFetcher {
         check_resolves_public(&host, port.unwrap_or(443), self.local_mode).await?;
         let scheme = if self.local_mode { "http" } else { "https" };
         let url = format!("{scheme}://{domain}/.well-known/stellar.toml");
-        let fail = |e: reqwest::Error| bad(format!("cannot fetch the stellar.toml of client_domain {domain}: {}", root_cause(&e)));
-        let mut response = self.client.get(&url).timeout(self.timeout).send().await.map_err(fail)?;
+        let fail = |e: reqwest::Error| {
+            bad(format!(
+                "cannot fetch the stellar.toml of client_domain {domain}: {}",
+                root_cause(&e)
+            ))
+        };
+        let mut response = self
+            .client
+            .get(&url)
+            .timeout(self.timeout)
+            .send()
+            .await
+            .map_err(fail)?;
         if !response.status().is_success() {
             return Err(bad(format!("{url} answered {}", response.status())));
         }
@@ -89,16 +101,26 @@ impl ClientDomainKeys for TomlFetcher {
 
 /// Reads `SIGNING_KEY` from the text of a stellar.toml.
 pub fn signing_key_of(domain: &str, toml_text: &str) -> Result<[u8; 32], Sep10Error> {
-    let table: toml::Table = toml_text
-        .parse()
-        .map_err(|_| bad(format!("the stellar.toml of client_domain {domain} is not valid TOML")))?;
+    let table: toml::Table = toml_text.parse().map_err(|_| {
+        bad(format!(
+            "the stellar.toml of client_domain {domain} is not valid TOML"
+        ))
+    })?;
     let key = table
         .get("SIGNING_KEY")
         .and_then(|v| v.as_str())
-        .ok_or_else(|| bad(format!("the stellar.toml of client_domain {domain} has no SIGNING_KEY")))?;
+        .ok_or_else(|| {
+            bad(format!(
+                "the stellar.toml of client_domain {domain} has no SIGNING_KEY"
+            ))
+        })?;
     stellar_strkey::ed25519::PublicKey::from_string(key)
         .map(|k| k.0)
-        .map_err(|_| bad(format!("the SIGNING_KEY of client_domain {domain} is not a G... key")))
+        .map_err(|_| {
+            bad(format!(
+                "the SIGNING_KEY of client_domain {domain} is not a G... key"
+            ))
+        })
 }
 
 fn root_cause(e: &reqwest::Error) -> String {
@@ -114,7 +136,11 @@ fn root_cause(e: &reqwest::Error) -> String {
 
 /// Splits `host[:port]`, refusing anything that is not a bare host name or IP address.
 pub fn split_domain(domain: &str) -> Result<(String, Option<u16>), Sep10Error> {
-    let invalid = || bad(format!("'client_domain' {domain} must be a host name such as wallet.example.com"));
+    let invalid = || {
+        bad(format!(
+            "'client_domain' {domain} must be a host name such as wallet.example.com"
+        ))
+    };
     if domain.is_empty() || domain.len() > 253 + 6 {
         return Err(invalid());
     }
@@ -123,7 +149,11 @@ pub fn split_domain(domain: &str) -> Result<(String, Option<u16>), Sep10Error> {
         _ => (domain, None),
     };
     let label_ok = |l: &str| {
-        !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-') && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
     };
     if host.parse::<IpAddr>().is_err() && !host.split('.').all(label_ok) {
         return Err(invalid());
@@ -153,7 +183,8 @@ impl reqwest::dns::Resolve for GuardedResolver {
         let local_mode = self.local_mode;
         Box::pin(async move {
             let host = name.as_str().to_string();
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             ip::check_all(&host, &addrs, local_mode)?;
             Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
         })
@@ -175,7 +206,9 @@ fn redirect_policy(local_mode: bool) -> reqwest::redirect::Policy {
             _ => None,
         };
         match literal {
-            Some(ip) if !local_mode && !is_public(ip) => attempt.error("redirect to a private address"),
+            Some(ip) if !local_mode && !is_public(ip) => {
+                attempt.error("redirect to a private address")
+            }
             _ => attempt.follow(),
         }
     })

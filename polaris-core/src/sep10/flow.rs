@@ -22,12 +22,23 @@ fn attribution(settings: &Settings, asked: Option<&str>) -> Result<Option<String
         return Ok(None);
     };
     split_domain(domain)?;
-    let denied = settings.sep10_client_attribution_denylist.iter().any(|d| d == domain);
+    let denied = settings
+        .sep10_client_attribution_denylist
+        .iter()
+        .any(|d| d == domain);
     let allowed = settings.sep10_client_attribution_allowlist.is_empty()
-        || settings.sep10_client_attribution_allowlist.iter().any(|d| d == domain);
-    match (allowed && !denied, settings.sep10_client_attribution_required) {
+        || settings
+            .sep10_client_attribution_allowlist
+            .iter()
+            .any(|d| d == domain);
+    match (
+        allowed && !denied,
+        settings.sep10_client_attribution_required,
+    ) {
         (true, _) => Ok(Some(domain.to_string())),
-        (false, true) => Err(Sep10Error::Forbidden(format!("client_domain {domain} is not allowed to authenticate"))),
+        (false, true) => Err(Sep10Error::Forbidden(format!(
+            "client_domain {domain} is not allowed to authenticate"
+        ))),
         (false, false) => Ok(None),
     }
 }
@@ -45,17 +56,21 @@ pub async fn challenge(
     now: u64,
 ) -> Result<ChallengeResponse, Sep10Error> {
     let params = request.validate(settings)?;
-    let client_domain: Option<ClientDomainAccount> = match attribution(settings, params.client_domain.as_deref())? {
-        Some(domain) => {
-            let key = keys.signing_key(&domain).await?;
-            Some((domain, key))
-        }
-        None => None,
-    };
+    let client_domain: Option<ClientDomainAccount> =
+        match attribution(settings, params.client_domain.as_deref())? {
+            Some(domain) => {
+                let key = keys.signing_key(&domain).await?;
+                Some((domain, key))
+            }
+            None => None,
+        };
     if let Some(header) = authorization {
-        let token = bearer_token(Some(header))
-            .map_err(|_| Sep10Error::bad("invalid Authorization header: expected 'Bearer <JWT>'"))?;
-        let signer = client_domain.as_ref().map_or(*params.address.key(), |(_, k)| *k);
+        let token = bearer_token(Some(header)).map_err(|_| {
+            Sep10Error::bad("invalid Authorization header: expected 'Bearer <JWT>'")
+        })?;
+        let signer = client_domain
+            .as_ref()
+            .map_or(*params.address.key(), |(_, k)| *k);
         verify_request_jwt(settings, token, request, &signer)?;
     }
     build_challenge(settings, &params, client_domain.as_ref(), now)
@@ -76,19 +91,35 @@ pub async fn token(
     let account = match horizon.load_account(&challenge.address.account_id()).await {
         Ok(account) => account,
         Err(HorizonError::NotFound) => None,
-        Err(e) => return Err(Sep10Error::Unavailable(format!("cannot load the account from Horizon: {e}"))),
+        Err(e) => {
+            return Err(Sep10Error::Unavailable(format!(
+                "cannot load the account from Horizon: {e}"
+            )))
+        }
     };
-    verify_signers(&challenge, account.as_ref(), &settings.signing_key.public_key_bytes())?;
+    verify_signers(
+        &challenge,
+        account.as_ref(),
+        &settings.signing_key.public_key_bytes(),
+    )?;
     let hash = challenge.hash_hex();
     let first_use = used
         .mark_used(&hash, challenge.max_time)
         .await
         .map_err(|e| Sep10Error::Unavailable(format!("cannot record the challenge: {e}")))?;
     if !first_use {
-        return Err(Sep10Error::bad("this challenge has already been used; request a new one"));
+        return Err(Sep10Error::bad(
+            "this challenge has already been used; request a new one",
+        ));
     }
     let client_domain = challenge.client_domain.as_ref().map(|(d, _)| d.clone());
-    let claims = Sep10Claims::new(settings, &challenge.subject(), challenge.min_time, hash, client_domain);
+    let claims = Sep10Claims::new(
+        settings,
+        &challenge.subject(),
+        challenge.min_time,
+        hash,
+        client_domain,
+    );
     let token = claims
         .encode(&settings.jwt_key)
         .map_err(|e| Sep10Error::Internal(e.to_string()))?;

@@ -20,7 +20,7 @@ mod request_jwt;
 mod used;
 mod verify;
 
-pub use build::{build_challenge, ChallengeParams};
+pub use build::{build_challenge, sign_challenge, ChallengeParams, ClientDomainAccount};
 pub use client_domain::{ClientDomainKeys, TomlFetcher};
 pub use flow::{challenge, token};
 pub use request::{parse_token_request, ChallengeRequest, MAX_BODY_BYTES};

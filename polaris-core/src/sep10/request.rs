@@ -46,11 +46,14 @@ impl ChallengeRequest {
             .account
             .as_deref()
             .ok_or_else(|| Sep10Error::bad("'account' is required"))?;
-        let address = Address::parse(account)
-            .map_err(|_| Sep10Error::bad("'account' is not a valid Stellar account (G... or M...)"))?;
+        let address = Address::parse(account).map_err(|_| {
+            Sep10Error::bad("'account' is not a valid Stellar account (G... or M...)")
+        })?;
         let memo = self.memo.as_deref().map(parse_memo).transpose()?;
         if memo.is_some() && address.muxed_id().is_some() {
-            return Err(Sep10Error::bad("'memo' cannot be used with a muxed account (M...)"));
+            return Err(Sep10Error::bad(
+                "'memo' cannot be used with a muxed account (M...)",
+            ));
         }
         Ok(ChallengeParams {
             address,
@@ -63,10 +66,13 @@ impl ChallengeRequest {
 
 fn parse_memo(memo: &str) -> Result<u64, Sep10Error> {
     if memo.is_empty() || !memo.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Sep10Error::bad("'memo' must be an id memo: a whole number from 0 to 18446744073709551615"));
+        return Err(Sep10Error::bad(
+            "'memo' must be an id memo: a whole number from 0 to 18446744073709551615",
+        ));
     }
-    memo.parse()
-        .map_err(|_| Sep10Error::bad("'memo' must be an id memo: a whole number from 0 to 18446744073709551615"))
+    memo.parse().map_err(|_| {
+        Sep10Error::bad("'memo' must be an id memo: a whole number from 0 to 18446744073709551615")
+    })
 }
 
 fn home_domain(settings: &Settings, asked: Option<&str>) -> Result<String, Sep10Error> {
@@ -95,14 +101,25 @@ struct TokenBody {
 /// Extracts the `transaction` field of a `POST /auth` body, JSON or form-encoded.
 pub fn parse_token_request(content_type: Option<&str>, body: &[u8]) -> Result<String, Sep10Error> {
     if body.len() > MAX_BODY_BYTES {
-        return Err(Sep10Error::bad(format!("request body larger than {MAX_BODY_BYTES} bytes")));
+        return Err(Sep10Error::bad(format!(
+            "request body larger than {MAX_BODY_BYTES} bytes"
+        )));
     }
-    let mime = content_type.unwrap_or("").split(';').next().unwrap_or("").trim();
+    let mime = content_type
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim();
     let is_json = mime.eq_ignore_ascii_case("application/json")
         || (mime.is_empty() && body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'));
     let transaction = if is_json {
         serde_json::from_slice::<TokenBody>(body)
-            .map_err(|_| Sep10Error::bad("request body is not valid JSON of the form {\"transaction\": \"<XDR>\"}"))?
+            .map_err(|_| {
+                Sep10Error::bad(
+                    "request body is not valid JSON of the form {\"transaction\": \"<XDR>\"}",
+                )
+            })?
             .transaction
     } else {
         url::form_urlencoded::parse(body)

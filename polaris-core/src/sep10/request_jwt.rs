@@ -31,7 +31,8 @@ fn decode(token: &str, signer: &[u8; 32]) -> Result<Map<String, Value>, Sep10Err
     if header.alg != Algorithm::EdDSA {
         return Err(bad("the JWT must be signed with EdDSA (ed25519)"));
     }
-    let key = DecodingKey::from_ed_components(&URL_SAFE_NO_PAD.encode(signer)).map_err(|_| bad("unusable key"))?;
+    let key = DecodingKey::from_ed_components(&URL_SAFE_NO_PAD.encode(signer))
+        .map_err(|_| bad("unusable key"))?;
     let mut validation = Validation::new(Algorithm::EdDSA);
     validation.leeway = LEEWAY_SECONDS;
     validation.set_required_spec_claims(&["exp", "iat"]);
@@ -56,8 +57,15 @@ pub fn verify_request_jwt(
 ) -> Result<(), Sep10Error> {
     let claims = decode(token, signer)?;
     let endpoint = settings.url("auth");
-    if claims.get("web_auth_endpoint").and_then(claim_text).as_deref() != Some(endpoint.as_str()) {
-        return Err(bad(format!("the 'web_auth_endpoint' claim must be {endpoint}")));
+    if claims
+        .get("web_auth_endpoint")
+        .and_then(claim_text)
+        .as_deref()
+        != Some(endpoint.as_str())
+    {
+        return Err(bad(format!(
+            "the 'web_auth_endpoint' claim must be {endpoint}"
+        )));
     }
     let params = [
         ("account", &request.account),
@@ -68,7 +76,9 @@ pub fn verify_request_jwt(
     for (name, value) in params {
         let Some(value) = value else { continue };
         if claims.get(name).and_then(claim_text).as_deref() != Some(value.as_str()) {
-            return Err(bad(format!("the '{name}' claim does not match the request")));
+            return Err(bad(format!(
+                "the '{name}' claim does not match the request"
+            )));
         }
     }
     Ok(())

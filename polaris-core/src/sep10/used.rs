@@ -33,8 +33,25 @@ impl MemoryUsedChallenges {
 impl UsedChallenges for MemoryUsedChallenges {
     async fn mark_used(&self, hash: &str, expires_at: u64) -> Result<bool, String> {
         let now = chrono::Utc::now().timestamp().max(0) as u64;
-        let mut seen = self.seen.lock().map_err(|_| "used-challenge set poisoned".to_string())?;
+        let mut seen = self
+            .seen
+            .lock()
+            .map_err(|_| "used-challenge set poisoned".to_string())?;
         seen.retain(|_, exp| *exp >= now);
         Ok(seen.insert(hash.to_string(), expires_at).is_none())
+    }
+}
+
+#[async_trait]
+impl UsedChallenges for crate::store::Store {
+    async fn mark_used(&self, hash: &str, expires_at: u64) -> Result<bool, String> {
+        let hash = hash.to_string();
+        let expires_at = i64::try_from(expires_at)
+            .ok()
+            .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+            .ok_or_else(|| format!("time bound {expires_at} out of range"))?;
+        self.run(move |conn| crate::store::challenges::mark_used(conn, &hash, expires_at))
+            .await
+            .map_err(|e| e.to_string())
     }
 }

@@ -3,8 +3,8 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use stellar_base::xdr::{
-    DecoratedSignature, Limits, ManageDataOp, Memo, MuxedAccount, Operation, OperationBody, Preconditions,
-    ReadXdr, TransactionEnvelope, TransactionV1Envelope,
+    DecoratedSignature, Limits, ManageDataOp, Memo, MuxedAccount, Operation, OperationBody,
+    Preconditions, ReadXdr, TransactionEnvelope, TransactionV1Envelope,
 };
 
 use super::build::{network_id, ClientDomainAccount};
@@ -62,7 +62,9 @@ fn decode(xdr: &str) -> Result<TransactionV1Envelope, Sep10Error> {
     };
     match TransactionEnvelope::from_xdr(&bytes, limits) {
         Ok(TransactionEnvelope::Tx(env)) => Ok(env),
-        Ok(_) => Err(bad("the challenge must be a version 1 transaction envelope")),
+        Ok(_) => Err(bad(
+            "the challenge must be a version 1 transaction envelope",
+        )),
         Err(_) => Err(bad("'transaction' is not a valid transaction envelope XDR")),
     }
 }
@@ -96,7 +98,9 @@ fn time_bounds(cond: &Preconditions, now: u64) -> Result<(u64, u64), Sep10Error>
 
 fn as_manage_data(op: &Operation) -> Result<(Address, &ManageDataOp), Sep10Error> {
     let OperationBody::ManageData(data) = &op.body else {
-        return Err(bad("every operation of a challenge must be a manage data operation"));
+        return Err(bad(
+            "every operation of a challenge must be a manage data operation",
+        ));
     };
     let source = op
         .source_account
@@ -111,7 +115,8 @@ fn value(data: &ManageDataOp) -> &[u8] {
 
 fn first_operation(settings: &Settings, op: &Operation) -> Result<(Address, String), Sep10Error> {
     let (client, data) = as_manage_data(op)?;
-    let key = std::str::from_utf8(data.data_name.0.as_slice()).map_err(|_| bad("the first operation's key is not text"))?;
+    let key = std::str::from_utf8(data.data_name.0.as_slice())
+        .map_err(|_| bad("the first operation's key is not text"))?;
     let home = key
         .strip_suffix(" auth")
         .ok_or_else(|| bad("the first operation's key must be '<home domain> auth'"))?;
@@ -120,30 +125,43 @@ fn first_operation(settings: &Settings, op: &Operation) -> Result<(Address, Stri
     }
     let nonce = value(data);
     if nonce.len() != 64 || STANDARD.decode(nonce).map(|n| n.len()) != Ok(48) {
-        return Err(bad("the first operation's value must be a 64-byte base64 nonce"));
+        return Err(bad(
+            "the first operation's value must be a 64-byte base64 nonce",
+        ));
     }
     Ok((client, home.to_string()))
 }
 
-fn other_operations(settings: &Settings, ops: &[Operation], server: &[u8; 32]) -> Result<Option<ClientDomainAccount>, Sep10Error> {
+fn other_operations(
+    settings: &Settings,
+    ops: &[Operation],
+    server: &[u8; 32],
+) -> Result<Option<ClientDomainAccount>, Sep10Error> {
     let (mut web_auth_domain, mut client_domain) = (false, None);
     for op in ops {
         let (source, data) = as_manage_data(op)?;
         let key = data.data_name.0.as_slice();
         if key == b"client_domain" {
             let Address::Account(k) = source else {
-                return Err(bad("the client_domain operation's source must be a G... account"));
+                return Err(bad(
+                    "the client_domain operation's source must be a G... account",
+                ));
             };
-            let domain = String::from_utf8(value(data).to_vec()).map_err(|_| bad("the client_domain value is not text"))?;
+            let domain = String::from_utf8(value(data).to_vec())
+                .map_err(|_| bad("the client_domain value is not text"))?;
             client_domain = Some((domain, k));
             continue;
         }
         if source != Address::Account(*server) {
-            return Err(bad("operations after the first must have the server account as source"));
+            return Err(bad(
+                "operations after the first must have the server account as source",
+            ));
         }
         if key == b"web_auth_domain" {
             if value(data) != settings.web_auth_domain().as_bytes() {
-                return Err(bad("the web_auth_domain operation does not name this server"));
+                return Err(bad(
+                    "the web_auth_domain operation does not name this server",
+                ));
             }
             web_auth_domain = true;
         }
@@ -166,13 +184,18 @@ pub fn read_challenge(settings: &Settings, xdr: &str, now: u64) -> Result<Challe
     let tx = &envelope.tx;
     let server = settings.signing_key.public_key_bytes();
     if tx.source_account != MuxedAccount::Ed25519(stellar_base::xdr::Uint256(server)) {
-        return Err(bad("the challenge's source account is not this server's signing key"));
+        return Err(bad(
+            "the challenge's source account is not this server's signing key",
+        ));
     }
     if tx.seq_num.0 != 0 {
         return Err(bad("the challenge's sequence number must be 0"));
     }
     let (min_time, max_time) = time_bounds(&tx.cond, now)?;
-    let first = tx.operations.first().ok_or_else(|| bad("the challenge has no operations"))?;
+    let first = tx
+        .operations
+        .first()
+        .ok_or_else(|| bad("the challenge has no operations"))?;
     let (address, home_domain) = first_operation(settings, first)?;
     let memo = match &tx.memo {
         Memo::None => None,
@@ -188,7 +211,9 @@ pub fn read_challenge(settings: &Settings, xdr: &str, now: u64) -> Result<Challe
     let server_sig = client_signatures
         .iter()
         .position(|s| signed_by(s, &server, &hash))
-        .ok_or_else(|| bad("the challenge is not signed by this server (or was signed for another network)"))?;
+        .ok_or_else(|| {
+            bad("the challenge is not signed by this server (or was signed for another network)")
+        })?;
     client_signatures.remove(server_sig);
     Ok(Challenge {
         hash,
@@ -203,13 +228,18 @@ pub fn read_challenge(settings: &Settings, xdr: &str, now: u64) -> Result<Challe
 }
 
 /// Matches every signature to one distinct key of `candidates`; any other signature is refused.
-fn match_signers(challenge: &Challenge, candidates: &[[u8; 32]]) -> Result<Vec<[u8; 32]>, Sep10Error> {
+fn match_signers(
+    challenge: &Challenge,
+    candidates: &[[u8; 32]],
+) -> Result<Vec<[u8; 32]>, Sep10Error> {
     let mut matched: Vec<[u8; 32]> = Vec::new();
     for sig in &challenge.client_signatures {
         let key = candidates
             .iter()
             .find(|k| !matched.contains(k) && signed_by(sig, k, &challenge.hash))
-            .ok_or_else(|| bad("the challenge carries a signature that is not from a signer of the account"))?;
+            .ok_or_else(|| {
+                bad("the challenge carries a signature that is not from a signer of the account")
+            })?;
         matched.push(*key);
     }
     Ok(matched)
@@ -217,7 +247,9 @@ fn match_signers(challenge: &Challenge, candidates: &[[u8; 32]]) -> Result<Vec<[
 
 fn check_client_domain(challenge: &Challenge, matched: &[[u8; 32]]) -> Result<(), Sep10Error> {
     match &challenge.client_domain {
-        Some((_, key)) if !matched.contains(key) => Err(bad("the challenge is not signed by the client domain's SIGNING_KEY")),
+        Some((_, key)) if !matched.contains(key) => Err(bad(
+            "the challenge is not signed by the client domain's SIGNING_KEY",
+        )),
         _ => Ok(()),
     }
 }
@@ -227,12 +259,20 @@ fn parse_signers(account: &AccountInfo, server: &[u8; 32]) -> Vec<([u8; 32], u32
         .signers
         .iter()
         .filter(|s| s.weight > 0)
-        .filter_map(|s| stellar_strkey::ed25519::PublicKey::from_string(&s.key).ok().map(|k| (k.0, u32::from(s.weight))))
+        .filter_map(|s| {
+            stellar_strkey::ed25519::PublicKey::from_string(&s.key)
+                .ok()
+                .map(|k| (k.0, u32::from(s.weight)))
+        })
         .filter(|(k, _)| k != server)
         .collect()
 }
 
-fn verify_existing(challenge: &Challenge, account: &AccountInfo, server: &[u8; 32]) -> Result<(), Sep10Error> {
+fn verify_existing(
+    challenge: &Challenge,
+    account: &AccountInfo,
+    server: &[u8; 32],
+) -> Result<(), Sep10Error> {
     let signers = parse_signers(account, server);
     let mut candidates: Vec<[u8; 32]> = signers.iter().map(|(k, _)| *k).collect();
     if let Some((_, key)) = &challenge.client_domain {
@@ -240,9 +280,15 @@ fn verify_existing(challenge: &Challenge, account: &AccountInfo, server: &[u8; 3
     }
     let matched = match_signers(challenge, &candidates)?;
     check_client_domain(challenge, &matched)?;
-    let weight: u32 = signers.iter().filter(|(k, _)| matched.contains(k)).map(|(_, w)| w).sum();
+    let weight: u32 = signers
+        .iter()
+        .filter(|(k, _)| matched.contains(k))
+        .map(|(_, w)| w)
+        .sum();
     if weight == 0 {
-        return Err(bad("the challenge is not signed by any signer of the account"));
+        return Err(bad(
+            "the challenge is not signed by any signer of the account",
+        ));
     }
     let threshold = u32::from(account.thresholds.med);
     if weight < threshold {
@@ -267,7 +313,9 @@ fn verify_new(challenge: &Challenge) -> Result<(), Sep10Error> {
     }
     let matched = match_signers(challenge, &expected)?;
     if !matched.contains(&master) {
-        return Err(bad("the account does not exist: the challenge must be signed by its master key"));
+        return Err(bad(
+            "the account does not exist: the challenge must be signed by its master key",
+        ));
     }
     check_client_domain(challenge, &matched)
 }
@@ -279,7 +327,11 @@ fn verify_new(challenge: &Challenge) -> Result<(), Sep10Error> {
 /// threshold (the server's key never counts); a new account needs exactly its master key.
 /// Every signature must be accounted for, and the client domain key must have signed
 /// when the challenge has a `client_domain` operation.
-pub fn verify_signers(challenge: &Challenge, account: Option<&AccountInfo>, server: &[u8; 32]) -> Result<(), Sep10Error> {
+pub fn verify_signers(
+    challenge: &Challenge,
+    account: Option<&AccountInfo>,
+    server: &[u8; 32],
+) -> Result<(), Sep10Error> {
     match account {
         Some(account) => verify_existing(challenge, account, server),
         None => verify_new(challenge),

@@ -23,7 +23,9 @@ pub fn upsert(conn: &mut DbConnection, asset: &Asset) -> Result<Asset, StoreErro
                     .execute(conn)?;
             }
             None => {
-                diesel::insert_into(dsl::assets).values(&values).execute(conn)?;
+                diesel::insert_into(dsl::assets)
+                    .values(&values)
+                    .execute(conn)?;
             }
         }
         by_code_and_issuer(conn, &asset.code, &asset.issuer)?

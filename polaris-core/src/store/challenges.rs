@@ -17,7 +17,10 @@ pub fn mark_used(
     expires_at: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let inserted = diesel::insert_into(dsl::used_challenges)
-        .values((dsl::hash.eq(hash), dsl::expires_at.eq(to_db_time(expires_at))))
+        .values((
+            dsl::hash.eq(hash),
+            dsl::expires_at.eq(to_db_time(expires_at)),
+        ))
         .execute(conn);
     match inserted {
         Ok(_) => Ok(true),
@@ -28,5 +31,8 @@ pub fn mark_used(
 
 /// Forgets challenges that expired before `now`; returns how many.
 pub fn purge_expired(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, StoreError> {
-    Ok(diesel::delete(dsl::used_challenges.filter(dsl::expires_at.lt(to_db_time(now)))).execute(conn)?)
+    Ok(
+        diesel::delete(dsl::used_challenges.filter(dsl::expires_at.lt(to_db_time(now))))
+            .execute(conn)?,
+    )
 }

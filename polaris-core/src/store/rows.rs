@@ -24,7 +24,8 @@ pub(crate) fn from_db_time(t: NaiveDateTime) -> DateTime<Utc> {
 
 fn dec(column: &str, v: Option<String>) -> Result<Option<Decimal>, StoreError> {
     v.map(|s| {
-        Decimal::from_str(&s).map_err(|_| StoreError::Corrupt(format!("{column}: '{s}' is not a decimal")))
+        Decimal::from_str(&s)
+            .map_err(|_| StoreError::Corrupt(format!("{column}: '{s}' is not a decimal")))
     })
     .transpose()
 }
@@ -116,7 +117,12 @@ impl TryFrom<AssetRow> for Asset {
             deposit: op_config(
                 "deposit",
                 v.deposit_enabled,
-                [v.deposit_fee_fixed, v.deposit_fee_percent, v.deposit_min_amount, v.deposit_max_amount],
+                [
+                    v.deposit_fee_fixed,
+                    v.deposit_fee_percent,
+                    v.deposit_min_amount,
+                    v.deposit_max_amount,
+                ],
             )?,
             withdrawal: op_config(
                 "withdrawal",
@@ -131,7 +137,12 @@ impl TryFrom<AssetRow> for Asset {
             send: op_config(
                 "send",
                 v.send_enabled,
-                [v.send_fee_fixed, v.send_fee_percent, v.send_min_amount, v.send_max_amount],
+                [
+                    v.send_fee_fixed,
+                    v.send_fee_percent,
+                    v.send_min_amount,
+                    v.send_max_amount,
+                ],
             )?,
             sep6_enabled: v.sep6_enabled,
             sep24_enabled: v.sep24_enabled,
@@ -141,7 +152,10 @@ impl TryFrom<AssetRow> for Asset {
             name: v.name,
             description: v.description,
             status: v.status,
-            display_decimals: v.display_decimals.map(|d| decimals("display_decimals", d)).transpose()?,
+            display_decimals: v
+                .display_decimals
+                .map(|d| decimals("display_decimals", d))
+                .transpose()?,
             is_asset_anchored: v.is_asset_anchored,
             anchor_asset_type: v.anchor_asset_type,
             anchor_asset: v.anchor_asset,
@@ -238,7 +252,10 @@ pub(crate) struct TransactionRow {
     completed_at: Option<NaiveDateTime>,
 }
 
-fn json<T: serde::de::DeserializeOwned>(column: &str, v: Option<String>) -> Result<Option<T>, StoreError> {
+fn json<T: serde::de::DeserializeOwned>(
+    column: &str,
+    v: Option<String>,
+) -> Result<Option<T>, StoreError> {
     v.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("{column}: {e}"))))
         .transpose()
 }
@@ -321,7 +338,10 @@ impl From<&Transaction> for TransactionRow {
             memo_type: t.memo_type.to_string(),
             receiving_anchor_account: t.receiving_anchor_account.clone(),
             refunded: t.refunded,
-            refunds: t.refunds.as_ref().and_then(|r| serde_json::to_string(r).ok()),
+            refunds: t
+                .refunds
+                .as_ref()
+                .and_then(|r| serde_json::to_string(r).ok()),
             required_info_message: t.required_info_message.clone(),
             required_info_updates: t.required_info_updates.as_ref().map(|v| v.to_string()),
             claimable_balance_supported: t.claimable_balance_supported,

@@ -117,7 +117,10 @@ pub fn find_owned(
         Lookup::StellarTransactionId(h) => q.filter(dsl::stellar_transaction_id.eq(h.clone())),
         Lookup::ExternalTransactionId(e) => q.filter(dsl::external_transaction_id.eq(e.clone())),
     };
-    one(q.select(TransactionRow::as_select()).first(conn).optional()?)
+    one(q
+        .select(TransactionRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 /// The transactions of a SEP `/transactions` request, newest first.
@@ -144,11 +147,12 @@ pub fn list(conn: &mut DbConnection, query: &ListQuery) -> Result<Vec<Transactio
                 .or(dsl::started_at.eq(at).and(dsl::id.lt(pid.to_string()))),
         );
     }
-    many(q
-        .order((dsl::started_at.desc(), dsl::id.desc()))
-        .limit(query.limit.max(0))
-        .select(TransactionRow::as_select())
-        .load(conn)?)
+    many(
+        q.order((dsl::started_at.desc(), dsl::id.desc()))
+            .limit(query.limit.max(0))
+            .select(TransactionRow::as_select())
+            .load(conn)?,
+    )
 }
 
 /// Writes every column of `tx` if the stored status is still `expected`.
@@ -190,11 +194,12 @@ pub fn pending(
     if let Some(t) = after {
         q = q.filter(dsl::started_at.gt(to_db_time(t)));
     }
-    many(q
-        .order((dsl::started_at.asc(), dsl::id.asc()))
-        .limit(limit.max(0))
-        .select(TransactionRow::as_select())
-        .load(conn)?)
+    many(
+        q.order((dsl::started_at.asc(), dsl::id.asc()))
+            .limit(limit.max(0))
+            .select(TransactionRow::as_select())
+            .load(conn)?,
+    )
 }
 
 /// The withdrawals waiting for a payment with this memo.
@@ -204,12 +209,14 @@ pub fn by_memo(
     kind: Kind,
     status: Status,
 ) -> Result<Vec<Transaction>, StoreError> {
-    many(dsl::transactions
-        .filter(dsl::memo.eq(memo))
-        .filter(dsl::kind.eq(kind.to_string()))
-        .filter(dsl::status.eq(status.to_string()))
-        .select(TransactionRow::as_select())
-        .load(conn)?)
+    many(
+        dsl::transactions
+            .filter(dsl::memo.eq(memo))
+            .filter(dsl::kind.eq(kind.to_string()))
+            .filter(dsl::status.eq(status.to_string()))
+            .select(TransactionRow::as_select())
+            .load(conn)?,
+    )
 }
 
 /// How many transactions are stored.

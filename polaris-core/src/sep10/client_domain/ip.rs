@@ -63,20 +63,42 @@ mod tests {
     #[test]
     fn private_and_special_addresses_are_not_public() {
         for ip in [
-            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0",
-            "100.64.0.1", "255.255.255.255", "224.0.0.1", "::1", "::", "fe80::1", "fd00::1",
-            "::ffff:127.0.0.1", "::ffff:10.0.0.1", "2001:db8::1", "::127.0.0.1",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "255.255.255.255",
+            "224.0.0.1",
+            "::1",
+            "::",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "2001:db8::1",
+            "::127.0.0.1",
         ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip} should not be public");
         }
-        for ip in ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"] {
+        for ip in [
+            "8.8.8.8",
+            "1.1.1.1",
+            "2606:4700:4700::1111",
+            "::ffff:8.8.8.8",
+        ] {
             assert!(is_public(ip.parse().unwrap()), "{ip} should be public");
         }
     }
 
     #[test]
     fn one_private_answer_is_enough_to_refuse() {
-        let addrs: Vec<SocketAddr> = vec!["8.8.8.8:443".parse().unwrap(), "127.0.0.1:443".parse().unwrap()];
+        let addrs: Vec<SocketAddr> = vec![
+            "8.8.8.8:443".parse().unwrap(),
+            "127.0.0.1:443".parse().unwrap(),
+        ];
         assert!(check_all("mixed.example", &addrs, false).is_err());
         assert!(check_all("mixed.example", &addrs, true).is_ok());
         assert!(check_all("none.example", &[], true).is_err());
