@@ -6,7 +6,11 @@
 //! background processors. The `polaris-actix` crate mounts all of it on an actix-web app.
 
 pub mod auth;
+pub mod context;
+pub mod error;
+pub mod integrations;
 pub mod model;
+pub mod sep1;
 pub mod sep10;
 pub mod settings;
 pub mod state;
@@ -14,5 +18,7 @@ pub mod stellar;
 pub mod store;
 pub mod testing;
 
+pub use context::Context;
+pub use error::ApiError;
 pub use settings::{Settings, SettingsError};
 pub use store::{Store, StoreError};

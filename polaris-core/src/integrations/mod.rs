@@ -1,0 +1,56 @@
+//! The traits an anchor implements, and the registry that holds them.
+//!
+//! Every trait takes `&self`, is `Send + Sync + 'static`, is async, and has default
+//! methods where Polaris has a sensible default. Every method returns the same
+//! [`IntegrationError`].
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+mod toml_hook;
+pub use toml_hook::TomlIntegration;
+
+/// The error of every integration method.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IntegrationError {
+    /// The request is refused; the message reaches the wallet or user (as a 400).
+    #[error("rejected: {0}")]
+    Rejected(String),
+    /// A system the anchor depends on is down; the wallet may retry later (a 503).
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    /// Anything else; logged, and the wallet sees a generic 500.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A hook that adds custom `<script>` content to the interactive pages.
+#[async_trait]
+pub trait ScriptsIntegration: Send + Sync + 'static {
+    /// HTML script elements placed at the end of every interactive page's body.
+    async fn scripts(&self) -> Result<Vec<String>, IntegrationError> {
+        Ok(Vec::new())
+    }
+}
+
+/// The integrations registered by the anchor. Absent ones take Polaris' defaults.
+#[derive(Clone, Default)]
+pub struct Integrations {
+    /// Adds to or overrides the generated stellar.toml.
+    pub toml: Option<Arc<dyn TomlIntegration>>,
+    /// Serves this text verbatim as stellar.toml instead of generating one.
+    pub static_toml: Option<Arc<str>>,
+    /// Scripts for the interactive pages.
+    pub scripts: Option<Arc<dyn ScriptsIntegration>>,
+}
+
+impl std::fmt::Debug for Integrations {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Integrations")
+            .field("toml", &self.toml.is_some())
+            .field("static_toml", &self.static_toml.is_some())
+            .field("scripts", &self.scripts.is_some())
+            .finish()
+    }
+}
