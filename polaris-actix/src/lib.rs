@@ -1,1 +1,3 @@
 //! x
+pub mod auth;
+pub mod sep10;

@@ -4,6 +4,7 @@
 //! * [`challenge`]: `GET /auth` builds a challenge transaction signed by `SIGNING_SEED`.
 //! * [`read_challenge`] and [`verify_signers`]: the checks of `POST /auth`.
 //! * [`token`]: `POST /auth` end to end: verify, mark the challenge used, issue the JWT.
+//! * [`get_auth`] and [`post_auth`]: both endpoints over a [`Context`](crate::Context), for web frontends.
 //! * [`client_domain`]: fetching a client domain's `SIGNING_KEY`, with a guard against
 //!   requests to private networks.
 //!
@@ -14,6 +15,7 @@ use serde::Serialize;
 
 mod build;
 pub mod client_domain;
+mod endpoints;
 mod flow;
 mod request;
 mod request_jwt;
@@ -22,6 +24,7 @@ mod verify;
 
 pub use build::{build_challenge, sign_challenge, ChallengeParams, ClientDomainAccount};
 pub use client_domain::{ClientDomainKeys, TomlFetcher};
+pub use endpoints::{get_auth, post_auth};
 pub use flow::{challenge, token};
 pub use request::{parse_token_request, ChallengeRequest, MAX_BODY_BYTES};
 pub use request_jwt::verify_request_jwt;
