@@ -319,3 +319,32 @@ async fn cors_headers_on_answers_errors_and_preflights() {
         assert_eq!(allow.as_deref(), Some("*"), "{}", resp.status());
     }
 }
+
+/// Two server instances on one database: a challenge used on one is refused on the other.
+/// Runs on SQLite, and on PostgreSQL when `POLARIS_TEST_DATABASE_URL` is set.
+#[actix_web::test]
+async fn replays_are_refused_across_instances_sharing_a_database() {
+    for db in TestDatabase::all() {
+        let s = settings_with(&[]);
+        let passphrase = s.network_passphrase.clone();
+        let first = app(context(s.clone(), FakeHorizon::default(), &db)).await;
+        let second = app(context(s, FakeHorizon::default(), &db)).await;
+        let client = KeyPair::random();
+        let xdr = get_challenge(&first, &format!("account={}", client.public_key())).await;
+        let signed = sign(&xdr, &[&client], &passphrase);
+        assert_eq!(
+            post_json(&first, &signed).await.0,
+            200,
+            "{:?}",
+            db.backend()
+        );
+        let (status, body) = post_json(&second, &signed).await;
+        assert_eq!(
+            (status, &body["error"]),
+            (
+                400,
+                &json!("this challenge has already been used; request a new one")
+            )
+        );
+    }
+}
