@@ -18,10 +18,12 @@
 //! }
 //! ```
 
+pub mod auth;
 mod builder;
 pub mod cli;
 pub mod error;
 pub mod sep1;
+pub mod sep10;
 
 pub use builder::{BuildError, Polaris, PolarisBuilder};
 #[cfg(feature = "sandbox")]

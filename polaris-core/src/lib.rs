@@ -5,6 +5,7 @@
 //! implements, the logic of every SEP, SEP-10 and JWTs, the Stellar layer and the
 //! background processors. The `polaris-actix` crate mounts all of it on an actix-web app.
 
+pub mod auth;
 pub mod context;
 pub mod error;
 pub mod integrations;
@@ -12,6 +13,7 @@ pub mod model;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod sep1;
+pub mod sep10;
 pub mod settings;
 pub mod state;
 pub mod stellar;
