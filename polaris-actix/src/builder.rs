@@ -4,9 +4,12 @@ use std::sync::Arc;
 
 use actix_web::web;
 use polaris_core::context::NoHorizon;
-use polaris_core::integrations::{Integrations, ScriptsIntegration, TomlIntegration};
+use polaris_core::integrations::{
+    CustomerIntegration, DepositIntegration, FeeIntegration, InfoIntegration, Integrations,
+    RailsIntegration, ScriptsIntegration, TomlIntegration, WithdrawalIntegration,
+};
 use polaris_core::settings::Sep;
-use polaris_core::stellar::Horizon;
+use polaris_core::stellar::{Horizon, HorizonClient};
 use polaris_core::{Context, Settings, Store, StoreError};
 
 /// Polaris, built: the shared context, ready to be mounted on any actix-web `App`.
@@ -30,6 +33,9 @@ pub enum BuildError {
     /// The database could not be opened, migrated or checked.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The Horizon client could not be created from `HORIZON_URL`.
+    #[error("setting HORIZON_URL: {0}")]
+    Horizon(polaris_core::stellar::HorizonError),
 }
 
 impl Polaris {
@@ -68,11 +74,50 @@ impl Polaris {
             if ctx.settings.is_active(Sep::Sep1) {
                 crate::sep1::configure(cfg);
             }
+            if ctx.settings.is_active(Sep::Sep10) {
+                crate::sep10::configure(cfg);
+            }
         }
     }
 }
 
 impl PolarisBuilder {
+    /// The anchor's deposit logic.
+    pub fn deposit(mut self, integration: impl DepositIntegration) -> Self {
+        self.integrations.deposit = Arc::new(integration);
+        self
+    }
+
+    /// The anchor's withdrawal logic.
+    pub fn withdrawal(mut self, integration: impl WithdrawalIntegration) -> Self {
+        self.integrations.withdrawal = Arc::new(integration);
+        self
+    }
+
+    /// The anchor's bank rails, used by the background processes.
+    pub fn rails(mut self, integration: impl RailsIntegration) -> Self {
+        self.integrations.rails = Some(Arc::new(integration));
+        self
+    }
+
+    /// The anchor's SEP-12 customer store.
+    pub fn customer(mut self, integration: impl CustomerIntegration) -> Self {
+        self.integrations.customer = Some(Arc::new(integration));
+        self
+    }
+
+    /// Replaces the asset-based fee function.
+    pub fn fee(mut self, integration: impl FeeIntegration) -> Self {
+        self.integrations.fee = Some(Arc::new(integration));
+        self
+    }
+
+    /// Describes SEP-6 `/info` fields and types.
+    pub fn info(mut self, integration: impl InfoIntegration) -> Self {
+        self.integrations.info = Some(Arc::new(integration));
+        self
+    }
+
     /// Adds to or overrides the generated stellar.toml.
     pub fn toml(mut self, hook: impl TomlIntegration) -> Self {
         self.integrations.toml = Some(Arc::new(hook));
@@ -125,7 +170,13 @@ impl PolarisBuilder {
         })
         .await
         .map_err(|e| StoreError::Task(e.to_string()))??;
-        let horizon = self.horizon.unwrap_or_else(|| Arc::new(NoHorizon));
+        let horizon = match (self.horizon, &self.settings.horizon_url) {
+            (Some(h), _) => h,
+            (None, Some(url)) => {
+                Arc::new(HorizonClient::new(url.as_str()).map_err(BuildError::Horizon)?)
+            }
+            (None, None) => Arc::new(NoHorizon),
+        };
         let ctx = Context {
             settings: Arc::new(self.settings),
             store,

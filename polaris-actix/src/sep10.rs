@@ -5,13 +5,12 @@
 //! Both routes answer CORS preflights and send `Access-Control-Allow-Origin: *`, errors
 //! included, as SEP-10 requires. Bodies over [`MAX_BODY_BYTES`] get a 413.
 
+use crate::error::HttpResult;
 use actix_cors::Cors;
 use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE};
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use polaris_core::sep10::{get_auth, post_auth, MAX_BODY_BYTES};
 use polaris_core::{ApiError, Context};
-use serde::Serialize;
 
 /// Registers `GET /auth` and `POST /auth` on `cfg`. Needs `web::Data<Context>` as app data.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -36,29 +35,9 @@ fn header(req: &HttpRequest, name: actix_web::http::header::HeaderName) -> Optio
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Turns a core result into JSON with the right status.
-pub(crate) fn reply<T: Serialize>(result: Result<T, ApiError>) -> HttpResponse {
-    match result {
-        Ok(value) => HttpResponse::Ok().json(value),
-        Err(e) => HttpResponse::build(
-            StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        )
-        .json(e.body),
-    }
-}
-
-fn context(req: &HttpRequest) -> Result<&Context, ApiError> {
-    req.app_data::<web::Data<Context>>()
-        .map(|d| d.get_ref())
-        .ok_or_else(|| ApiError::internal("web::Data<Context> is not registered on the app"))
-}
-
-async fn challenge(req: HttpRequest) -> HttpResponse {
-    let result = match context(&req) {
-        Ok(ctx) => get_auth(ctx, req.query_string(), header(&req, AUTHORIZATION)).await,
-        Err(e) => Err(e),
-    };
-    reply(result)
+async fn challenge(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult<HttpResponse> {
+    let answer = get_auth(&ctx, req.query_string(), header(&req, AUTHORIZATION)).await?;
+    Ok(HttpResponse::Ok().json(answer))
 }
 
 async fn read_body(payload: web::Payload) -> Result<web::Bytes, ApiError> {
@@ -71,14 +50,12 @@ async fn read_body(payload: web::Payload) -> Result<web::Bytes, ApiError> {
     }
 }
 
-async fn token(req: HttpRequest, payload: web::Payload) -> HttpResponse {
-    let body = match read_body(payload).await {
-        Ok(body) => body,
-        Err(e) => return reply::<()>(Err(e)),
-    };
-    let result = match context(&req) {
-        Ok(ctx) => post_auth(ctx, header(&req, CONTENT_TYPE), &body).await,
-        Err(e) => Err(e),
-    };
-    reply(result)
+async fn token(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> HttpResult<HttpResponse> {
+    let body = read_body(payload).await?;
+    let answer = post_auth(&ctx, header(&req, CONTENT_TYPE), &body).await?;
+    Ok(HttpResponse::Ok().json(answer))
 }

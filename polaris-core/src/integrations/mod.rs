@@ -8,8 +8,21 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+mod customer;
+mod fee;
+mod info;
+mod rails;
 mod toml_hook;
+mod transfer;
+
+pub use customer::CustomerIntegration;
+pub use fee::{default_fee, FeeIntegration, FeeParams};
+pub use info::InfoIntegration;
+pub use rails::RailsIntegration;
 pub use toml_hook::TomlIntegration;
+pub use transfer::{
+    DefaultDeposit, DefaultWithdrawal, DepositIntegration, Sep9Fields, WithdrawalIntegration,
+};
 
 /// The error of every integration method.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,8 +48,20 @@ pub trait ScriptsIntegration: Send + Sync + 'static {
 }
 
 /// The integrations registered by the anchor. Absent ones take Polaris' defaults.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Integrations {
+    /// Deposit logic.
+    pub deposit: Arc<dyn DepositIntegration>,
+    /// Withdrawal logic.
+    pub withdrawal: Arc<dyn WithdrawalIntegration>,
+    /// Bank rails for the background processes.
+    pub rails: Option<Arc<dyn RailsIntegration>>,
+    /// SEP-12 customers.
+    pub customer: Option<Arc<dyn CustomerIntegration>>,
+    /// A fee function replacing the asset-based default.
+    pub fee: Option<Arc<dyn FeeIntegration>>,
+    /// SEP-6 `/info` fields and types.
+    pub info: Option<Arc<dyn InfoIntegration>>,
     /// Adds to or overrides the generated stellar.toml.
     pub toml: Option<Arc<dyn TomlIntegration>>,
     /// Serves this text verbatim as stellar.toml instead of generating one.
@@ -45,9 +70,29 @@ pub struct Integrations {
     pub scripts: Option<Arc<dyn ScriptsIntegration>>,
 }
 
+impl Default for Integrations {
+    fn default() -> Self {
+        Self {
+            deposit: Arc::new(DefaultDeposit),
+            withdrawal: Arc::new(DefaultWithdrawal),
+            rails: None,
+            customer: None,
+            fee: None,
+            info: None,
+            toml: None,
+            static_toml: None,
+            scripts: None,
+        }
+    }
+}
+
 impl std::fmt::Debug for Integrations {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Integrations")
+            .field("rails", &self.rails.is_some())
+            .field("customer", &self.customer.is_some())
+            .field("fee", &self.fee.is_some())
+            .field("info", &self.info.is_some())
             .field("toml", &self.toml.is_some())
             .field("static_toml", &self.static_toml.is_some())
             .field("scripts", &self.scripts.is_some())

@@ -1,0 +1,39 @@
+//! The fee function, shared by SEP-6, SEP-24 and the forms.
+
+use async_trait::async_trait;
+use rust_decimal::Decimal;
+
+use super::IntegrationError;
+use crate::model::{Asset, Kind};
+
+/// What a fee is asked for: the parameters of the SEP `/fee` endpoints.
+#[derive(Debug, Clone)]
+pub struct FeeParams<'a> {
+    /// The asset.
+    pub asset: &'a Asset,
+    /// Deposit or withdrawal.
+    pub operation: Kind,
+    /// The SEP `type` (e.g. `SEPA`), if given.
+    pub kind: Option<&'a str>,
+    /// The amount.
+    pub amount: Decimal,
+}
+
+/// Computes fees. Replacing it makes `/info` stop publishing `fee_fixed` / `fee_percent`,
+/// since they no longer describe the fee.
+#[async_trait]
+pub trait FeeIntegration: Send + Sync + 'static {
+    /// The fee for `params`, in units of the asset.
+    async fn calculate_fee(&self, params: &FeeParams<'_>) -> Result<Decimal, IntegrationError>;
+}
+
+/// The default fee: the asset's fixed fee plus its percent fee for the operation,
+/// rounded to the asset's significant decimals.
+pub fn default_fee(params: &FeeParams<'_>) -> Decimal {
+    let config = match params.operation {
+        Kind::Deposit => &params.asset.deposit,
+        Kind::Withdrawal => &params.asset.withdrawal,
+        Kind::Send => &params.asset.send,
+    };
+    config.fee(params.amount, params.asset.significant_decimals)
+}
