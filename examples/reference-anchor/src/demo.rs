@@ -6,7 +6,8 @@ use async_trait::async_trait;
 use polaris_core::integrations::{IntegrationError, TomlIntegration};
 use polaris_core::model::{Asset, OperationConfig};
 use polaris_core::settings::Secret;
-use polaris_core::stellar::KeyPair;
+use polaris_core::stellar::bootstrap::{ensure_asset, AssetSetup};
+use polaris_core::stellar::{Horizon, KeyPair};
 use polaris_core::store::assets;
 use polaris_core::Context;
 use rust_decimal::Decimal;
@@ -62,17 +63,30 @@ fn demo_asset(issuer: &KeyPair, distribution: &KeyPair) -> Asset {
     a
 }
 
-/// Stores the demo asset `SRT` if the database has no asset yet.
-pub async fn ensure_demo_asset(ctx: &Context) -> Result<(), String> {
+/// The demo asset's issuing and distribution keys.
+pub struct DemoAsset {
+    /// The issuer of `SRT`.
+    pub issuer: KeyPair,
+    /// The account that pays deposits and receives withdrawals.
+    pub distribution: KeyPair,
+}
+
+/// Loads (or generates) the demo keys, and stores the demo asset `SRT` if the database
+/// has no asset yet.
+pub async fn ensure_demo_asset(ctx: &Context) -> Result<DemoAsset, String> {
+    let (issuer, distribution) = demo_keys(Path::new(DEMO_KEYS_FILE))?;
     let existing = ctx
         .store
         .run(assets::all)
         .await
         .map_err(|e| e.to_string())?;
+    let demo = DemoAsset {
+        issuer: issuer.clone(),
+        distribution: distribution.clone(),
+    };
     if !existing.is_empty() {
-        return Ok(());
+        return Ok(demo);
     }
-    let (issuer, distribution) = demo_keys(Path::new(DEMO_KEYS_FILE))?;
     let asset = demo_asset(&issuer, &distribution);
     let stored = ctx
         .store
@@ -80,6 +94,31 @@ pub async fn ensure_demo_asset(ctx: &Context) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     tracing::info!(code = %stored.code, issuer = %stored.issuer, "demo asset configured");
+    Ok(demo)
+}
+
+/// Creates and funds the demo accounts on the sandbox ledger and issues 1,000,000 SRT
+/// to the distribution account (nothing is done twice across restarts).
+pub async fn fund_on_sandbox(
+    demo: &DemoAsset,
+    horizon: &dyn Horizon,
+    friendbot_url: &str,
+    passphrase: &str,
+) -> Result<(), String> {
+    let setup = AssetSetup {
+        code: "SRT",
+        issuer: &demo.issuer,
+        distribution: &demo.distribution,
+        supply: 1_000_000 * 10_000_000,
+        passphrase,
+    };
+    ensure_asset(horizon, friendbot_url, &setup)
+        .await
+        .map_err(|e| format!("setting up SRT on the sandbox: {e}"))?;
+    tracing::info!(
+        distribution = demo.distribution.public_key(),
+        "SRT issued to the distribution account on the sandbox"
+    );
     Ok(())
 }
 

@@ -2,16 +2,21 @@
 //! The Polaris reference anchor: every SEP on embedded defaults.
 //!
 //! With no configuration at all it runs in local mode on a SQLite file in the
-//! working directory, with development keys generated on first start. Every setting
-//! of `polaris_core::Settings` can be given in the environment or a `.env` file.
+//! working directory, with development keys generated on first start, against a
+//! sandbox ledger it starts in-process (unless `HORIZON_URL` names a real Horizon).
+//! Every setting of `polaris_core::Settings` can be given in the environment or a `.env` file.
 
 mod demo;
 
+use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use polaris_actix::cli::{self, PolarisCommand};
+use polaris_actix::sandbox::{self, SandboxConfig, SandboxHandle};
 use polaris_actix::Polaris;
+use polaris_core::stellar::{Horizon, HorizonClient};
 use polaris_core::Settings;
 
 /// The reference anchor's command line.
@@ -30,6 +35,27 @@ struct Cli {
 enum Command {
     #[command(flatten)]
     Polaris(PolarisCommand),
+    /// Run the sandbox ledger (Horizon's API) alone.
+    Sandbox(SandboxArgs),
+}
+
+/// Where the sandbox listens and keeps its ledger.
+#[derive(Debug, Clone, Args)]
+struct SandboxArgs {
+    /// Address of the sandbox's Horizon API.
+    #[arg(
+        long = "sandbox-bind",
+        env = "SANDBOX_BIND",
+        default_value = "127.0.0.1:8001"
+    )]
+    bind: SocketAddr,
+    /// File keeping the sandbox ledger across restarts.
+    #[arg(
+        long = "sandbox-state",
+        env = "SANDBOX_STATE_FILE",
+        default_value = "polaris-sandbox.json"
+    )]
+    state_file: String,
 }
 
 /// Defaults for a zero-configuration local run; the environment and `.env` win.
@@ -58,24 +84,90 @@ async fn main() -> ExitCode {
     match args.command {
         Command::Polaris(PolarisCommand::Migrate) => cli::migrate(&settings),
         Command::Polaris(PolarisCommand::Serve(opts)) => serve(settings, &opts).await,
+        Command::Sandbox(opts) => sandbox_alone(&settings, &opts).await,
     }
 }
 
-async fn serve(settings: Settings, opts: &cli::ServeArgs) -> ExitCode {
-    let polaris = match Polaris::builder(settings)
-        .toml(demo::Toml)
-        .run_migrations(!opts.no_migrate)
-        .build()
-        .await
-    {
-        Ok(p) => p,
-        Err(e) => cli::fail(&e),
+async fn start_sandbox(settings: &Settings, opts: &SandboxArgs) -> SandboxHandle {
+    let config = SandboxConfig {
+        passphrase: settings.network_passphrase.clone(),
+        state_file: Some(opts.state_file.clone().into()),
+        ..Default::default()
     };
-    if let Err(e) = demo::ensure_demo_asset(polaris.context()).await {
-        cli::fail(&e);
+    match sandbox::start(opts.bind, config).await {
+        Ok(handle) => {
+            tracing::info!(url = handle.url(), "sandbox ledger (Horizon API) started");
+            handle
+        }
+        Err(e) => cli::fail(&format!("sandbox on {}: {e}", opts.bind)),
     }
-    match cli::serve(polaris, &opts.bind).await {
+}
+
+async fn sandbox_alone(settings: &Settings, opts: &SandboxArgs) -> ExitCode {
+    let handle = start_sandbox(settings, opts).await;
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        cli::fail(&format!("waiting for Ctrl-C: {e}"));
+    }
+    handle.stop().await;
+    ExitCode::SUCCESS
+}
+
+async fn serve(settings: Settings, opts: &cli::ServeArgs) -> ExitCode {
+    let sandbox_args = SandboxArgs::from_env();
+    let sandbox = match settings.horizon_url {
+        Some(_) => None,
+        None => Some(start_sandbox(&settings, &sandbox_args).await),
+    };
+    let passphrase = settings.network_passphrase.clone();
+    let mut builder = Polaris::builder(settings)
+        .toml(demo::Toml)
+        .run_migrations(!opts.no_migrate);
+    if let Some(handle) = &sandbox {
+        let client = HorizonClient::new(handle.url()).unwrap_or_else(|e| cli::fail(&e));
+        builder = builder.horizon(Arc::new(client) as Arc<dyn Horizon>);
+    }
+    let polaris = builder.build().await.unwrap_or_else(|e| cli::fail(&e));
+    let demo = demo::ensure_demo_asset(polaris.context())
+        .await
+        .unwrap_or_else(|e| cli::fail(&e));
+    if let Some(handle) = &sandbox {
+        let horizon = polaris.context().horizon.clone();
+        demo::fund_on_sandbox(
+            &demo,
+            horizon.as_ref(),
+            &handle.friendbot_url(),
+            &passphrase,
+        )
+        .await
+        .unwrap_or_else(|e| cli::fail(&e));
+    }
+    let settings = &polaris.context().settings;
+    tracing::info!(
+        home_domain = %settings.web_auth_domain(),
+        stellar_toml = %settings.url(".well-known/stellar.toml"),
+        horizon = sandbox.as_ref().map_or("HORIZON_URL", |s| s.url()),
+        "anchor ready: point a wallet at the home domain"
+    );
+    let result = cli::serve(polaris, &opts.bind).await;
+    if let Some(handle) = sandbox {
+        handle.stop().await;
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => cli::fail(&format!("server: {e}")),
+    }
+}
+
+impl SandboxArgs {
+    /// The sandbox options of `serve`, from `SANDBOX_BIND` and `SANDBOX_STATE_FILE`.
+    fn from_env() -> Self {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            args: SandboxArgs,
+        }
+        Only::try_parse_from(["serve"])
+            .map(|o| o.args)
+            .unwrap_or_else(|e| cli::fail(&format!("setting SANDBOX_BIND: {e}")))
     }
 }
