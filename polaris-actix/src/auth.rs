@@ -1,8 +1,15 @@
 //! The SEP-10 token extractor for protected endpoints.
 //!
-//! ```ignore
-//! async fn info(token: SepToken) -> HttpResponse { ... token.subject.account ... }
-//! async fn sep24_deposit(token: Sep24Token) -> HttpResponse { ... }
+//! ```no_run
+//! use actix_web::HttpResponse;
+//! use polaris_actix::auth::{Sep24Token, SepToken};
+//!
+//! async fn info(token: SepToken) -> HttpResponse {
+//!     HttpResponse::Ok().body(token.subject.account.clone())
+//! }
+//! async fn sep24_deposit(token: Sep24Token) -> HttpResponse {
+//!     HttpResponse::Ok().body(token.subject.account.clone())
+//! }
 //! ```
 //!
 //! A missing, malformed, expired, foreign (wrong issuer or key) or non-HS256 token is

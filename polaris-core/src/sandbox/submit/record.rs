@@ -11,7 +11,7 @@ use super::Parsed;
 use crate::stellar::envelope::{encode_xdr, muxed_address};
 use crate::stellar::{Address, Memo};
 
-/// What [`record`] needs.
+/// What the sandbox records of an applied transaction.
 pub struct TxRecordParts<'a> {
     pub(crate) parsed: &'a Parsed,
     /// The result.
