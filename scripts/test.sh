@@ -14,6 +14,9 @@ cd "$root"
 
 if [ -z "${POLARIS_TEST_DATABASE_URL:-}" ]; then
   echo "SKIPPED: PostgreSQL suites (set POLARIS_TEST_DATABASE_URL=postgres://USER@HOST/DB to run them)" >&2
+  [ "${POLARIS_REQUIRE_ALL_SUITES:-}" = "1" ] && exit 1
+else
+  echo "PostgreSQL suites: on (each test creates and drops its own database)"
 fi
 
 cargo test --workspace
