@@ -44,14 +44,14 @@ enum Command {
 struct SandboxArgs {
     /// Address of the sandbox's Horizon API.
     #[arg(
-        long = "sandbox-bind",
+        long = "bind",
         env = "SANDBOX_BIND",
         default_value = "127.0.0.1:8001"
     )]
     bind: SocketAddr,
     /// File keeping the sandbox ledger across restarts.
     #[arg(
-        long = "sandbox-state",
+        long = "state-file",
         env = "SANDBOX_STATE_FILE",
         default_value = "polaris-sandbox.json"
     )]
