@@ -50,8 +50,16 @@ impl UsedChallenges for crate::store::Store {
             .ok()
             .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
             .ok_or_else(|| format!("time bound {expires_at} out of range"))?;
-        self.run(move |conn| crate::store::challenges::mark_used(conn, &hash, expires_at))
-            .await
-            .map_err(|e| e.to_string())
+        self.run(move |conn| {
+            let first = crate::store::challenges::mark_used(conn, &hash, expires_at)?;
+            // Forget expired challenges now and then, so the table stays small
+            // without a separate job.
+            if rand::random::<u8>() == 0 {
+                crate::store::challenges::purge_expired(conn, chrono::Utc::now())?;
+            }
+            Ok(first)
+        })
+        .await
+        .map_err(|e| e.to_string())
     }
 }
