@@ -7,6 +7,7 @@
 //! Every setting of `polaris_core::Settings` can be given in the environment or a `.env` file.
 
 mod demo;
+mod testnet;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -37,17 +38,16 @@ enum Command {
     Polaris(PolarisCommand),
     /// Run the sandbox ledger (Horizon's API) alone.
     Sandbox(SandboxArgs),
+    /// Asset helpers for test networks and the sandbox.
+    #[command(subcommand)]
+    Testnet(testnet::TestnetCommand),
 }
 
 /// Where the sandbox listens and keeps its ledger.
 #[derive(Debug, Clone, Args)]
 struct SandboxArgs {
     /// Address of the sandbox's Horizon API.
-    #[arg(
-        long = "bind",
-        env = "SANDBOX_BIND",
-        default_value = "127.0.0.1:8001"
-    )]
+    #[arg(long = "bind", env = "SANDBOX_BIND", default_value = "127.0.0.1:8001")]
     bind: SocketAddr,
     /// File keeping the sandbox ledger across restarts.
     #[arg(
@@ -85,6 +85,7 @@ async fn main() -> ExitCode {
         Command::Polaris(PolarisCommand::Migrate) => cli::migrate(&settings),
         Command::Polaris(PolarisCommand::Serve(opts)) => serve(settings, &opts).await,
         Command::Sandbox(opts) => sandbox_alone(&settings, &opts).await,
+        Command::Testnet(command) => testnet::run(&settings, command).await,
     }
 }
 
