@@ -10,10 +10,12 @@ pub mod context;
 pub mod error;
 pub mod integrations;
 pub mod model;
+pub mod params;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod sep1;
 pub mod sep10;
+pub mod sep6;
 pub mod settings;
 pub mod state;
 pub mod stellar;

@@ -45,6 +45,15 @@ impl Subject {
         }
     }
 
+    /// The owner of the transactions this subject may see and change.
+    pub fn owner(&self) -> crate::store::transactions::Owner {
+        crate::store::transactions::Owner {
+            account: self.account.clone(),
+            memo: self.memo.map(|m| m.to_string()),
+            muxed: self.muxed_account.clone(),
+        }
+    }
+
     /// Parses a `sub` claim: `G...`, `M...` or `G...:<u64 memo>`.
     pub fn parse(sub: &str) -> Result<Self, AuthError> {
         let bad = |why: &str| AuthError::Malformed(format!("'sub' claim {why}"));

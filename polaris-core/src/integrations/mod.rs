@@ -17,11 +17,12 @@ mod transfer;
 
 pub use customer::CustomerIntegration;
 pub use fee::{default_fee, FeeIntegration, FeeParams};
-pub use info::InfoIntegration;
+pub use info::{AssetInfo, InfoIntegration};
 pub use rails::RailsIntegration;
 pub use toml_hook::TomlIntegration;
 pub use transfer::{
-    DefaultDeposit, DefaultWithdrawal, DepositIntegration, Sep9Fields, WithdrawalIntegration,
+    DefaultDeposit, DefaultWithdrawal, DepositIntegration, Sep6Request, Sep6Response, Sep9Fields,
+    WithdrawalIntegration,
 };
 
 /// The error of every integration method.

@@ -1,0 +1,78 @@
+//! The builder mounts every active SEP, and only those, on one app.
+
+use actix_web::{test, App};
+use polaris_actix::Polaris;
+use polaris_core::stellar::KeyPair;
+use polaris_core::testing::TestDatabase;
+use polaris_core::Settings;
+
+fn settings(seps: &str) -> Settings {
+    let map = [
+        (
+            "SERVER_JWT_KEY",
+            "a-secret-of-sufficient-length".to_string(),
+        ),
+        ("HOST_URL", "https://anchor.example.com".to_string()),
+        (
+            "SIGNING_SEED",
+            KeyPair::random().seed().expose().to_string(),
+        ),
+        ("ACTIVE_SEPS", seps.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    Settings::from_map(&map).unwrap()
+}
+
+async fn statuses(seps: &str) -> Vec<u16> {
+    let db = TestDatabase::sqlite();
+    let polaris = Polaris::builder(settings(seps))
+        .store(db.store.clone())
+        .build()
+        .await
+        .unwrap();
+    let app = test::init_service(App::new().configure(polaris.configure())).await;
+    let account = KeyPair::random();
+    let mut out = Vec::new();
+    for uri in [
+        "/.well-known/stellar.toml".to_string(),
+        format!("/auth?account={}", account.public_key()),
+        "/sep6/info".to_string(),
+    ] {
+        let resp = test::call_service(&app, test::TestRequest::get().uri(&uri).to_request()).await;
+        out.push(resp.status().as_u16());
+    }
+    out
+}
+
+#[actix_web::test]
+async fn every_active_sep_answers() {
+    assert_eq!(statuses("sep-1,sep-6,sep-10").await, vec![200, 200, 200]);
+}
+
+#[actix_web::test]
+async fn inactive_seps_are_not_mounted() {
+    assert_eq!(statuses("sep-1").await, vec![200, 404, 404]);
+}
+
+#[actix_web::test]
+async fn a_database_without_migrations_is_refused_unless_asked_to_migrate() {
+    let dir = std::env::temp_dir().join(format!("polaris-builder-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}", dir.join("db.sqlite3").display());
+    let mut s = settings("sep-1");
+    s.database_url = polaris_core::settings::Secret::new(url);
+    let err = Polaris::builder(s.clone())
+        .build()
+        .await
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("migrate"), "{err}");
+    assert!(Polaris::builder(s)
+        .run_migrations(true)
+        .build()
+        .await
+        .is_ok());
+    std::fs::remove_dir_all(dir).unwrap();
+}

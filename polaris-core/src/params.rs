@@ -1,0 +1,166 @@
+//! Request parameters of the SEP endpoints: a query string or form body, parsed into
+//! typed values with errors that name the parameter.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::error::ApiError;
+use crate::stellar::keys::Address;
+use crate::stellar::memo::Memo;
+
+/// Decoded `name=value` pairs; a repeated name keeps its last value.
+#[derive(Debug, Clone, Default)]
+pub struct Params(HashMap<String, String>);
+
+impl Params {
+    /// Parses a URL-encoded query string or form body.
+    pub fn parse(encoded: &str) -> Self {
+        Self(
+            url::form_urlencoded::parse(encoded.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    /// Wraps already decoded pairs.
+    pub fn from_map(map: HashMap<String, String>) -> Self {
+        Self(map)
+    }
+
+    /// The value of `name`, if present and not empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+    }
+
+    /// Every pair.
+    pub fn all(&self) -> &HashMap<String, String> {
+        &self.0
+    }
+
+    /// The value of `name`, or a 400 saying it is required.
+    pub fn required(&self, name: &str) -> Result<&str, ApiError> {
+        self.get(name)
+            .ok_or_else(|| ApiError::bad_request(format!("{name} is required")))
+    }
+
+    /// `name` parsed as `T`, or a 400 saying what was expected.
+    pub fn parsed<T: FromStr>(&self, name: &str, expected: &str) -> Result<Option<T>, ApiError> {
+        self.get(name)
+            .map(|v| {
+                v.trim().parse().map_err(|_| {
+                    ApiError::bad_request(format!("{name} must be {expected}, got '{v}'"))
+                })
+            })
+            .transpose()
+    }
+
+    /// A positive decimal amount.
+    pub fn amount(&self, name: &str) -> Result<Option<Decimal>, ApiError> {
+        match self.parsed::<Decimal>(name, "a decimal number")? {
+            Some(a) if a <= Decimal::ZERO => {
+                Err(ApiError::bad_request(format!("{name} must be positive")))
+            }
+            other => Ok(other),
+        }
+    }
+
+    /// `true` or `false` (default false).
+    pub fn flag(&self, name: &str) -> Result<bool, ApiError> {
+        match self.get(name).map(str::to_ascii_lowercase).as_deref() {
+            None | Some("false") => Ok(false),
+            Some("true") => Ok(true),
+            Some(other) => Err(ApiError::bad_request(format!(
+                "{name} must be true or false, got '{other}'"
+            ))),
+        }
+    }
+
+    /// A Stellar account (`G...` or `M...`).
+    pub fn address(&self, name: &str) -> Result<Option<Address>, ApiError> {
+        self.get(name)
+            .map(|v| Address::parse(v).map_err(|e| ApiError::bad_request(format!("{name}: {e}"))))
+            .transpose()
+    }
+
+    /// `memo` and `memo_type` together (type defaults to `text`).
+    pub fn memo(&self, memo: &str, memo_type: &str) -> Result<Option<Memo>, ApiError> {
+        let kind = self.get(memo_type);
+        match (self.get(memo), kind) {
+            (None, None) => Ok(None),
+            (None, Some(_)) => Err(ApiError::bad_request(format!(
+                "{memo_type} given without {memo}"
+            ))),
+            (Some(value), kind) => {
+                let kind = kind.unwrap_or("text");
+                if !["text", "id", "hash"].contains(&kind) {
+                    return Err(ApiError::bad_request(format!(
+                        "{memo_type} must be text, id or hash, got '{kind}'"
+                    )));
+                }
+                Memo::parse(kind, value)
+                    .map(Some)
+                    .map_err(|e| ApiError::bad_request(format!("{memo}: {e}")))
+            }
+        }
+    }
+
+    /// An absolute http(s) callback URL.
+    pub fn callback_url(&self, name: &str) -> Result<Option<String>, ApiError> {
+        self.get(name)
+            .map(|v| match url::Url::parse(v) {
+                Ok(u) if u.scheme() == "https" || u.scheme() == "http" => Ok(v.to_string()),
+                _ => Err(ApiError::bad_request(format!(
+                    "{name} must be an absolute http(s) URL"
+                ))),
+            })
+            .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_the_parameter() {
+        let p = Params::parse("amount=abc&memo=x&memo_type=id&flag=maybe&neg=-1");
+        assert_eq!(
+            p.required("asset_code").unwrap_err().body["error"],
+            "asset_code is required"
+        );
+        assert!(p.amount("amount").unwrap_err().body["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("amount "));
+        assert!(p.amount("neg").is_err());
+        assert!(p.memo("memo", "memo_type").unwrap_err().body["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("memo:"));
+        assert!(p.flag("flag").is_err());
+        assert!(!p.flag("absent").unwrap());
+    }
+
+    #[test]
+    fn memos_parse_by_type() {
+        let p = Params::parse("memo=18446744073709551615&memo_type=id");
+        assert_eq!(
+            p.memo("memo", "memo_type").unwrap(),
+            Some(Memo::Id(u64::MAX))
+        );
+        let p = Params::parse("memo=hello");
+        assert_eq!(
+            p.memo("memo", "memo_type").unwrap(),
+            Some(Memo::Text("hello".into()))
+        );
+        let p = Params::parse("memo_type=id");
+        assert!(p.memo("memo", "memo_type").is_err());
+        let p = Params::parse("memo=x&memo_type=return");
+        assert!(p.memo("memo", "memo_type").is_err());
+    }
+}

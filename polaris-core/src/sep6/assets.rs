@@ -1,0 +1,109 @@
+//! Finding the asset a SEP-6 request names, and its fees and limits.
+
+use rust_decimal::Decimal;
+
+use crate::context::Context;
+use crate::error::ApiError;
+use crate::integrations::{default_fee, FeeParams};
+use crate::model::{Asset, Kind, OperationConfig};
+use crate::params::Params;
+use crate::store::assets;
+
+/// The operation's configuration of an asset.
+pub(super) fn config(asset: &Asset, kind: Kind) -> &OperationConfig {
+    match kind {
+        Kind::Deposit => &asset.deposit,
+        Kind::Withdrawal => &asset.withdrawal,
+        Kind::Send => &asset.send,
+    }
+}
+
+fn verb(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Deposit => "deposits",
+        Kind::Withdrawal => "withdrawals",
+        Kind::Send => "sends",
+    }
+}
+
+/// The SEP-6 asset named by `asset_code` (and `asset_issuer` when several share the code),
+/// refused with a 400 when unknown, not offered through SEP-6, or not enabled for `kind`.
+pub(super) async fn find(ctx: &Context, params: &Params, kind: Kind) -> Result<Asset, ApiError> {
+    let code = params.required("asset_code")?.to_string();
+    let found = ctx.store.run(move |c| assets::by_code(c, &code)).await?;
+    let code = params.required("asset_code")?;
+    let mut candidates: Vec<Asset> = found.into_iter().filter(|a| a.sep6_enabled).collect();
+    if let Some(issuer) = params.get("asset_issuer") {
+        candidates.retain(|a| a.issuer == issuer);
+    }
+    let asset = match candidates.len() {
+        0 => {
+            return Err(ApiError::bad_request(format!(
+                "unknown asset_code '{code}'"
+            )))
+        }
+        1 => candidates.remove(0),
+        _ => {
+            return Err(ApiError::bad_request(format!(
+                "several assets have the code '{code}': give asset_issuer"
+            )))
+        }
+    };
+    if !config(&asset, kind).enabled {
+        return Err(ApiError::bad_request(format!(
+            "{} of {code} are not enabled",
+            verb(kind)
+        )));
+    }
+    Ok(asset)
+}
+
+/// The fee for `amount`: the anchor's fee function if it has one, else the asset's fees.
+pub(super) async fn fee_for(
+    ctx: &Context,
+    asset: &Asset,
+    kind: Kind,
+    kind_type: Option<&str>,
+    amount: Decimal,
+) -> Result<Decimal, ApiError> {
+    let params = FeeParams {
+        asset,
+        operation: kind,
+        kind: kind_type,
+        amount,
+    };
+    match &ctx.integrations.fee {
+        Some(f) => Ok(f.calculate_fee(&params).await?),
+        None => Ok(default_fee(&params)),
+    }
+}
+
+/// Checks `amount` against the asset's bounds and decimals.
+pub(super) fn check_amount(asset: &Asset, kind: Kind, amount: Decimal) -> Result<(), ApiError> {
+    let cfg = config(asset, kind);
+    if amount.normalize().scale() > asset.significant_decimals {
+        return Err(ApiError::bad_request(format!(
+            "amount has more than {} decimal places",
+            asset.significant_decimals
+        )));
+    }
+    if let Some(min) = cfg.min_amount.filter(|m| amount < *m) {
+        return Err(ApiError::bad_request(format!(
+            "amount is below the minimum of {min}"
+        )));
+    }
+    if let Some(max) = cfg.max_amount.filter(|m| amount > *m) {
+        return Err(ApiError::bad_request(format!(
+            "amount is above the maximum of {max}"
+        )));
+    }
+    Ok(())
+}
+
+/// A decimal as a JSON number (SEP-6 sends limits and fees as numbers).
+pub(super) fn number(d: Decimal) -> serde_json::Value {
+    use rust_decimal::prelude::ToPrimitive;
+    d.to_f64()
+        .and_then(serde_json::Number::from_f64)
+        .map_or(serde_json::Value::Null, serde_json::Value::Number)
+}

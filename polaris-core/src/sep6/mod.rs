@@ -1,0 +1,21 @@
+//! SEP-6: programmatic deposits and withdrawals
+//! ([spec](https://github.com/stellar/stellar-protocol/blob/master/ecosystem/sep-0006.md)).
+//!
+//! Each endpoint is a function taking the [`Context`](crate::Context), the authenticated
+//! [`Subject`](crate::auth::Subject) where the SEP requires one, and the decoded
+//! [`Params`](crate::params::Params); it answers a JSON value or an
+//! [`ApiError`](crate::ApiError) carrying the SEP's status code and body.
+
+mod assets;
+mod info;
+mod json;
+mod transactions;
+mod transfer;
+
+pub use info::{fee, info};
+pub use json::transaction_json;
+pub use transactions::{transaction, transactions};
+pub use transfer::{deposit, withdraw, withdraw_memo};
+
+#[cfg(test)]
+mod tests;
