@@ -80,6 +80,9 @@ impl Polaris {
             if ctx.settings.is_active(Sep::Sep6) {
                 crate::sep6::configure(cfg);
             }
+            if ctx.settings.is_active(Sep::Sep12) {
+                crate::sep12::configure(cfg);
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod params;
 pub mod sandbox;
 pub mod sep1;
 pub mod sep10;
+pub mod sep12;
 pub mod sep6;
 pub mod settings;
 pub mod state;

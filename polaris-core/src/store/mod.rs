@@ -7,6 +7,7 @@
 pub mod assets;
 pub mod challenges;
 mod connection;
+pub mod customers;
 pub mod migrate;
 pub(crate) mod rows;
 pub mod schema;

@@ -94,4 +94,14 @@ diesel::table! {
 }
 
 diesel::joinable!(transactions -> assets (asset_id));
-diesel::allow_tables_to_appear_in_same_query!(assets, transactions, used_challenges);
+diesel::allow_tables_to_appear_in_same_query!(assets, transactions, used_challenges, customers);
+
+diesel::table! {
+    customers (id) {
+        id -> Text,
+        stellar_account -> Text,
+        account_memo -> Nullable<Text>,
+        muxed_account -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}

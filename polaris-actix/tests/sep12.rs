@@ -1,0 +1,369 @@
+//! SEP-12 through actix, and a whole SEP-6 deposit as a wallet runs it:
+//! deposit -> customer info needed -> PUT /kyc/customer -> deposit again -> instructions.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::{test, web, App};
+use async_trait::async_trait;
+use polaris_core::auth::{Sep10Claims, Subject};
+use polaris_core::context::NoHorizon;
+use polaris_core::integrations::{
+    CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus, DepositIntegration,
+    IntegrationError, Integrations, Sep6Request, Sep6Response, Sep9Fields,
+};
+use polaris_core::model::{Asset, Transaction};
+use polaris_core::stellar::{Address, KeyPair};
+use polaris_core::testing::TestDatabase;
+use polaris_core::{Context, Settings};
+use serde_json::{json, Map, Value};
+
+/// Customers by id, with the account each was created for.
+#[derive(Clone, Default)]
+struct Kyc {
+    customers: Arc<Mutex<HashMap<String, (String, Sep9Fields)>>>,
+}
+
+impl Kyc {
+    fn complete(&self, account: &str) -> bool {
+        let all = self.customers.lock().unwrap();
+        all.values().any(|(a, f)| {
+            a == account && f.contains_key("first_name") && f.contains_key("last_name")
+        })
+    }
+}
+
+fn needed() -> Map<String, Value> {
+    let field = |d: &str| json!({ "type": "string", "description": d });
+    let mut m = Map::new();
+    m.insert("first_name".into(), field("given name"));
+    m.insert("last_name".into(), field("family name"));
+    m
+}
+
+#[async_trait]
+impl CustomerIntegration for Kyc {
+    async fn get(&self, request: &CustomerRequest<'_>) -> Result<CustomerInfo, IntegrationError> {
+        let all = self.customers.lock().unwrap();
+        let known = request.id.and_then(|id| all.get(id));
+        let mut provided = Map::new();
+        let mut fields = needed();
+        if let Some((_, f)) = known {
+            for name in f.keys() {
+                fields.remove(name);
+                provided.insert(
+                    name.clone(),
+                    json!({ "type": "string", "status": "ACCEPTED" }),
+                );
+            }
+        }
+        let status = if fields.is_empty() {
+            CustomerStatus::Accepted
+        } else {
+            CustomerStatus::NeedsInfo
+        };
+        Ok(CustomerInfo {
+            status,
+            fields,
+            provided_fields: provided,
+            message: None,
+        })
+    }
+
+    async fn put(
+        &self,
+        request: &CustomerRequest<'_>,
+        fields: &Sep9Fields,
+    ) -> Result<String, IntegrationError> {
+        if fields
+            .get("email_address")
+            .is_some_and(|e| !e.contains('@'))
+        {
+            return Err(IntegrationError::Rejected(
+                "email_address is not an email address".into(),
+            ));
+        }
+        let mut all = self.customers.lock().unwrap();
+        let id = request
+            .id
+            .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_string);
+        let entry = all
+            .entry(id.clone())
+            .or_insert_with(|| (request.account.to_string(), Sep9Fields::new()));
+        entry.1.extend(fields.clone());
+        Ok(id)
+    }
+
+    async fn delete(&self, customer_id: &str) -> Result<(), IntegrationError> {
+        self.customers.lock().unwrap().remove(customer_id);
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl DepositIntegration for Kyc {
+    async fn process_sep6_request(
+        &self,
+        _: &Sep6Request<'_>,
+        tx: &Transaction,
+    ) -> Result<Sep6Response, IntegrationError> {
+        if !self.complete(&tx.stellar_account) {
+            return Ok(Sep6Response::CustomerInfoNeeded {
+                fields: vec!["first_name".into(), "last_name".into()],
+            });
+        }
+        Ok(Sep6Response::Success {
+            how: Some("Bank 1".into()),
+            instructions: None,
+            extra_info: None,
+            eta: None,
+        })
+    }
+}
+
+fn context(db: &TestDatabase, kyc: &Kyc) -> Context {
+    let map = [
+        (
+            "SERVER_JWT_KEY",
+            "a-secret-of-sufficient-length".to_string(),
+        ),
+        ("HOST_URL", "https://anchor.example.com".to_string()),
+        (
+            "SIGNING_SEED",
+            KeyPair::random().seed().expose().to_string(),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let asset = Asset::new("SRT", KeyPair::random().public_key());
+    db.store
+        .with_conn(|c| polaris_core::store::assets::upsert(c, &asset))
+        .unwrap();
+    Context {
+        settings: Arc::new(Settings::from_map(&map).unwrap()),
+        store: db.store.clone(),
+        horizon: Arc::new(NoHorizon),
+        integrations: Integrations {
+            deposit: Arc::new(kyc.clone()),
+            customer: Some(Arc::new(kyc.clone())),
+            ..Default::default()
+        },
+    }
+}
+
+fn token(ctx: &Context, account: &str, memo: Option<u64>) -> String {
+    let subject = Subject::new(&Address::parse(account).unwrap(), memo);
+    let now = chrono::Utc::now().timestamp() as u64;
+    Sep10Claims::new(&ctx.settings, &subject, now, "jti".into(), None)
+        .encode(&ctx.settings.jwt_key)
+        .unwrap()
+}
+
+async fn service(
+    ctx: &Context,
+) -> impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error> {
+    test::init_service(
+        App::new()
+            .app_data(web::Data::new(ctx.clone()))
+            .configure(polaris_actix::error::configure)
+            .configure(polaris_actix::sep6::configure)
+            .configure(polaris_actix::sep12::configure),
+    )
+    .await
+}
+
+async fn call<S>(app: &S, req: test::TestRequest, jwt: Option<&str>) -> (u16, Value)
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    let req = match jwt {
+        Some(jwt) => req.insert_header(("Authorization", format!("Bearer {jwt}"))),
+        None => req,
+    };
+    let resp = test::call_service(app, req.to_request()).await;
+    let status = resp.status().as_u16();
+    let body = test::read_body(resp).await;
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+fn get(uri: &str) -> test::TestRequest {
+    test::TestRequest::get().uri(uri)
+}
+
+fn put_form(body: &str) -> test::TestRequest {
+    test::TestRequest::put()
+        .uri("/kyc/customer")
+        .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+        .set_payload(body.to_string())
+}
+
+#[actix_web::test]
+async fn a_sep6_deposit_runs_through_kyc_to_instructions() {
+    for db in TestDatabase::all() {
+        let kyc = Kyc::default();
+        let ctx = context(&db, &kyc);
+        let app = service(&ctx).await;
+        let wallet = KeyPair::random();
+        let jwt = token(&ctx, wallet.public_key(), None);
+        let deposit = "/sep6/deposit?asset_code=SRT&amount=10";
+
+        let (status, body) = call(&app, get(deposit), Some(&jwt)).await;
+        assert_eq!(status, 403);
+        assert_eq!(body["type"], "non_interactive_customer_info_needed");
+
+        let (status, body) = call(&app, get("/kyc/customer?type=sep6-deposit"), Some(&jwt)).await;
+        assert_eq!(
+            (status, body),
+            (200, json!({ "status": "NEEDS_INFO", "fields": needed() }))
+        );
+
+        let (status, body) = call(
+            &app,
+            put_form("first_name=Ada&last_name=Lovelace"),
+            Some(&jwt),
+        )
+        .await;
+        assert_eq!(status, 202, "{body}");
+        let id = body["id"].as_str().unwrap().to_string();
+
+        let (status, body) = call(&app, get("/kyc/customer"), Some(&jwt)).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["id"], id.as_str());
+        assert_eq!(body["status"], "ACCEPTED");
+        assert_eq!(body["provided_fields"]["first_name"]["status"], "ACCEPTED");
+
+        let (status, body) = call(&app, get(deposit), Some(&jwt)).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["how"], "Bank 1");
+    }
+}
+
+#[actix_web::test]
+async fn another_account_never_sees_or_changes_a_customer() {
+    for db in TestDatabase::all() {
+        let kyc = Kyc::default();
+        let ctx = context(&db, &kyc);
+        let app = service(&ctx).await;
+        let (alice, bob) = (KeyPair::random(), KeyPair::random());
+        let alice_jwt = token(&ctx, alice.public_key(), None);
+        let bob_jwt = token(&ctx, bob.public_key(), None);
+        let (_, body) = call(
+            &app,
+            put_form("first_name=Alice&last_name=A"),
+            Some(&alice_jwt),
+        )
+        .await;
+        let id = body["id"].as_str().unwrap().to_string();
+
+        let not_found = json!({ "error": "customer not found" });
+        let (status, body) =
+            call(&app, get(&format!("/kyc/customer?id={id}")), Some(&bob_jwt)).await;
+        assert_eq!((status, body), (404, not_found.clone()));
+        let (status, body) = call(
+            &app,
+            put_form(&format!("id={id}&first_name=Mallory")),
+            Some(&bob_jwt),
+        )
+        .await;
+        assert_eq!((status, body), (404, not_found.clone()));
+        let delete =
+            test::TestRequest::delete().uri(&format!("/kyc/customer/{}", alice.public_key()));
+        let (status, body) = call(&app, delete, Some(&bob_jwt)).await;
+        assert_eq!((status, body), (404, not_found.clone()));
+        let (status, _) = call(
+            &app,
+            get(&format!("/kyc/customer?account={}", alice.public_key())),
+            Some(&bob_jwt),
+        )
+        .await;
+        assert_eq!(status, 403);
+
+        // The same account with another memo is another customer.
+        let memo_jwt = token(&ctx, alice.public_key(), Some(7));
+        let (status, body) = call(
+            &app,
+            get(&format!("/kyc/customer?id={id}")),
+            Some(&memo_jwt),
+        )
+        .await;
+        assert_eq!((status, body), (404, not_found));
+
+        let (_, body) = call(&app, get("/kyc/customer"), Some(&alice_jwt)).await;
+        assert_eq!(body["id"], id.as_str());
+        assert_eq!(body["status"], "ACCEPTED", "Alice's data is untouched");
+        let (_, body) = call(&app, get("/kyc/customer"), Some(&bob_jwt)).await;
+        assert_eq!(body, json!({ "status": "NEEDS_INFO", "fields": needed() }));
+    }
+}
+
+#[actix_web::test]
+async fn bad_requests_are_refused_with_reasons() {
+    let db = TestDatabase::sqlite();
+    let kyc = Kyc::default();
+    let ctx = context(&db, &kyc);
+    let app = service(&ctx).await;
+    let jwt = token(&ctx, KeyPair::random().public_key(), None);
+    let (status, _) = call(&app, get("/kyc/customer"), None).await;
+    assert_eq!(status, 403);
+    let (status, body) = call(&app, put_form("First-Name=x"), Some(&jwt)).await;
+    assert_eq!(
+        (status, body),
+        (
+            400,
+            json!({ "error": "'First-Name' is not a SEP-9 field name" })
+        )
+    );
+    let (status, body) = call(&app, put_form("email_address=nope"), Some(&jwt)).await;
+    assert_eq!(
+        (status, body),
+        (
+            400,
+            json!({ "error": "email_address is not an email address" })
+        )
+    );
+    let json_put = test::TestRequest::put()
+        .uri("/kyc/customer")
+        .set_json(json!(["not", "an", "object"]));
+    let (status, body) = call(&app, json_put, Some(&jwt)).await;
+    assert_eq!(
+        (status, body),
+        (400, json!({ "error": "the JSON body must be an object" }))
+    );
+    let xml = test::TestRequest::put()
+        .uri("/kyc/customer")
+        .insert_header(("Content-Type", "text/xml"))
+        .set_payload("<a/>");
+    let (status, _) = call(&app, xml, Some(&jwt)).await;
+    assert_eq!(status, 400);
+    assert!(
+        kyc.customers.lock().unwrap().is_empty(),
+        "nothing stored on refusals"
+    );
+}
+
+#[actix_web::test]
+async fn a_customer_can_delete_itself() {
+    let db = TestDatabase::sqlite();
+    let kyc = Kyc::default();
+    let ctx = context(&db, &kyc);
+    let app = service(&ctx).await;
+    let me = KeyPair::random();
+    let jwt = token(&ctx, me.public_key(), None);
+    let body = json!({ "first_name": "Ada", "last_name": "L" });
+    let (status, _) = call(
+        &app,
+        test::TestRequest::put().uri("/kyc/customer").set_json(body),
+        Some(&jwt),
+    )
+    .await;
+    assert_eq!(status, 202);
+    let delete = || test::TestRequest::delete().uri(&format!("/kyc/customer/{}", me.public_key()));
+    assert_eq!(call(&app, delete(), Some(&jwt)).await.0, 200);
+    assert!(kyc.customers.lock().unwrap().is_empty());
+    assert_eq!(call(&app, delete(), Some(&jwt)).await.0, 404);
+    let (_, body) = call(&app, get("/kyc/customer"), Some(&jwt)).await;
+    assert_eq!(body["status"], "NEEDS_INFO");
+    assert!(body.get("id").is_none());
+}

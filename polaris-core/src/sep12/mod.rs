@@ -1,0 +1,187 @@
+//! SEP-12: KYC customers
+//! ([spec](https://github.com/stellar/stellar-protocol/blob/master/ecosystem/sep-0012.md)).
+//!
+//! Polaris keeps which authenticated account (and memo) owns each customer id, and answers
+//! 404 for a customer id of another account before the anchor's integration is even asked:
+//! one account can never read or change another account's KYC data.
+
+use serde_json::{json, Map, Value};
+
+use crate::auth::Subject;
+use crate::context::Context;
+use crate::error::ApiError;
+use crate::integrations::{CustomerIntegration, CustomerRequest, Sep9Fields};
+use crate::params::Params;
+use crate::store::customers;
+
+/// Parameters of `PUT /customer` that are not KYC fields.
+const RESERVED: &[&str] = &[
+    "id",
+    "account",
+    "memo",
+    "memo_type",
+    "type",
+    "transaction_id",
+    "lang",
+];
+
+fn integration(ctx: &Context) -> Result<&dyn CustomerIntegration, ApiError> {
+    ctx.integrations
+        .customer
+        .as_deref()
+        .ok_or_else(|| ApiError::unavailable("KYC is not configured on this anchor"))
+}
+
+/// Refuses `account` / `memo` parameters that name someone other than the token's subject.
+fn check_subject(subject: &Subject, params: &Params) -> Result<(), ApiError> {
+    if let Some(account) = params.get("account") {
+        let own = account == subject.account || subject.muxed_account.as_deref() == Some(account);
+        if !own {
+            return Err(ApiError::forbidden(json!({
+                "error": "account does not match the authenticated account"
+            })));
+        }
+    }
+    if let Some(memo) = params.get("memo") {
+        if subject.memo.map(|m| m.to_string()).as_deref() != Some(memo) {
+            return Err(ApiError::forbidden(json!({
+                "error": "memo does not match the authenticated memo"
+            })));
+        }
+    }
+    Ok(())
+}
+
+/// The customer id of the subject, checking a given `id` belongs to it (else 404).
+async fn own_id(
+    ctx: &Context,
+    subject: &Subject,
+    params: &Params,
+) -> Result<Option<String>, ApiError> {
+    let owner = subject.owner();
+    let known = ctx.store.run(move |c| customers::id_of(c, &owner)).await?;
+    match params.get("id") {
+        Some(id) if known.as_deref() != Some(id) => Err(ApiError::not_found("customer not found")),
+        _ => Ok(known),
+    }
+}
+
+fn request<'a>(
+    subject: &'a Subject,
+    memo: &'a Option<String>,
+    id: Option<&'a str>,
+    params: &'a Params,
+) -> CustomerRequest<'a> {
+    CustomerRequest {
+        id,
+        account: &subject.account,
+        memo: memo.as_deref(),
+        customer_type: params.get("type"),
+        lang: params.get("lang").unwrap_or("en"),
+    }
+}
+
+/// `GET /kyc/customer`: the status of the authenticated account's customer and the fields needed.
+pub async fn get_customer(
+    ctx: &Context,
+    subject: &Subject,
+    params: &Params,
+) -> Result<Value, ApiError> {
+    check_subject(subject, params)?;
+    let kyc = integration(ctx)?;
+    let id = own_id(ctx, subject, params).await?;
+    let memo = subject.memo.map(|m| m.to_string());
+    let info = kyc
+        .get(&request(subject, &memo, id.as_deref(), params))
+        .await?;
+    let mut body = Map::new();
+    if let Some(id) = id {
+        body.insert("id".into(), Value::String(id));
+    }
+    body.insert("status".into(), Value::String(info.status.as_str().into()));
+    if !info.fields.is_empty() {
+        body.insert("fields".into(), Value::Object(info.fields));
+    }
+    if !info.provided_fields.is_empty() {
+        body.insert(
+            "provided_fields".into(),
+            Value::Object(info.provided_fields),
+        );
+    }
+    if let Some(m) = info.message {
+        body.insert("message".into(), Value::String(m));
+    }
+    Ok(Value::Object(body))
+}
+
+fn kyc_fields(params: &Params) -> Result<Sep9Fields, ApiError> {
+    let mut fields = Sep9Fields::new();
+    for (name, value) in params.all() {
+        if RESERVED.contains(&name.as_str()) {
+            continue;
+        }
+        let valid = !name.is_empty()
+            && name.len() <= 64
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.');
+        if !valid {
+            return Err(ApiError::bad_request(format!(
+                "'{name}' is not a SEP-9 field name"
+            )));
+        }
+        fields.insert(name.clone(), value.clone());
+    }
+    Ok(fields)
+}
+
+/// `PUT /kyc/customer`: stores KYC fields for the authenticated account; answers `{"id"}`.
+pub async fn put_customer(
+    ctx: &Context,
+    subject: &Subject,
+    params: &Params,
+) -> Result<Value, ApiError> {
+    check_subject(subject, params)?;
+    let kyc = integration(ctx)?;
+    let fields = kyc_fields(params)?;
+    let id = own_id(ctx, subject, params).await?;
+    let memo = subject.memo.map(|m| m.to_string());
+    let new_id = kyc
+        .put(&request(subject, &memo, id.as_deref(), params), &fields)
+        .await?;
+    if id.as_deref() != Some(new_id.as_str()) {
+        if id.is_some() {
+            return Err(ApiError::internal(
+                "the customer integration changed an existing customer's id",
+            ));
+        }
+        let (owner, stored) = (subject.owner(), new_id.clone());
+        ctx.store
+            .run(move |c| customers::record(c, &owner, &stored))
+            .await?;
+    }
+    Ok(json!({ "id": new_id }))
+}
+
+/// `DELETE /kyc/customer/{account}`: deletes the authenticated account's customer.
+pub async fn delete_customer(
+    ctx: &Context,
+    subject: &Subject,
+    account: &str,
+    params: &Params,
+) -> Result<(), ApiError> {
+    let own = account == subject.account || subject.muxed_account.as_deref() == Some(account);
+    if !own {
+        return Err(ApiError::not_found("customer not found"));
+    }
+    check_subject(subject, params)?;
+    let kyc = integration(ctx)?;
+    let owner = subject.owner();
+    let Some(id) = ctx.store.run(move |c| customers::id_of(c, &owner)).await? else {
+        return Err(ApiError::not_found("customer not found"));
+    };
+    kyc.delete(&id).await?;
+    let owner = subject.owner();
+    ctx.store.run(move |c| customers::forget(c, &owner)).await?;
+    Ok(())
+}

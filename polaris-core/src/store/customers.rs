@@ -1,0 +1,52 @@
+//! Ownership of SEP-12 customer ids: which authenticated account may see each customer.
+
+use diesel::prelude::*;
+
+use super::rows::to_db_time;
+use super::schema::customers::dsl;
+use super::transactions::Owner;
+use super::{DbConnection, StoreError};
+
+/// The customer id of `owner`, if it has one.
+pub fn id_of(conn: &mut DbConnection, owner: &Owner) -> Result<Option<String>, StoreError> {
+    let mut q = dsl::customers
+        .filter(dsl::stellar_account.eq(owner.account.clone()))
+        .into_boxed();
+    q = match &owner.memo {
+        Some(m) => q.filter(dsl::account_memo.eq(m.clone())),
+        None => q.filter(dsl::account_memo.is_null()),
+    };
+    q = match &owner.muxed {
+        Some(m) => q.filter(dsl::muxed_account.eq(m.clone())),
+        None => q.filter(dsl::muxed_account.is_null()),
+    };
+    Ok(q.select(dsl::id).first(conn).optional()?)
+}
+
+/// Whether customer `id` belongs to `owner`.
+pub fn owns(conn: &mut DbConnection, owner: &Owner, id: &str) -> Result<bool, StoreError> {
+    Ok(id_of(conn, owner)?.as_deref() == Some(id))
+}
+
+/// Records that customer `id` belongs to `owner`.
+pub fn record(conn: &mut DbConnection, owner: &Owner, id: &str) -> Result<(), StoreError> {
+    diesel::insert_into(dsl::customers)
+        .values((
+            dsl::id.eq(id),
+            dsl::stellar_account.eq(&owner.account),
+            dsl::account_memo.eq(&owner.memo),
+            dsl::muxed_account.eq(&owner.muxed),
+            dsl::created_at.eq(to_db_time(crate::model::now())),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Forgets the customer of `owner`; returns its id if there was one.
+pub fn forget(conn: &mut DbConnection, owner: &Owner) -> Result<Option<String>, StoreError> {
+    let Some(id) = id_of(conn, owner)? else {
+        return Ok(None);
+    };
+    diesel::delete(dsl::customers.find(&id)).execute(conn)?;
+    Ok(Some(id))
+}
