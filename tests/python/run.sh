@@ -10,7 +10,8 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
 "$venv/bin/pip" install -q -r "$here/requirements.txt"
-(cd "$root" && cargo build -q -p polaris-actix --example sandbox --example sep10_test_server)
+(cd "$root" && cargo build -q -p polaris-actix --example sandbox --example sep10_test_server && cargo build -q -p reference-anchor)
+export POLARIS_REFERENCE_ANCHOR_BIN="${POLARIS_REFERENCE_ANCHOR_BIN:-${CARGO_TARGET_DIR:-$root/target}/debug/reference-anchor}"
 export POLARIS_SEP10_SERVER_BIN="${POLARIS_SEP10_SERVER_BIN:-${CARGO_TARGET_DIR:-$root/target}/debug/examples/sep10_test_server}"
 export POLARIS_SANDBOX_BIN="${POLARIS_SANDBOX_BIN:-${CARGO_TARGET_DIR:-$root/target}/debug/examples/sandbox}"
 log="$(mktemp)"

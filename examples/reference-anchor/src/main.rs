@@ -7,6 +7,7 @@
 //! Every setting of `polaris_core::Settings` can be given in the environment or a `.env` file.
 
 mod demo;
+mod kyc;
 mod testnet;
 
 use std::net::SocketAddr;
@@ -120,8 +121,12 @@ async fn serve(settings: Settings, opts: &cli::ServeArgs) -> ExitCode {
         None => Some(start_sandbox(&settings, &sandbox_args).await),
     };
     let passphrase = settings.network_passphrase.clone();
+    let kyc = kyc::Kyc::default();
     let mut builder = Polaris::builder(settings)
         .toml(demo::Toml)
+        .deposit(kyc.clone())
+        .withdrawal(kyc.clone())
+        .customer(kyc)
         .run_migrations(!opts.no_migrate);
     if let Some(handle) = &sandbox {
         let client = HorizonClient::new(handle.url()).unwrap_or_else(|e| cli::fail(&e));

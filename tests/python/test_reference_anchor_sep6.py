@@ -1,0 +1,109 @@
+"""A wallet (the real stellar-sdk) runs a SEP-6 deposit with SEP-12 KYC against
+`reference-anchor serve` on zero configuration (SQLite, dev keys, in-process sandbox).
+
+The binary comes from POLARIS_REFERENCE_ANCHOR_BIN, or is built with cargo.
+"""
+
+import os
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+import requests
+
+stellar_sdk = pytest.importorskip("stellar_sdk")
+from stellar_sdk import Keypair, Network, TransactionEnvelope  # noqa: E402
+from stellar_sdk.sep.stellar_web_authentication import read_challenge_transaction  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def anchor():
+    binary = os.environ.get("POLARIS_REFERENCE_ANCHOR_BIN")
+    if not binary:
+        subprocess.run(["cargo", "build", "-q", "-p", "reference-anchor"], cwd=ROOT, check=True)
+        target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+        binary = os.path.join(target, "debug", "reference-anchor")
+    port, sandbox_port = free_port(), free_port()
+    workdir = tempfile.mkdtemp(prefix="polaris-anchor-")
+    env = dict(os.environ, HOST_URL=f"http://localhost:{port}", SANDBOX_BIND=f"127.0.0.1:{sandbox_port}")
+    env.pop("DATABASE_URL", None)
+    env.pop("HORIZON_URL", None)
+    proc = subprocess.Popen(
+        [binary, "serve", "--bind", f"127.0.0.1:{port}"],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            requests.get(base + "/.well-known/stellar.toml", timeout=1)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    yield base, f"localhost:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def login(base, domain):
+    wallet = Keypair.random()
+    toml = requests.get(base + "/.well-known/stellar.toml").text
+    server_key = next(l.split('"')[1] for l in toml.splitlines() if l.startswith("SIGNING_KEY"))
+    challenge = requests.get(base + "/auth", params={"account": wallet.public_key}).json()["transaction"]
+    passphrase = Network.TESTNET_NETWORK_PASSPHRASE
+    read_challenge_transaction(challenge, server_key, domain, domain, passphrase)
+    envelope = TransactionEnvelope.from_xdr(challenge, passphrase)
+    envelope.sign(wallet)
+    token = requests.post(base + "/auth", json={"transaction": envelope.to_xdr()}).json()["token"]
+    return wallet, {"Authorization": f"Bearer {token}"}
+
+
+def test_sep6_deposit_asks_for_kyc_then_gives_instructions(anchor):
+    base, domain = anchor
+    _, auth = login(base, domain)
+    deposit = {"asset_code": "SRT", "amount": "100"}
+
+    r = requests.get(base + "/sep6/deposit", params=deposit, headers=auth)
+    assert r.status_code == 403
+    assert r.json() == {
+        "type": "non_interactive_customer_info_needed",
+        "fields": ["first_name", "last_name", "email_address"],
+    }
+
+    kyc = {"first_name": "Ada", "last_name": "Lovelace", "email_address": "ada@example.com"}
+    r = requests.put(base + "/kyc/customer", data=kyc, headers=auth)
+    assert r.status_code == 202
+    customer = r.json()["id"]
+    r = requests.get(base + "/kyc/customer", headers=auth)
+    assert r.json()["status"] == "ACCEPTED" and r.json()["id"] == customer
+
+    r = requests.get(base + "/sep6/deposit", params=deposit, headers=auth)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["how"].startswith("Wire to the Reference Bank")
+    assert body["min_amount"] == 1 and body["max_amount"] == 10000
+
+    r = requests.get(base + "/sep6/transaction", params={"id": body["id"]}, headers=auth)
+    assert r.json()["transaction"]["status"] == "pending_user_transfer_start"
+
+
+def test_another_wallet_cannot_read_the_customer(anchor):
+    base, domain = anchor
+    _, alice = login(base, domain)
+    _, bob = login(base, domain)
+    r = requests.put(base + "/kyc/customer", data={"first_name": "Alice"}, headers=alice)
+    customer = r.json()["id"]
+    r = requests.get(base + "/kyc/customer", params={"id": customer}, headers=bob)
+    assert r.status_code == 404
