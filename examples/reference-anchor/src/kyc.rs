@@ -22,9 +22,12 @@ const REQUIRED: &[(&str, &str)] = &[
 ];
 
 /// Customers by id, each with the account that created it and its fields.
+type Customers = HashMap<String, (String, Sep9Fields)>;
+
+/// The in-memory customer store.
 #[derive(Clone, Default)]
 pub struct Kyc {
-    customers: Arc<Mutex<HashMap<String, (String, Sep9Fields)>>>,
+    customers: Arc<Mutex<Customers>>,
 }
 
 impl Kyc {
