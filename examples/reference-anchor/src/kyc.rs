@@ -31,10 +31,7 @@ pub struct Kyc {
 }
 
 impl Kyc {
-    fn lock(
-        &self,
-    ) -> Result<std::sync::MutexGuard<'_, HashMap<String, (String, Sep9Fields)>>, IntegrationError>
-    {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Customers>, IntegrationError> {
         self.customers
             .lock()
             .map_err(|_| IntegrationError::Other("customer store poisoned".into()))
