@@ -21,7 +21,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/deposit", web::get().to(deposit))
             .route("/withdraw", web::get().to(withdraw))
             .route("/transactions", web::get().to(transactions))
-            .route("/transaction", web::get().to(transaction)),
+            .route("/transaction", web::get().to(transaction))
+            .route("/transactions/{id}", web::patch().to(patch)),
     );
 }
 
@@ -64,4 +65,14 @@ async fn transactions(ctx: web::Data<Context>, token: Sep6Token, req: HttpReques
 async fn transaction(ctx: web::Data<Context>, token: Sep6Token, req: HttpRequest) -> HttpResult {
     let body = sep6::transaction(&ctx, &token.subject, &params(&req)).await?;
     Ok(HttpResponse::Ok().json(body))
+}
+
+async fn patch(
+    ctx: web::Data<Context>,
+    token: Sep6Token,
+    id: web::Path<String>,
+    body: web::Json<serde_json::Value>,
+) -> HttpResult {
+    let answer = sep6::patch_transaction(&ctx, &token.subject, &id, &body).await?;
+    Ok(HttpResponse::Ok().json(answer))
 }

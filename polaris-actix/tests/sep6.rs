@@ -480,3 +480,102 @@ async fn transaction_lookups_validate_their_parameters() {
         assert_eq!((status, body), (400, json!({ "error": error })), "{uri}");
     }
 }
+
+async fn patch<S>(app: &S, uri: &str, jwt: &str, body: Value) -> (u16, Value)
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    let req = test::TestRequest::patch()
+        .uri(uri)
+        .insert_header(("Authorization", format!("Bearer {jwt}")))
+        .set_json(body);
+    let resp = test::call_service(app, req.to_request()).await;
+    let status = resp.status().as_u16();
+    let body = test::read_body(resp).await;
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+#[actix_web::test]
+async fn patch_sends_only_requested_fields_and_moves_to_pending_anchor() {
+    for db in TestDatabase::all() {
+        let f = fixture(db, false);
+        let app = service(&f.ctx).await;
+        let user = KeyPair::random();
+        let jwt = token(&f.ctx, user.public_key());
+        let (_, body) = get(&app, "/sep6/withdraw?asset_code=SRT&dest=1", Some(&jwt)).await;
+        let id: uuid::Uuid = body["id"].as_str().unwrap().parse().unwrap();
+        let uri = format!("/sep6/transactions/{id}");
+
+        let (status, body) =
+            patch(&app, &uri, &jwt, json!({ "transaction": { "dest": "2" } })).await;
+        let not_waiting =
+            "the transaction is not waiting for an update (status pending_user_transfer_start)";
+        assert_eq!((status, body), (400, json!({ "error": not_waiting })));
+
+        f.ctx
+            .store
+            .with_conn(|c| {
+                let mut tx = transactions::by_id(c, id)?.unwrap();
+                let from = tx.status;
+                tx.status = polaris_core::model::Status::PendingTransactionInfoUpdate;
+                tx.required_info_message = Some("the bank refused the account".into());
+                tx.required_info_updates =
+                    Some(json!({ "transaction": { "dest": { "description": "your IBAN" } } }));
+                assert!(transactions::update_if_status(c, &tx, from)?);
+                Ok(())
+            })
+            .unwrap();
+
+        let stranger = token(&f.ctx, KeyPair::random().public_key());
+        let (status, _) = patch(
+            &app,
+            &uri,
+            &stranger,
+            json!({ "transaction": { "dest": "2" } }),
+        )
+        .await;
+        assert_eq!(status, 404, "another account cannot patch");
+        let (status, body) = patch(
+            &app,
+            &uri,
+            &jwt,
+            json!({ "transaction": { "amount": "9" } }),
+        )
+        .await;
+        assert_eq!(
+            (status, body),
+            (
+                400,
+                json!({ "error": "amount was not requested for this transaction" })
+            )
+        );
+        let (status, _) = patch(&app, &uri, &jwt, json!({ "dest": "2" })).await;
+        assert_eq!(status, 400);
+
+        let (status, body) = patch(
+            &app,
+            &uri,
+            &jwt,
+            json!({ "transaction": { "dest": "DE02" } }),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["transaction"]["status"], "pending_anchor");
+        let tx = f
+            .ctx
+            .store
+            .with_conn(|c| transactions::by_id(c, id))
+            .unwrap()
+            .unwrap();
+        assert_eq!(tx.status, polaris_core::model::Status::PendingAnchor);
+        assert!(tx.required_info_updates.is_none());
+        let (status, _) = patch(
+            &app,
+            &uri,
+            &jwt,
+            json!({ "transaction": { "dest": "DE03" } }),
+        )
+        .await;
+        assert_eq!(status, 400, "only once");
+    }
+}

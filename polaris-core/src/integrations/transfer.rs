@@ -93,6 +93,18 @@ pub trait DepositIntegration: Send + Sync + 'static {
             "SEP-6 deposits are not supported by this anchor".into(),
         ))
     }
+
+    /// Receives the fields a wallet sent through SEP-6 `PATCH /transactions/:id` for a
+    /// transaction in `pending_transaction_info_update` (only fields the anchor asked for in
+    /// `required_info_updates`). Polaris then moves the transaction to `pending_anchor`.
+    /// `Rejected` becomes a 400 and leaves the transaction as it was.
+    async fn patch_transaction(
+        &self,
+        _transaction: &Transaction,
+        _fields: &Sep9Fields,
+    ) -> Result<(), IntegrationError> {
+        Ok(())
+    }
 }
 
 /// The anchor's withdrawal logic. Every method has a default.
@@ -118,6 +130,18 @@ pub trait WithdrawalIntegration: Send + Sync + 'static {
         Err(IntegrationError::Rejected(
             "SEP-6 withdrawals are not supported by this anchor".into(),
         ))
+    }
+
+    /// Receives the fields a wallet sent through SEP-6 `PATCH /transactions/:id` for a
+    /// transaction in `pending_transaction_info_update` (only fields the anchor asked for in
+    /// `required_info_updates`). Polaris then moves the transaction to `pending_anchor`.
+    /// `Rejected` becomes a 400 and leaves the transaction as it was.
+    async fn patch_transaction(
+        &self,
+        _transaction: &Transaction,
+        _fields: &Sep9Fields,
+    ) -> Result<(), IntegrationError> {
+        Ok(())
     }
 }
 

@@ -9,11 +9,13 @@
 mod assets;
 mod info;
 mod json;
+mod patch;
 mod transactions;
 mod transfer;
 
 pub use info::{fee, info};
 pub use json::transaction_json;
+pub use patch::patch_transaction;
 pub use transactions::{transaction, transactions};
 pub use transfer::{deposit, withdraw, withdraw_memo};
 
