@@ -10,8 +10,8 @@ use async_trait::async_trait;
 use polaris_core::auth::{Sep10Claims, Subject};
 use polaris_core::context::NoHorizon;
 use polaris_core::integrations::{
-    CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus, DepositIntegration,
-    IntegrationError, Integrations, Sep6Request, Sep6Response, Sep9Fields,
+    CustomerData, CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus,
+    DepositIntegration, IntegrationError, Integrations, Sep6Request, Sep6Response, Sep9Fields,
 };
 use polaris_core::model::{Asset, Transaction};
 use polaris_core::stellar::{Address, KeyPair};
@@ -74,15 +74,16 @@ impl CustomerIntegration for Kyc {
     async fn put(
         &self,
         request: &CustomerRequest<'_>,
-        fields: &Sep9Fields,
+        data: &CustomerData,
     ) -> Result<String, IntegrationError> {
-        if fields
-            .get("email_address")
-            .is_some_and(|e| !e.contains('@'))
-        {
+        if data.fields.get("last_name").is_some_and(|n| n == "Refused") {
             return Err(IntegrationError::Rejected(
-                "email_address is not an email address".into(),
+                "we cannot serve this customer".into(),
             ));
+        }
+        let mut fields = data.fields.clone();
+        for (name, bytes) in &data.files {
+            fields.insert(name.clone(), format!("{} bytes", bytes.len()));
         }
         let mut all = self.customers.lock().unwrap();
         let id = request
@@ -91,7 +92,7 @@ impl CustomerIntegration for Kyc {
         let entry = all
             .entry(id.clone())
             .or_insert_with(|| (request.account.to_string(), Sep9Fields::new()));
-        entry.1.extend(fields.clone());
+        entry.1.extend(fields);
         Ok(id)
     }
 
@@ -315,12 +316,41 @@ async fn bad_requests_are_refused_with_reasons() {
             json!({ "error": "'First-Name' is not a SEP-9 field name" })
         )
     );
-    let (status, body) = call(&app, put_form("email_address=nope"), Some(&jwt)).await;
+    for (form, error) in [
+        (
+            "email_address=nope",
+            "email_address must be an email address",
+        ),
+        (
+            "birth_date=31.12.1990",
+            "birth_date must be a date as YYYY-MM-DD",
+        ),
+        (
+            "mobile_number=12",
+            "mobile_number must be a phone number in E.164 form, e.g. +14155550100",
+        ),
+        ("last_name=Refused", "we cannot serve this customer"),
+    ] {
+        let (status, body) = call(&app, put_form(form), Some(&jwt)).await;
+        assert_eq!((status, body), (400, json!({ "error": error })), "{form}");
+    }
+    let verify = test::TestRequest::put()
+        .uri("/kyc/customer/verification")
+        .set_json(json!({ "mobile_number_verification": "1234" }));
+    let (status, body) = call(&app, verify, Some(&jwt)).await;
+    assert_eq!(
+        (status, body),
+        (404, json!({ "error": "customer not found" }))
+    );
+    let callback = test::TestRequest::put()
+        .uri("/kyc/customer/callback")
+        .set_json(json!({ "url": "ftp://x" }));
+    let (status, body) = call(&app, callback, Some(&jwt)).await;
     assert_eq!(
         (status, body),
         (
             400,
-            json!({ "error": "email_address is not an email address" })
+            json!({ "error": "url must be an absolute http(s) URL" })
         )
     );
     let json_put = test::TestRequest::put()
@@ -366,4 +396,66 @@ async fn a_customer_can_delete_itself() {
     let (_, body) = call(&app, get("/kyc/customer"), Some(&jwt)).await;
     assert_eq!(body["status"], "NEEDS_INFO");
     assert!(body.get("id").is_none());
+}
+
+#[actix_web::test]
+async fn multipart_bodies_carry_files() {
+    let db = TestDatabase::sqlite();
+    let kyc = Kyc::default();
+    let ctx = context(&db, &kyc);
+    let app = service(&ctx).await;
+    let jwt = token(&ctx, KeyPair::random().public_key(), None);
+    let boundary = "XyZ";
+    let body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"first_name\"\r\n\r\nAda\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"photo_id_front\"; filename=\"id.png\"\r\n\
+         Content-Type: image/png\r\n\r\n\x01\x02\x03\r\n--{b}--\r\n",
+        b = boundary
+    );
+    let req = test::TestRequest::put()
+        .uri("/kyc/customer")
+        .insert_header((
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        ))
+        .set_payload(body);
+    let (status, body) = call(&app, req, Some(&jwt)).await;
+    assert_eq!(status, 202, "{body}");
+    let id = body["id"].as_str().unwrap();
+    let all = kyc.customers.lock().unwrap();
+    let fields = &all[id].1;
+    assert_eq!(fields["first_name"], "Ada");
+    assert_eq!(fields["photo_id_front"], "3 bytes");
+}
+
+#[actix_web::test]
+async fn verification_and_callbacks_reach_the_integration() {
+    let db = TestDatabase::sqlite();
+    let kyc = Kyc::default();
+    let ctx = context(&db, &kyc);
+    let app = service(&ctx).await;
+    let jwt = token(&ctx, KeyPair::random().public_key(), None);
+    call(&app, put_form("first_name=Ada"), Some(&jwt)).await;
+    let verify = test::TestRequest::put()
+        .uri("/kyc/customer/verification")
+        .set_json(json!({ "mobile_number_verification": "1234" }));
+    let (status, body) = call(&app, verify, Some(&jwt)).await;
+    assert_eq!(
+        (status, body),
+        (
+            400,
+            json!({ "error": "this anchor does not verify fields" })
+        )
+    );
+    let callback = test::TestRequest::put()
+        .uri("/kyc/customer/callback")
+        .set_json(json!({ "url": "https://wallet.example/kyc" }));
+    let (status, body) = call(&app, callback, Some(&jwt)).await;
+    assert_eq!(
+        (status, body),
+        (
+            400,
+            json!({ "error": "this anchor does not send customer callbacks" })
+        )
+    );
 }

@@ -17,6 +17,7 @@ pub mod sep1;
 pub mod sep10;
 pub mod sep12;
 pub mod sep6;
+pub mod sep9;
 pub mod settings;
 pub mod state;
 pub mod stellar;

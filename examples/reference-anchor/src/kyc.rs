@@ -8,8 +8,9 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use polaris_core::integrations::{
-    CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus, DepositIntegration,
-    IntegrationError, Sep6Request, Sep6Response, Sep9Fields, WithdrawalIntegration,
+    CustomerData, CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus,
+    DepositIntegration, IntegrationError, Sep6Request, Sep6Response, Sep9Fields,
+    WithdrawalIntegration,
 };
 use polaris_core::model::Transaction;
 use serde_json::{json, Map, Value};
@@ -87,16 +88,8 @@ impl CustomerIntegration for Kyc {
     async fn put(
         &self,
         request: &CustomerRequest<'_>,
-        fields: &Sep9Fields,
+        data: &CustomerData,
     ) -> Result<String, IntegrationError> {
-        if fields
-            .get("email_address")
-            .is_some_and(|e| !e.contains('@'))
-        {
-            return Err(IntegrationError::Rejected(
-                "email_address is not an email address".into(),
-            ));
-        }
         let mut all = self.lock()?;
         let id = request
             .id
@@ -104,7 +97,7 @@ impl CustomerIntegration for Kyc {
         let entry = all
             .entry(id.clone())
             .or_insert_with(|| (request.account.to_string(), Sep9Fields::new()));
-        entry.1.extend(fields.clone());
+        entry.1.extend(data.fields.clone());
         Ok(id)
     }
 

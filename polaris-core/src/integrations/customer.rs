@@ -59,6 +59,15 @@ pub struct CustomerInfo {
     pub message: Option<String>,
 }
 
+/// KYC data a wallet sent: SEP-9 text fields and files (e.g. `photo_id_front`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomerData {
+    /// Text fields by SEP-9 name, values checked against their SEP-9 kind.
+    pub fields: Sep9Fields,
+    /// Files by SEP-9 name.
+    pub files: std::collections::BTreeMap<String, Vec<u8>>,
+}
+
 /// The anchor's KYC store behind SEP-12. Polaris keeps which account owns which customer
 /// id and never calls these methods for a customer of another account.
 #[async_trait]
@@ -66,13 +75,36 @@ pub trait CustomerIntegration: Send + Sync + 'static {
     /// What is known and needed of the customer (`request.id` is `None` for a new one).
     async fn get(&self, request: &CustomerRequest<'_>) -> Result<CustomerInfo, IntegrationError>;
 
-    /// Stores `fields` (SEP-9 names) for the customer, creating it when `request.id` is
-    /// `None`; returns the customer id. `Rejected` becomes a 400 with its message.
+    /// Stores `data` for the customer, creating it when `request.id` is `None`; returns the
+    /// customer id. `Rejected` becomes a 400 with its message.
     async fn put(
         &self,
         request: &CustomerRequest<'_>,
-        fields: &Sep9Fields,
+        data: &CustomerData,
     ) -> Result<String, IntegrationError>;
+
+    /// Checks verification codes (`<field>_verification` → code) the user received, e.g.
+    /// for `mobile_number`; answers the customer as `get` does. The default refuses.
+    async fn verify(
+        &self,
+        _request: &CustomerRequest<'_>,
+        _codes: &Sep9Fields,
+    ) -> Result<CustomerInfo, IntegrationError> {
+        Err(IntegrationError::Rejected(
+            "this anchor does not verify fields".into(),
+        ))
+    }
+
+    /// Registers `url` to receive the customer's status changes. The default refuses.
+    async fn set_callback(
+        &self,
+        _request: &CustomerRequest<'_>,
+        _url: &str,
+    ) -> Result<(), IntegrationError> {
+        Err(IntegrationError::Rejected(
+            "this anchor does not send customer callbacks".into(),
+        ))
+    }
 
     /// Deletes every piece of data of the customer.
     async fn delete(&self, customer_id: &str) -> Result<(), IntegrationError>;

@@ -15,7 +15,9 @@ mod rails;
 mod toml_hook;
 mod transfer;
 
-pub use customer::{CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus};
+pub use customer::{
+    CustomerData, CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus,
+};
 pub use fee::{default_fee, FeeIntegration, FeeParams};
 pub use info::{AssetInfo, InfoIntegration};
 pub use rails::RailsIntegration;

@@ -10,7 +10,9 @@ use serde_json::{json, Map, Value};
 use crate::auth::Subject;
 use crate::context::Context;
 use crate::error::ApiError;
-use crate::integrations::{CustomerIntegration, CustomerRequest, Sep9Fields};
+use crate::integrations::{
+    CustomerData, CustomerInfo, CustomerIntegration, CustomerRequest, Sep9Fields,
+};
 use crate::params::Params;
 use crate::store::customers;
 
@@ -94,6 +96,10 @@ pub async fn get_customer(
     let info = kyc
         .get(&request(subject, &memo, id.as_deref(), params))
         .await?;
+    Ok(customer_body(id, info))
+}
+
+fn customer_body(id: Option<String>, info: CustomerInfo) -> Value {
     let mut body = Map::new();
     if let Some(id) = id {
         body.insert("id".into(), Value::String(id));
@@ -111,43 +117,46 @@ pub async fn get_customer(
     if let Some(m) = info.message {
         body.insert("message".into(), Value::String(m));
     }
-    Ok(Value::Object(body))
+    Value::Object(body)
 }
 
-fn kyc_fields(params: &Params) -> Result<Sep9Fields, ApiError> {
+/// The KYC data of a `PUT /customer`: text fields checked against SEP-9, and files.
+pub fn customer_data(
+    params: &Params,
+    files: std::collections::BTreeMap<String, Vec<u8>>,
+) -> Result<CustomerData, ApiError> {
     let mut fields = Sep9Fields::new();
     for (name, value) in params.all() {
         if RESERVED.contains(&name.as_str()) {
             continue;
         }
-        let valid = !name.is_empty()
-            && name.len() <= 64
-            && name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.');
-        if !valid {
+        crate::sep9::check(name, value)?;
+        fields.insert(name.clone(), value.clone());
+    }
+    for name in files.keys() {
+        if !crate::sep9::valid_name(name) {
             return Err(ApiError::bad_request(format!(
                 "'{name}' is not a SEP-9 field name"
             )));
         }
-        fields.insert(name.clone(), value.clone());
     }
-    Ok(fields)
+    Ok(CustomerData { fields, files })
 }
 
-/// `PUT /kyc/customer`: stores KYC fields for the authenticated account; answers `{"id"}`.
+/// `PUT /kyc/customer`: stores KYC data for the authenticated account; answers `{"id"}`.
+/// `params` holds the non-file parameters; build `data` with [`customer_data`].
 pub async fn put_customer(
     ctx: &Context,
     subject: &Subject,
     params: &Params,
+    data: &CustomerData,
 ) -> Result<Value, ApiError> {
     check_subject(subject, params)?;
     let kyc = integration(ctx)?;
-    let fields = kyc_fields(params)?;
     let id = own_id(ctx, subject, params).await?;
     let memo = subject.memo.map(|m| m.to_string());
     let new_id = kyc
-        .put(&request(subject, &memo, id.as_deref(), params), &fields)
+        .put(&request(subject, &memo, id.as_deref(), params), data)
         .await?;
     if id.as_deref() != Some(new_id.as_str()) {
         if id.is_some() {
@@ -183,5 +192,53 @@ pub async fn delete_customer(
     kyc.delete(&id).await?;
     let owner = subject.owner();
     ctx.store.run(move |c| customers::forget(c, &owner)).await?;
+    Ok(())
+}
+
+/// `PUT /kyc/customer/verification`: `<field>_verification` codes for the authenticated
+/// account's customer; answers like `GET /kyc/customer`.
+pub async fn verify_customer(
+    ctx: &Context,
+    subject: &Subject,
+    params: &Params,
+) -> Result<Value, ApiError> {
+    check_subject(subject, params)?;
+    let kyc = integration(ctx)?;
+    let Some(id) = own_id(ctx, subject, params).await? else {
+        return Err(ApiError::not_found("customer not found"));
+    };
+    let codes: Sep9Fields = params
+        .all()
+        .iter()
+        .filter(|(k, _)| k.ends_with("_verification"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if codes.is_empty() {
+        return Err(ApiError::bad_request(
+            "give at least one <field>_verification code",
+        ));
+    }
+    let memo = subject.memo.map(|m| m.to_string());
+    let info = kyc
+        .verify(&request(subject, &memo, Some(&id), params), &codes)
+        .await?;
+    Ok(customer_body(Some(id), info))
+}
+
+/// `PUT /kyc/customer/callback`: registers the `url` that receives the customer's status changes.
+pub async fn set_callback(
+    ctx: &Context,
+    subject: &Subject,
+    params: &Params,
+) -> Result<(), ApiError> {
+    check_subject(subject, params)?;
+    let kyc = integration(ctx)?;
+    let url = params
+        .callback_url("url")?
+        .ok_or_else(|| ApiError::bad_request("url is required"))?;
+    let id = own_id(ctx, subject, params).await?;
+    let memo = subject.memo.map(|m| m.to_string());
+    kyc.set_callback(&request(subject, &memo, id.as_deref(), params), &url)
+        .await?;
     Ok(())
 }
