@@ -22,6 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/withdraw", web::get().to(withdraw))
             .route("/transactions", web::get().to(transactions))
             .route("/transaction", web::get().to(transaction))
+            .route("/transaction/more_info", web::get().to(more_info))
             .route("/transactions/{id}", web::patch().to(patch)),
     );
 }
@@ -75,4 +76,11 @@ async fn patch(
 ) -> HttpResult {
     let answer = sep6::patch_transaction(&ctx, &token.subject, &id, &body).await?;
     Ok(HttpResponse::Ok().json(answer))
+}
+
+async fn more_info(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
+    let page = sep6::more_info_page(&ctx, &params(&req)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page))
 }

@@ -579,3 +579,58 @@ async fn patch_sends_only_requested_fields_and_moves_to_pending_anchor() {
         assert_eq!(status, 400, "only once");
     }
 }
+
+#[actix_web::test]
+async fn more_info_links_are_signed_and_pages_escaped() {
+    let f = fixture(TestDatabase::sqlite(), false);
+    let mut settings = (*f.ctx.settings).clone();
+    settings.sep6_use_more_info_url = true;
+    let ctx = Context {
+        settings: Arc::new(settings),
+        ..f.ctx.clone()
+    };
+    let app = service(&ctx).await;
+    let user = KeyPair::random();
+    f.bank
+        .kyc_done
+        .lock()
+        .unwrap()
+        .insert(user.public_key().to_string());
+    let jwt = token(&ctx, user.public_key());
+    let (_, body) = get(&app, "/sep6/deposit?asset_code=SRT&amount=10", Some(&jwt)).await;
+    let id: uuid::Uuid = body["id"].as_str().unwrap().parse().unwrap();
+    ctx.store
+        .with_conn(|c| {
+            let mut tx = transactions::by_id(c, id)?.unwrap();
+            tx.message = Some("<script>alert(1)</script>".into());
+            let status = tx.status;
+            transactions::update_if_status(c, &tx, status)
+        })
+        .unwrap();
+    let (_, body) = get(&app, &format!("/sep6/transaction?id={id}"), Some(&jwt)).await;
+    let url = body["transaction"]["more_info_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = url
+        .strip_prefix("https://anchor.example.com")
+        .unwrap()
+        .to_string();
+
+    let resp = test::call_service(&app, test::TestRequest::get().uri(&path).to_request()).await;
+    assert_eq!(resp.status().as_u16(), 200);
+    let page = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
+    assert!(page.contains("pending user transfer start"), "{page}");
+    assert!(page.contains("&lt;script&gt;"), "the message is escaped");
+    assert!(!page.contains("<script>"));
+
+    let forged = path.replace("token=", "token=x");
+    let (status, _) = get(&app, &forged, None).await;
+    assert_eq!(status, 403);
+    let other = uuid::Uuid::new_v4();
+    let swapped = path.replace(&id.to_string(), &other.to_string());
+    let (status, _) = get(&app, &swapped, None).await;
+    assert_eq!(status, 403, "a link opens only its own transaction");
+    let (status, _) = get(&app, &format!("/sep6/transaction/more_info?id={id}"), None).await;
+    assert_eq!(status, 400, "the token is required");
+}

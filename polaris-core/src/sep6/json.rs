@@ -25,7 +25,7 @@ pub fn transaction_json(tx: &Transaction, settings: &Settings) -> Value {
     put("status", Some(Value::String(tx.status.to_string())));
     put("status_eta", tx.status_eta.map(Value::from));
     if settings.sep6_use_more_info_url {
-        let url = settings.url(&format!("sep6/transaction/more_info?id={}", tx.id));
+        let url = super::more_info::more_info_url(settings, tx);
         put("more_info_url", Some(Value::String(url)));
     }
     put("amount_in", d(tx.amount_in));

@@ -9,12 +9,14 @@
 mod assets;
 mod info;
 mod json;
+mod more_info;
 mod patch;
 mod transactions;
 mod transfer;
 
 pub use info::{fee, info};
 pub use json::transaction_json;
+pub use more_info::{more_info_page, more_info_url};
 pub use patch::patch_transaction;
 pub use transactions::{transaction, transactions};
 pub use transfer::{deposit, withdraw, withdraw_memo};
