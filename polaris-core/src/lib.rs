@@ -11,6 +11,7 @@ pub mod error;
 pub mod integrations;
 pub mod model;
 pub mod params;
+pub mod processors;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod sep1;

@@ -62,9 +62,14 @@ pub const ALLOWED: &[(Kind, Status, &[Status])] = &[
     (
         Kind::Deposit,
         PendingTrust,
-        &[PendingStellar, Completed, Error],
+        &[PendingAnchor, PendingStellar, Completed, Error],
     ),
-    (Kind::Deposit, PendingStellar, &[Completed, Error]),
+    // Back to pending_anchor only when the stored envelope is proven dead (never applicable).
+    (
+        Kind::Deposit,
+        PendingStellar,
+        &[PendingAnchor, PendingTrust, Completed, Error],
+    ),
     (Kind::Deposit, Error, &[PendingAnchor, Refunded]),
     // SEP-6 and SEP-24 withdrawals.
     (

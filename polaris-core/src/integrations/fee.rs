@@ -37,3 +37,14 @@ pub fn default_fee(params: &FeeParams<'_>) -> Decimal {
     };
     config.fee(params.amount, params.asset.significant_decimals)
 }
+
+/// The fee for `params`: the anchor's fee function when it registered one, else [`default_fee`].
+pub async fn calculate_fee(
+    integrations: &super::Integrations,
+    params: &FeeParams<'_>,
+) -> Result<Decimal, IntegrationError> {
+    match &integrations.fee {
+        Some(f) => f.calculate_fee(params).await,
+        None => Ok(default_fee(params)),
+    }
+}

@@ -18,7 +18,7 @@ mod transfer;
 pub use customer::{
     CustomerData, CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus,
 };
-pub use fee::{default_fee, FeeIntegration, FeeParams};
+pub use fee::{calculate_fee, default_fee, FeeIntegration, FeeParams};
 pub use info::{AssetInfo, InfoIntegration};
 pub use rails::RailsIntegration;
 pub use toml_hook::TomlIntegration;

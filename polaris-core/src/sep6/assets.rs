@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use crate::context::Context;
 use crate::error::ApiError;
-use crate::integrations::{default_fee, FeeParams};
+use crate::integrations::{calculate_fee, FeeParams};
 use crate::model::{Asset, Kind, OperationConfig};
 use crate::params::Params;
 use crate::store::assets;
@@ -72,10 +72,7 @@ pub(super) async fn fee_for(
         kind: kind_type,
         amount,
     };
-    match &ctx.integrations.fee {
-        Some(f) => Ok(f.calculate_fee(&params).await?),
-        None => Ok(default_fee(&params)),
-    }
+    Ok(calculate_fee(&ctx.integrations, &params).await?)
 }
 
 /// Checks `amount` against the asset's bounds and decimals.

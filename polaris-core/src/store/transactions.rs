@@ -223,3 +223,31 @@ pub fn by_memo(
 pub fn count(conn: &mut DbConnection) -> Result<i64, StoreError> {
     Ok(dsl::transactions.count().get_result(conn)?)
 }
+
+/// Takes the lease on a transaction for `worker` until `until`, if it is still in `expected`
+/// status and nobody else holds an unexpired lease. Returns whether the lease was taken.
+pub fn claim(
+    conn: &mut DbConnection,
+    id: Uuid,
+    expected: Status,
+    worker: &str,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let free = dsl::lease_expires_at
+        .is_null()
+        .or(dsl::lease_expires_at.lt(to_db_time(now)))
+        .or(dsl::lease_owner.eq(worker.to_string()));
+    let n = diesel::update(
+        dsl::transactions
+            .filter(dsl::id.eq(id.to_string()))
+            .filter(dsl::status.eq(expected.to_string()))
+            .filter(free),
+    )
+    .set((
+        dsl::lease_owner.eq(Some(worker.to_string())),
+        dsl::lease_expires_at.eq(Some(to_db_time(until))),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}

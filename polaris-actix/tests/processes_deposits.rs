@@ -1,0 +1,271 @@
+//! process-pending-deposits and check-trustlines against the sandbox ledger over HTTP,
+//! on SQLite and PostgreSQL: every deposit paid exactly once, faults included.
+
+mod sandbox_support;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use polaris_core::integrations::{IntegrationError, Integrations, RailsIntegration};
+use polaris_core::model::{Asset, Kind, MemoType, Protocol, Status, Transaction};
+use polaris_core::processors::deposits::{check_trustlines, run_once};
+use polaris_core::processors::Worker;
+use polaris_core::stellar::bootstrap::{ensure_asset, AssetSetup};
+use polaris_core::stellar::tx::Op;
+use polaris_core::stellar::{Asset as StellarAsset, KeyPair};
+use polaris_core::store::{assets, transactions};
+use polaris_core::testing::TestDatabase;
+use polaris_core::{Context, Settings};
+use rust_decimal::Decimal;
+use sandbox_support::{client, funded, op, sandbox};
+
+/// A bank where every pending deposit has arrived, for the amount the wallet announced.
+struct EveryDepositArrives;
+
+#[async_trait]
+impl RailsIntegration for EveryDepositArrives {
+    async fn poll_pending_deposits(
+        &self,
+        pending: &[Transaction],
+    ) -> Result<Vec<Transaction>, IntegrationError> {
+        Ok(pending
+            .iter()
+            .map(|t| {
+                let mut t = t.clone();
+                t.amount_in = t.amount_expected;
+                t.external_transaction_id = Some(format!("bank-{}", t.id));
+                t
+            })
+            .collect())
+    }
+}
+
+struct Setup {
+    sb: polaris_actix::sandbox::SandboxHandle,
+    ctx: Context,
+    asset: Asset,
+    stellar_asset: StellarAsset,
+}
+
+async fn setup(db: &TestDatabase) -> Setup {
+    let sb = sandbox().await;
+    let horizon = client(&sb);
+    let (issuer, distribution) = (KeyPair::random(), KeyPair::random());
+    let setup = AssetSetup {
+        code: "SRT",
+        issuer: &issuer,
+        distribution: &distribution,
+        supply: 1_000_000 * 10_000_000,
+        passphrase: &sb.passphrase(),
+    };
+    let stellar_asset = ensure_asset(&horizon, &sb.friendbot_url(), &setup)
+        .await
+        .unwrap();
+    let mut asset = Asset::new("SRT", issuer.public_key());
+    asset.distribution_seed = Some(distribution.seed());
+    asset.deposit.fee_fixed = Some(Decimal::ONE);
+    let asset = db.store.with_conn(|c| assets::upsert(c, &asset)).unwrap();
+    let map = [
+        (
+            "SERVER_JWT_KEY",
+            "a-secret-of-sufficient-length".to_string(),
+        ),
+        ("HOST_URL", "https://anchor.example.com".to_string()),
+        (
+            "SIGNING_SEED",
+            KeyPair::random().seed().expose().to_string(),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let ctx = Context {
+        settings: Arc::new(Settings::from_map(&map).unwrap()),
+        store: db.store.clone(),
+        horizon: Arc::new(horizon),
+        integrations: Integrations {
+            rails: Some(Arc::new(EveryDepositArrives)),
+            ..Default::default()
+        },
+    };
+    Setup {
+        sb,
+        ctx,
+        asset,
+        stellar_asset,
+    }
+}
+
+async fn wallet(s: &Setup, trust: bool) -> KeyPair {
+    let user = funded(&s.sb).await;
+    if trust {
+        op(&client(&s.sb), &s.sb, &user, Op::trust(&s.stellar_asset))
+            .await
+            .unwrap();
+    }
+    user
+}
+
+fn deposit(s: &Setup, to: &str, amount: i64, memo: Option<u64>) -> Transaction {
+    let mut tx = Transaction::new(Kind::Deposit, Protocol::Sep24, s.asset.id, to);
+    tx.status = Status::PendingUserTransferStart;
+    tx.to_address = Some(to.to_string());
+    tx.amount_expected = Some(Decimal::from(amount));
+    if let Some(m) = memo {
+        tx.memo = Some(m.to_string());
+        tx.memo_type = MemoType::Id;
+    }
+    s.ctx
+        .store
+        .with_conn(|c| transactions::insert(c, &tx))
+        .unwrap();
+    tx
+}
+
+async fn srt_balance(s: &Setup, account: &str) -> i64 {
+    let details = s.ctx.horizon.account(account).await.unwrap().unwrap();
+    details.balance(&s.stellar_asset).map_or(0, |b| b.balance)
+}
+
+fn load(s: &Setup, tx: &Transaction) -> Transaction {
+    s.ctx
+        .store
+        .with_conn(|c| transactions::by_id(c, tx.id))
+        .unwrap()
+        .unwrap()
+}
+
+const SRT: i64 = 10_000_000;
+
+#[actix_web::test]
+async fn deposits_are_paid_once_with_their_memo() {
+    for db in TestDatabase::all() {
+        let s = setup(&db).await;
+        let user = wallet(&s, true).await;
+        let tx = deposit(&s, user.public_key(), 100, Some(42));
+        let worker = Worker::new();
+
+        let summary = run_once(&s.ctx, &worker).await.unwrap();
+        assert_eq!((summary.received, summary.completed), (1, 1), "{summary:?}");
+        let done = load(&s, &tx);
+        assert_eq!(done.status, Status::Completed);
+        assert_eq!(done.amount_fee, Some(Decimal::ONE));
+        assert_eq!(done.amount_out, Some(Decimal::from(99)));
+        assert!(done.completed_at.is_some());
+        assert_eq!(srt_balance(&s, user.public_key()).await, 99 * SRT);
+
+        let hash = done.stellar_transaction_id.clone().unwrap();
+        let record = s.ctx.horizon.transaction(&hash).await.unwrap().unwrap();
+        assert_eq!(record.memo, polaris_core::stellar::Memo::Id(42));
+
+        let again = run_once(&s.ctx, &worker).await.unwrap();
+        assert_eq!(again.completed, 0);
+        assert_eq!(
+            srt_balance(&s, user.public_key()).await,
+            99 * SRT,
+            "never paid twice"
+        );
+        s.sb.stop().await;
+    }
+}
+
+#[actix_web::test]
+async fn a_timeout_after_the_ledger_applied_is_settled_by_the_hash() {
+    let db = TestDatabase::sqlite();
+    let s = setup(&db).await;
+    let user = wallet(&s, true).await;
+    let tx = deposit(&s, user.public_key(), 10, None);
+    let worker = Worker::new();
+    s.sb.faults().timeout_after_apply(1);
+    let first = run_once(&s.ctx, &worker).await.unwrap();
+    assert_eq!(first.completed, 0, "the outcome was unknown: {first:?}");
+    assert_eq!(load(&s, &tx).status, Status::PendingStellar);
+    assert_eq!(
+        srt_balance(&s, user.public_key()).await,
+        9 * SRT,
+        "the ledger applied it"
+    );
+    let second = run_once(&s.ctx, &worker).await.unwrap();
+    assert_eq!(second.completed, 1, "{second:?}");
+    assert_eq!(load(&s, &tx).status, Status::Completed);
+    assert_eq!(
+        srt_balance(&s, user.public_key()).await,
+        9 * SRT,
+        "paid exactly once"
+    );
+    s.sb.stop().await;
+}
+
+#[actix_web::test]
+async fn a_timeout_before_the_ledger_resubmits_the_same_envelope() {
+    let db = TestDatabase::sqlite();
+    let s = setup(&db).await;
+    let user = wallet(&s, true).await;
+    let tx = deposit(&s, user.public_key(), 10, None);
+    let worker = Worker::new();
+    s.sb.faults().timeout_before_apply(1);
+    run_once(&s.ctx, &worker).await.unwrap();
+    let pending = load(&s, &tx);
+    assert_eq!(pending.status, Status::PendingStellar);
+    assert_eq!(srt_balance(&s, user.public_key()).await, 0);
+    run_once(&s.ctx, &worker).await.unwrap();
+    let done = load(&s, &tx);
+    assert_eq!(done.status, Status::Completed);
+    assert_eq!(
+        done.stellar_transaction_id, pending.submission_hash,
+        "the same envelope"
+    );
+    assert_eq!(srt_balance(&s, user.public_key()).await, 9 * SRT);
+    s.sb.stop().await;
+}
+
+#[actix_web::test]
+async fn a_missing_trustline_waits_in_pending_trust() {
+    let db = TestDatabase::sqlite();
+    let s = setup(&db).await;
+    let user = wallet(&s, false).await;
+    let tx = deposit(&s, user.public_key(), 10, None);
+    let worker = Worker::new();
+    let summary = run_once(&s.ctx, &worker).await.unwrap();
+    assert_eq!(summary.pending_trust, 1, "{summary:?}");
+    assert_eq!(load(&s, &tx).status, Status::PendingTrust);
+    assert_eq!(
+        check_trustlines(&s.ctx, &worker).await.unwrap().completed,
+        0
+    );
+    op(&client(&s.sb), &s.sb, &user, Op::trust(&s.stellar_asset))
+        .await
+        .unwrap();
+    let summary = check_trustlines(&s.ctx, &worker).await.unwrap();
+    assert_eq!(summary.completed, 1, "{summary:?} {:?}", load(&s, &tx));
+    assert_eq!(srt_balance(&s, user.public_key()).await, 9 * SRT);
+    s.sb.stop().await;
+}
+
+#[actix_web::test]
+async fn workers_running_at_once_pay_each_deposit_once() {
+    for db in TestDatabase::all() {
+        let s = setup(&db).await;
+        let user = wallet(&s, true).await;
+        let txs: Vec<_> = (0..12)
+            .map(|i| deposit(&s, user.public_key(), 10 + i, Some(i as u64)))
+            .collect();
+        let workers: Vec<Worker> = (0..3).map(|_| Worker::new()).collect();
+        for _round in 0..6 {
+            let runs = workers.iter().map(|w| run_once(&s.ctx, w));
+            for r in futures::future::join_all(runs).await {
+                r.unwrap();
+            }
+        }
+        let expected: i64 = (0..12).map(|i| (10 + i - 1) * SRT).sum();
+        for tx in &txs {
+            assert_eq!(load(&s, tx).status, Status::Completed, "{}", tx.id);
+        }
+        assert_eq!(
+            srt_balance(&s, user.public_key()).await,
+            expected,
+            "each paid exactly once"
+        );
+        s.sb.stop().await;
+    }
+}

@@ -1,0 +1,64 @@
+//! The background processes that move money.
+//!
+//! Each process is a `run_once` over the database, safe to run in any number of copies at
+//! once: every transaction is claimed with a lease before work starts, every status change
+//! is a conditional write (see [`crate::state`]), and a lease left by a killed worker
+//! expires so another worker resumes the transaction.
+//!
+//! Deposits are paid crash-safely: the signed envelope and its hash are stored (status
+//! `pending_stellar`, stage `submitting`) before the envelope is submitted. Whoever resumes
+//! looks the hash up on Horizon first, and resubmits the same envelope; a new payment is
+//! only built once the stored one is proven dead (its sequence number consumed by another
+//! transaction, or its time bounds passed), so a deposit is never paid twice.
+
+pub mod deposits;
+mod payment;
+
+use std::time::Duration;
+
+/// One worker: its id (recorded as lease owner) and how long its leases last.
+#[derive(Debug, Clone)]
+pub struct Worker {
+    /// A unique id, e.g. `host-1234-ab12`.
+    pub id: String,
+    /// How long a claimed transaction stays reserved for this worker.
+    pub lease: Duration,
+    /// How many transactions are read per batch.
+    pub batch: i64,
+}
+
+impl Worker {
+    /// A worker with a fresh id, 60 s leases and batches of 100.
+    pub fn new() -> Self {
+        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "worker".into());
+        Self {
+            id: format!(
+                "{host}-{}-{:08x}",
+                std::process::id(),
+                rand::random::<u32>()
+            ),
+            lease: Duration::from_secs(60),
+            batch: 100,
+        }
+    }
+}
+
+impl Default for Worker {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What went wrong in a process run; the run goes on with the next transaction.
+#[derive(Debug, thiserror::Error)]
+pub enum ProcessError {
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// The anchor's integration failed.
+    #[error(transparent)]
+    Integration(#[from] crate::integrations::IntegrationError),
+    /// The process cannot run (e.g. no rails integration registered).
+    #[error("{0}")]
+    Config(String),
+}
