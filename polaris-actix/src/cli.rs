@@ -28,6 +28,9 @@ pub struct ServeArgs {
     /// Do not apply pending migrations at start (the schema is still checked).
     #[arg(long)]
     pub no_migrate: bool,
+    /// Do not run the background processes in this process (run them apart).
+    #[arg(long)]
+    pub no_processes: bool,
 }
 
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`).

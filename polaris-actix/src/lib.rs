@@ -22,6 +22,7 @@ pub mod auth;
 mod builder;
 pub mod cli;
 pub mod error;
+pub mod processes;
 pub mod sep1;
 pub mod sep10;
 pub mod sep12;

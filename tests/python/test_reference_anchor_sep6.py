@@ -28,6 +28,7 @@ def free_port():
 
 @pytest.fixture(scope="module")
 def anchor():
+    """The running anchor: (base URL, home domain, sandbox Horizon URL)."""
     binary = os.environ.get("POLARIS_REFERENCE_ANCHOR_BIN")
     if not binary:
         subprocess.run(["cargo", "build", "-q", "-p", "reference-anchor"], cwd=ROOT, check=True)
@@ -35,7 +36,12 @@ def anchor():
         binary = os.path.join(target, "debug", "reference-anchor")
     port, sandbox_port = free_port(), free_port()
     workdir = tempfile.mkdtemp(prefix="polaris-anchor-")
-    env = dict(os.environ, HOST_URL=f"http://localhost:{port}", SANDBOX_BIND=f"127.0.0.1:{sandbox_port}")
+    env = dict(
+        os.environ,
+        HOST_URL=f"http://localhost:{port}",
+        SANDBOX_BIND=f"127.0.0.1:{sandbox_port}",
+        BANK_DELAY_SECONDS="0",
+    )
     env.pop("DATABASE_URL", None)
     env.pop("HORIZON_URL", None)
     proc = subprocess.Popen(
@@ -52,7 +58,7 @@ def anchor():
             break
         except requests.ConnectionError:
             time.sleep(0.1)
-    yield base, f"localhost:{port}"
+    yield base, f"localhost:{port}", f"http://127.0.0.1:{sandbox_port}"
     proc.terminate()
     proc.wait(timeout=10)
 
@@ -71,7 +77,7 @@ def login(base, domain):
 
 
 def test_sep6_deposit_asks_for_kyc_then_gives_instructions(anchor):
-    base, domain = anchor
+    base, domain, _ = anchor
     _, auth = login(base, domain)
     deposit = {"asset_code": "SRT", "amount": "100"}
 
@@ -100,10 +106,49 @@ def test_sep6_deposit_asks_for_kyc_then_gives_instructions(anchor):
 
 
 def test_another_wallet_cannot_read_the_customer(anchor):
-    base, domain = anchor
+    base, domain, _ = anchor
     _, alice = login(base, domain)
     _, bob = login(base, domain)
     r = requests.put(base + "/kyc/customer", data={"first_name": "Alice"}, headers=alice)
     customer = r.json()["id"]
     r = requests.get(base + "/kyc/customer", params={"id": customer}, headers=bob)
     assert r.status_code == 404
+
+
+def test_sep6_deposit_is_paid_on_the_sandbox(anchor):
+    from stellar_sdk import Asset, Server, TransactionBuilder
+
+    base, domain, horizon_url = anchor
+    wallet, auth = login(base, domain)
+    requests.get(horizon_url + "/friendbot", params={"addr": wallet.public_key}).raise_for_status()
+    toml = requests.get(base + "/.well-known/stellar.toml").text
+    issuer = next(l.split('"')[1] for l in toml.splitlines() if l.strip().startswith("issuer"))
+    srt = Asset("SRT", issuer)
+    server = Server(horizon_url)
+    account = server.load_account(wallet.public_key)
+    trust = (
+        TransactionBuilder(account, Network.TESTNET_NETWORK_PASSPHRASE, base_fee=100)
+        .append_change_trust_op(srt)
+        .set_timeout(60)
+        .build()
+    )
+    trust.sign(wallet)
+    server.submit_transaction(trust)
+
+    kyc = {"first_name": "Ada", "last_name": "Lovelace", "email_address": "ada@example.com"}
+    requests.put(base + "/kyc/customer", data=kyc, headers=auth).raise_for_status()
+    r = requests.get(base + "/sep6/deposit", params={"asset_code": "SRT", "amount": "100"}, headers=auth)
+    assert r.status_code == 200, r.text
+    tx_id = r.json()["id"]
+
+    status = None
+    for _ in range(120):
+        status = requests.get(base + "/sep6/transaction", params={"id": tx_id}, headers=auth).json()["transaction"]
+        if status["status"] == "completed":
+            break
+        time.sleep(0.25)
+    assert status["status"] == "completed", status
+    assert status["amount_in"] == "100" and status["amount_fee"] == "2" and status["amount_out"] == "98"
+    balances = requests.get(f"{horizon_url}/accounts/{wallet.public_key}").json()["balances"]
+    srt_balance = next(b["balance"] for b in balances if b.get("asset_code") == "SRT")
+    assert srt_balance == "98.0000000"

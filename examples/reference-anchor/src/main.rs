@@ -6,6 +6,7 @@
 //! sandbox ledger it starts in-process (unless `HORIZON_URL` names a real Horizon).
 //! Every setting of `polaris_core::Settings` can be given in the environment or a `.env` file.
 
+mod bank;
 mod demo;
 mod kyc;
 mod testnet;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use polaris_actix::cli::{self, PolarisCommand};
+use polaris_actix::processes::{self, ProcessCommand};
 use polaris_actix::sandbox::{self, SandboxConfig, SandboxHandle};
 use polaris_actix::Polaris;
 use polaris_core::stellar::{Horizon, HorizonClient};
@@ -37,6 +39,8 @@ struct Cli {
 enum Command {
     #[command(flatten)]
     Polaris(PolarisCommand),
+    #[command(flatten)]
+    Process(ProcessCommand),
     /// Run the sandbox ledger (Horizon's API) alone.
     Sandbox(SandboxArgs),
     /// Asset helpers for test networks and the sandbox.
@@ -87,6 +91,7 @@ async fn main() -> ExitCode {
         Command::Polaris(PolarisCommand::Serve(opts)) => serve(settings, &opts).await,
         Command::Sandbox(opts) => sandbox_alone(&settings, &opts).await,
         Command::Testnet(command) => testnet::run(&settings, command).await,
+        Command::Process(command) => process(settings, command).await,
     }
 }
 
@@ -114,6 +119,32 @@ async fn sandbox_alone(settings: &Settings, opts: &SandboxArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Polaris with the reference anchor's integrations.
+fn builder(settings: Settings) -> polaris_actix::PolarisBuilder {
+    let kyc = kyc::Kyc::default();
+    Polaris::builder(settings)
+        .toml(demo::Toml)
+        .deposit(kyc.clone())
+        .withdrawal(kyc.clone())
+        .customer(kyc)
+        .rails(bank::SimulatedBank::from_env())
+}
+
+/// A process command, against `HORIZON_URL` or the sandbox at `SANDBOX_BIND`.
+async fn process(settings: Settings, command: ProcessCommand) -> ExitCode {
+    let url = match &settings.horizon_url {
+        Some(u) => u.to_string(),
+        None => format!("http://{}", SandboxArgs::from_env().bind),
+    };
+    let client = HorizonClient::new(&url).unwrap_or_else(|e| cli::fail(&e));
+    let polaris = builder(settings)
+        .horizon(Arc::new(client) as Arc<dyn Horizon>)
+        .build()
+        .await
+        .unwrap_or_else(|e| cli::fail(&e));
+    processes::run(polaris.context().clone(), command).await
+}
+
 async fn serve(settings: Settings, opts: &cli::ServeArgs) -> ExitCode {
     let sandbox_args = SandboxArgs::from_env();
     let sandbox = match settings.horizon_url {
@@ -121,13 +152,7 @@ async fn serve(settings: Settings, opts: &cli::ServeArgs) -> ExitCode {
         None => Some(start_sandbox(&settings, &sandbox_args).await),
     };
     let passphrase = settings.network_passphrase.clone();
-    let kyc = kyc::Kyc::default();
-    let mut builder = Polaris::builder(settings)
-        .toml(demo::Toml)
-        .deposit(kyc.clone())
-        .withdrawal(kyc.clone())
-        .customer(kyc)
-        .run_migrations(!opts.no_migrate);
+    let mut builder = builder(settings).run_migrations(!opts.no_migrate);
     if let Some(handle) = &sandbox {
         let client = HorizonClient::new(handle.url()).unwrap_or_else(|e| cli::fail(&e));
         builder = builder.horizon(Arc::new(client) as Arc<dyn Horizon>);
@@ -154,7 +179,16 @@ async fn serve(settings: Settings, opts: &cli::ServeArgs) -> ExitCode {
         horizon = sandbox.as_ref().map_or("HORIZON_URL", |s| s.url()),
         "anchor ready: point a wallet at the home domain"
     );
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let workers = match opts.no_processes {
+        true => Vec::new(),
+        false => processes::spawn_all(polaris.context().clone(), stopped),
+    };
     let result = cli::serve(polaris, &opts.bind).await;
+    let _ = stop.send(true);
+    for w in workers {
+        let _ = w.await;
+    }
     if let Some(handle) = sandbox {
         handle.stop().await;
     }

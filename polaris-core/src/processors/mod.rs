@@ -62,3 +62,61 @@ pub enum ProcessError {
     #[error("{0}")]
     Config(String),
 }
+
+/// Runs `step` now and then every `interval`, until `shutdown` turns true. A step in
+/// progress is always finished: shutdown is only looked at between steps.
+pub async fn run_loop<F, Fut>(
+    interval: Duration,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+    mut step: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        step().await;
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            changed = shutdown.changed() => {
+                if changed.is_err() || *shutdown.borrow() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    #[tokio::test]
+    async fn the_loop_runs_until_shutdown_and_finishes_its_step() {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let runs = Arc::new(AtomicUsize::new(0));
+        let counted = runs.clone();
+        let handle = tokio::spawn(run_loop(Duration::from_millis(5), rx, move || {
+            let counted = counted.clone();
+            async move {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                counted.fetch_add(1, Ordering::SeqCst);
+            }
+        }));
+        tokio::time::sleep(Duration::from_millis(70)).await;
+        tx.send(true).unwrap();
+        handle.await.unwrap();
+        let n = runs.load(Ordering::SeqCst);
+        assert!(n >= 1, "ran {n} times");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            n,
+            "nothing runs after shutdown"
+        );
+    }
+}
