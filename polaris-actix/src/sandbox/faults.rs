@@ -16,6 +16,9 @@ pub struct FaultPlan {
     pub timeout_before_apply: u32,
     /// Delay added to every non-streaming request, in milliseconds.
     pub latency_ms: u64,
+    /// Delay between applying a submission and answering it, in milliseconds: a window in
+    /// which a killed client has paid without knowing it.
+    pub latency_after_apply_ms: u64,
 }
 
 /// Armed faults, shared by every worker.
@@ -68,6 +71,21 @@ impl Faults {
     /// Sets the latency added to every non-streaming request.
     pub fn set_latency(&self, latency: Duration) {
         self.plan().latency_ms = latency.as_millis() as u64;
+    }
+
+    /// Sets the delay between applying a submission and answering it.
+    pub fn set_latency_after_apply(&self, latency: Duration) {
+        if let Ok(mut plan) = self.plan.lock() {
+            plan.latency_after_apply_ms = latency.as_millis() as u64;
+        }
+    }
+
+    /// The delay between applying a submission and answering it.
+    pub fn latency_after_apply(&self) -> Duration {
+        self.plan
+            .lock()
+            .map(|p| Duration::from_millis(p.latency_after_apply_ms))
+            .unwrap_or_default()
     }
 
     /// Closes every open stream now (clients see the connection end and reconnect).

@@ -371,6 +371,10 @@ async fn submit(req: HttpRequest, data: Data, body: web::Bytes) -> HttpResponse 
         return problem(render::timeout());
     }
     let outcome = data.sandbox().submit(&tx, now());
+    let after = data.faults.latency_after_apply();
+    if !after.is_zero() {
+        tokio::time::sleep(after).await;
+    }
     answer_submission(&req, &data, &tx, outcome)
 }
 
