@@ -1,11 +1,10 @@
-//! The background processes as commands: `process-pending-deposits` and `check-trustlines`,
-//! once or `--loop`, and all of them inside `serve`.
+//! The background processes as commands, once or `--loop`, and all of them inside `serve`.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use polaris_core::processors::{deposits, run_loop, Worker};
+use polaris_core::processors::{deposits, run_loop, withdrawals, Worker};
 use polaris_core::Context;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -17,6 +16,12 @@ pub enum ProcessCommand {
     ProcessPendingDeposits(LoopArgs),
     /// Pay deposits that were waiting for the user's trustline.
     CheckTrustlines(LoopArgs),
+    /// Match payments to the distribution accounts with their withdrawals.
+    WatchTransactions(LoopArgs),
+    /// Pay out withdrawals whose funds arrived, through the bank rails.
+    ExecuteOutgoingTransactions(LoopArgs),
+    /// Complete payouts the bank reports done.
+    PollOutgoingTransactions(LoopArgs),
 }
 
 /// `--loop` and `--interval`.
@@ -25,35 +30,59 @@ pub struct LoopArgs {
     /// Keep running, one round every interval, until SIGINT or SIGTERM.
     #[arg(long = "loop")]
     pub repeat: bool,
-    /// Seconds between rounds (default: 10 for deposits, 60 for trustlines).
+    /// Seconds between rounds (default: 5 for watch-transactions, 60 for check-trustlines and
+    /// poll-outgoing-transactions, 10 for the others).
     #[arg(long)]
     pub interval: Option<u64>,
 }
 
 impl ProcessCommand {
     fn interval(&self) -> Duration {
-        let (args, default) = match self {
-            Self::ProcessPendingDeposits(a) => (a, 10),
-            Self::CheckTrustlines(a) => (a, 60),
+        let default = match self {
+            Self::WatchTransactions(_) => 5,
+            Self::CheckTrustlines(_) | Self::PollOutgoingTransactions(_) => 60,
+            Self::ProcessPendingDeposits(_) | Self::ExecuteOutgoingTransactions(_) => 10,
         };
-        Duration::from_secs(args.interval.unwrap_or(default).max(1))
+        Duration::from_secs(self.args().interval.unwrap_or(default).max(1))
+    }
+
+    fn args(&self) -> &LoopArgs {
+        match self {
+            Self::ProcessPendingDeposits(a)
+            | Self::CheckTrustlines(a)
+            | Self::WatchTransactions(a)
+            | Self::ExecuteOutgoingTransactions(a)
+            | Self::PollOutgoingTransactions(a) => a,
+        }
     }
 
     fn repeat(&self) -> bool {
-        match self {
-            Self::ProcessPendingDeposits(a) | Self::CheckTrustlines(a) => a.repeat,
-        }
+        self.args().repeat
     }
 }
 
 async fn round(ctx: &Context, worker: &Worker, command: &ProcessCommand) {
     let result = match command {
-        ProcessCommand::ProcessPendingDeposits(_) => deposits::run_once(ctx, worker).await,
-        ProcessCommand::CheckTrustlines(_) => deposits::check_trustlines(ctx, worker).await,
+        ProcessCommand::ProcessPendingDeposits(_) => deposits::run_once(ctx, worker)
+            .await
+            .map(|s| format!("{s:?}")),
+        ProcessCommand::CheckTrustlines(_) => deposits::check_trustlines(ctx, worker)
+            .await
+            .map(|s| format!("{s:?}")),
+        ProcessCommand::WatchTransactions(_) => withdrawals::watch_once(ctx)
+            .await
+            .map(|n| format!("{n} matched")),
+        ProcessCommand::ExecuteOutgoingTransactions(_) => {
+            withdrawals::execute_outgoing(ctx, worker)
+                .await
+                .map(|n| format!("{n} moved"))
+        }
+        ProcessCommand::PollOutgoingTransactions(_) => withdrawals::poll_outgoing(ctx, worker)
+            .await
+            .map(|n| format!("{n} completed")),
     };
     match result {
-        Ok(summary) if summary != Default::default() => tracing::info!(?summary, "round done"),
-        Ok(_) => tracing::debug!("round done, nothing to do"),
+        Ok(summary) => tracing::debug!(%summary, "round done"),
         Err(e) => tracing::error!(error = %e, "round failed; retrying next round"),
     }
 }
@@ -104,16 +133,24 @@ pub async fn run(ctx: Context, command: ProcessCommand) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Starts every process in a loop with its default interval, in this runtime, until
-/// `shutdown` turns true. `serve` uses it to run the whole anchor in one process.
-pub fn spawn_all(ctx: Context, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+/// Starts every process in a loop, in this runtime, until `shutdown` turns true; each at
+/// `interval` seconds when given, else at its default. `serve` uses it to run the whole
+/// anchor in one process.
+pub fn spawn_all(
+    ctx: Context,
+    interval: Option<u64>,
+    shutdown: watch::Receiver<bool>,
+) -> Vec<JoinHandle<()>> {
     let defaults = LoopArgs {
         repeat: true,
-        interval: None,
+        interval,
     };
     [
         ProcessCommand::ProcessPendingDeposits(defaults.clone()),
-        ProcessCommand::CheckTrustlines(defaults),
+        ProcessCommand::CheckTrustlines(defaults.clone()),
+        ProcessCommand::WatchTransactions(defaults.clone()),
+        ProcessCommand::ExecuteOutgoingTransactions(defaults.clone()),
+        ProcessCommand::PollOutgoingTransactions(defaults),
     ]
     .into_iter()
     .map(|command| {

@@ -1,23 +1,23 @@
 //! process-pending-deposits and check-trustlines against the sandbox ledger over HTTP,
 //! on SQLite and PostgreSQL: every deposit paid exactly once, faults included.
 
+mod processes_support;
 mod sandbox_support;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use polaris_core::integrations::{IntegrationError, Integrations, RailsIntegration};
-use polaris_core::model::{Asset, Kind, MemoType, Protocol, Status, Transaction};
+use polaris_core::integrations::{IntegrationError, RailsIntegration};
+use polaris_core::model::{Kind, MemoType, Protocol, Status, Transaction};
 use polaris_core::processors::deposits::{check_trustlines, run_once};
 use polaris_core::processors::Worker;
-use polaris_core::stellar::bootstrap::{ensure_asset, AssetSetup};
 use polaris_core::stellar::tx::Op;
-use polaris_core::stellar::{Asset as StellarAsset, KeyPair};
-use polaris_core::store::{assets, transactions};
+use polaris_core::stellar::KeyPair;
+use polaris_core::store::transactions;
 use polaris_core::testing::TestDatabase;
-use polaris_core::{Context, Settings};
+use processes_support::{setup as base_setup, Setup, SRT};
 use rust_decimal::Decimal;
-use sandbox_support::{client, funded, op, sandbox};
+use sandbox_support::{client, funded, op};
 
 /// A bank where every pending deposit has arrived, for the amount the wallet announced.
 struct EveryDepositArrives;
@@ -40,60 +40,8 @@ impl RailsIntegration for EveryDepositArrives {
     }
 }
 
-struct Setup {
-    sb: polaris_actix::sandbox::SandboxHandle,
-    ctx: Context,
-    asset: Asset,
-    stellar_asset: StellarAsset,
-}
-
 async fn setup(db: &TestDatabase) -> Setup {
-    let sb = sandbox().await;
-    let horizon = client(&sb);
-    let (issuer, distribution) = (KeyPair::random(), KeyPair::random());
-    let setup = AssetSetup {
-        code: "SRT",
-        issuer: &issuer,
-        distribution: &distribution,
-        supply: 1_000_000 * 10_000_000,
-        passphrase: &sb.passphrase(),
-    };
-    let stellar_asset = ensure_asset(&horizon, &sb.friendbot_url(), &setup)
-        .await
-        .unwrap();
-    let mut asset = Asset::new("SRT", issuer.public_key());
-    asset.distribution_seed = Some(distribution.seed());
-    asset.deposit.fee_fixed = Some(Decimal::ONE);
-    let asset = db.store.with_conn(|c| assets::upsert(c, &asset)).unwrap();
-    let map = [
-        (
-            "SERVER_JWT_KEY",
-            "a-secret-of-sufficient-length".to_string(),
-        ),
-        ("HOST_URL", "https://anchor.example.com".to_string()),
-        (
-            "SIGNING_SEED",
-            KeyPair::random().seed().expose().to_string(),
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    let ctx = Context {
-        settings: Arc::new(Settings::from_map(&map).unwrap()),
-        store: db.store.clone(),
-        horizon: Arc::new(horizon),
-        integrations: Integrations {
-            rails: Some(Arc::new(EveryDepositArrives)),
-            ..Default::default()
-        },
-    };
-    Setup {
-        sb,
-        ctx,
-        asset,
-        stellar_asset,
-    }
+    base_setup(db, Arc::new(EveryDepositArrives)).await
 }
 
 async fn wallet(s: &Setup, trust: bool) -> KeyPair {
@@ -134,8 +82,6 @@ fn load(s: &Setup, tx: &Transaction) -> Transaction {
         .unwrap()
         .unwrap()
 }
-
-const SRT: i64 = 10_000_000;
 
 #[actix_web::test]
 async fn deposits_are_paid_once_with_their_memo() {

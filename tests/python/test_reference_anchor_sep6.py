@@ -41,6 +41,7 @@ def anchor():
         HOST_URL=f"http://localhost:{port}",
         SANDBOX_BIND=f"127.0.0.1:{sandbox_port}",
         BANK_DELAY_SECONDS="0",
+        PROCESS_INTERVAL_SECONDS="1",
     )
     env.pop("DATABASE_URL", None)
     env.pop("HORIZON_URL", None)
@@ -152,3 +153,56 @@ def test_sep6_deposit_is_paid_on_the_sandbox(anchor):
     balances = requests.get(f"{horizon_url}/accounts/{wallet.public_key}").json()["balances"]
     srt_balance = next(b["balance"] for b in balances if b.get("asset_code") == "SRT")
     assert srt_balance == "98.0000000"
+
+
+def test_sep6_withdrawal_is_matched_and_paid_out(anchor):
+    import base64
+
+    from stellar_sdk import Asset, Server, TransactionBuilder
+    from stellar_sdk.memo import HashMemo
+
+    base, domain, horizon_url = anchor
+    wallet, auth = login(base, domain)
+    requests.get(horizon_url + "/friendbot", params={"addr": wallet.public_key}).raise_for_status()
+    toml = requests.get(base + "/.well-known/stellar.toml").text
+    issuer = next(l.split('"')[1] for l in toml.splitlines() if l.strip().startswith("issuer"))
+    srt = Asset("SRT", issuer)
+    server = Server(horizon_url)
+    passphrase = Network.TESTNET_NETWORK_PASSPHRASE
+
+    def submit(build):
+        account = server.load_account(wallet.public_key)
+        tx = build(TransactionBuilder(account, passphrase, base_fee=100)).set_timeout(60).build()
+        tx.sign(wallet)
+        server.submit_transaction(tx)
+
+    submit(lambda b: b.append_change_trust_op(srt))
+    kyc = {"first_name": "Ada", "last_name": "Lovelace", "email_address": "ada@example.com"}
+    requests.put(base + "/kyc/customer", data=kyc, headers=auth).raise_for_status()
+    r = requests.get(base + "/sep6/deposit", params={"asset_code": "SRT", "amount": "50"}, headers=auth)
+    deposit_id = r.json()["id"]
+    for _ in range(120):
+        tx = requests.get(base + "/sep6/transaction", params={"id": deposit_id}, headers=auth).json()["transaction"]
+        if tx["status"] == "completed":
+            break
+        time.sleep(0.25)
+
+    r = requests.get(
+        base + "/sep6/withdraw",
+        params={"asset_code": "SRT", "amount": "20", "type": "bank_account", "dest": "DE89370400440532013000"},
+        headers=auth,
+    )
+    assert r.status_code == 200, r.text
+    w = r.json()
+    memo = HashMemo(base64.b64decode(w["memo"]))
+    submit(lambda b: b.append_payment_op(w["account_id"], srt, "20").add_memo(memo))
+
+    status = None
+    for _ in range(120):
+        status = requests.get(base + "/sep6/transaction", params={"id": w["id"]}, headers=auth).json()["transaction"]
+        if status["status"] == "completed":
+            break
+        time.sleep(0.25)
+    assert status["status"] == "completed", status
+    assert status["amount_in"] == "20" and status["amount_fee"] == "1.2" and status["amount_out"] == "18.8"
+    assert status["from"] == wallet.public_key

@@ -1,10 +1,10 @@
 //! A simulated bank: a deposit's money "arrives" a few seconds after the user was told
-//! how to send it.
+//! how to send it, and a withdrawal's payout completes a few seconds after it started.
 
 use std::time::Duration;
 
 use async_trait::async_trait;
-use polaris_core::integrations::{IntegrationError, RailsIntegration};
+use polaris_core::integrations::{IntegrationError, OutgoingOutcome, RailsIntegration};
 use polaris_core::model::Transaction;
 
 /// Deposits count as received `delay` after they reached `pending_user_transfer_start`,
@@ -45,6 +45,27 @@ impl RailsIntegration for SimulatedBank {
                 t.external_transaction_id = Some(format!("simulated-{}", t.id.simple()));
                 t
             })
+            .collect())
+    }
+
+    /// Payouts start at once and are pending at the bank for `delay`.
+    async fn execute_outgoing_transaction(
+        &self,
+        _tx: &Transaction,
+    ) -> Result<OutgoingOutcome, IntegrationError> {
+        Ok(OutgoingOutcome::PendingExternal)
+    }
+
+    async fn poll_outgoing_transactions(
+        &self,
+        pending: &[Transaction],
+    ) -> Result<Vec<uuid::Uuid>, IntegrationError> {
+        let delay = chrono::Duration::from_std(self.delay).unwrap_or_default();
+        let now = chrono::Utc::now();
+        Ok(pending
+            .iter()
+            .filter(|t| t.updated_at + delay <= now)
+            .map(|t| t.id)
             .collect())
     }
 }

@@ -182,7 +182,12 @@ async fn serve(settings: Settings, opts: &cli::ServeArgs) -> ExitCode {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let workers = match opts.no_processes {
         true => Vec::new(),
-        false => processes::spawn_all(polaris.context().clone(), stopped),
+        false => {
+            let interval = std::env::var("PROCESS_INTERVAL_SECONDS")
+                .ok()
+                .and_then(|v| v.parse().ok());
+            processes::spawn_all(polaris.context().clone(), interval, stopped)
+        }
     };
     let result = cli::serve(polaris, &opts.bind).await;
     let _ = stop.send(true);

@@ -20,7 +20,7 @@ pub use customer::{
 };
 pub use fee::{calculate_fee, default_fee, FeeIntegration, FeeParams};
 pub use info::{AssetInfo, InfoIntegration};
-pub use rails::RailsIntegration;
+pub use rails::{OutgoingOutcome, RailsIntegration};
 pub use toml_hook::TomlIntegration;
 pub use transfer::{
     DefaultDeposit, DefaultWithdrawal, DepositIntegration, Sep6Request, Sep6Response, Sep9Fields,

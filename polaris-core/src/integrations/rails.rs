@@ -5,6 +5,30 @@ use async_trait::async_trait;
 use super::IntegrationError;
 use crate::model::Transaction;
 
+/// What became of an off-chain payout started by [`RailsIntegration::execute_outgoing_transaction`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum OutgoingOutcome {
+    /// The user has the money: the withdrawal is completed.
+    Completed,
+    /// The payout was started and is pending in an external system: `poll_outgoing_transactions`
+    /// reports when it completes.
+    PendingExternal,
+    /// The payout is refused for good; `refunded` says whether the funds went back to the user.
+    Error {
+        /// Why, for `status_message`.
+        message: String,
+        /// Whether the user's Stellar payment was returned.
+        refunded: bool,
+    },
+    /// The anchor needs more information from the user (`pending_transaction_info_update`).
+    InfoUpdate {
+        /// What to tell the user.
+        message: String,
+        /// The fields to update, as SEP-6 `required_info_updates`.
+        fields: serde_json::Value,
+    },
+}
+
 /// Off-chain money movement: detecting deposits and paying out withdrawals.
 #[async_trait]
 pub trait RailsIntegration: Send + Sync + 'static {
@@ -15,4 +39,24 @@ pub trait RailsIntegration: Send + Sync + 'static {
         &self,
         pending: &[Transaction],
     ) -> Result<Vec<Transaction>, IntegrationError>;
+
+    /// Pays out a withdrawal whose Stellar payment arrived (`transaction.amount_in` is what
+    /// arrived, `amount_fee` and `amount_out` what Polaris computed). An error leaves the
+    /// withdrawal as it was, to be tried again next round. The default refuses.
+    async fn execute_outgoing_transaction(
+        &self,
+        _transaction: &Transaction,
+    ) -> Result<OutgoingOutcome, IntegrationError> {
+        Err(IntegrationError::Unavailable(
+            "this anchor has no payout rails".into(),
+        ))
+    }
+
+    /// Of `pending` payouts (`pending_external`), returns the ids of those now completed.
+    async fn poll_outgoing_transactions(
+        &self,
+        _pending: &[Transaction],
+    ) -> Result<Vec<uuid::Uuid>, IntegrationError> {
+        Ok(Vec::new())
+    }
 }

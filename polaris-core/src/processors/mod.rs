@@ -13,6 +13,7 @@
 
 pub mod deposits;
 mod payment;
+pub mod withdrawals;
 
 use std::time::Duration;
 

@@ -12,6 +12,7 @@ pub mod migrate;
 pub(crate) mod rows;
 pub mod schema;
 pub mod transactions;
+pub mod watcher;
 
 use std::time::Duration;
 

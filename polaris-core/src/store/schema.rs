@@ -94,7 +94,14 @@ diesel::table! {
 }
 
 diesel::joinable!(transactions -> assets (asset_id));
-diesel::allow_tables_to_appear_in_same_query!(assets, transactions, used_challenges, customers);
+diesel::allow_tables_to_appear_in_same_query!(
+    assets,
+    transactions,
+    used_challenges,
+    customers,
+    stream_cursors,
+    unmatched_payments
+);
 
 diesel::table! {
     customers (id) {
@@ -102,6 +109,28 @@ diesel::table! {
         stellar_account -> Text,
         account_memo -> Nullable<Text>,
         muxed_account -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stream_cursors (account) {
+        account -> Text,
+        cursor -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    unmatched_payments (paging_token) {
+        paging_token -> Text,
+        account -> Text,
+        from_address -> Text,
+        asset -> Text,
+        amount -> Text,
+        memo -> Nullable<Text>,
+        transaction_hash -> Text,
+        reason -> Text,
         created_at -> Timestamp,
     }
 }

@@ -1,0 +1,189 @@
+//! watch-transactions, execute-outgoing-transactions and poll-outgoing-transactions against
+//! the sandbox over HTTP, on SQLite and PostgreSQL.
+
+mod processes_support;
+mod sandbox_support;
+
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use polaris_core::integrations::{IntegrationError, OutgoingOutcome, RailsIntegration};
+use polaris_core::model::{Kind, MemoType, Protocol, Stage, Status, Transaction};
+use polaris_core::processors::withdrawals::{execute_outgoing, poll_outgoing, watch_once};
+use polaris_core::processors::Worker;
+use polaris_core::sep6::withdraw_memo;
+use polaris_core::stellar::tx::Op;
+use polaris_core::stellar::{KeyPair, Memo};
+use polaris_core::store::{transactions, watcher};
+use polaris_core::testing::TestDatabase;
+use processes_support::{setup, Setup, SRT};
+use rust_decimal::Decimal;
+use sandbox_support::{builder, client, funded, op, send};
+
+/// A bank whose payouts start, then complete when polled; it fails while `down` is set.
+#[derive(Default)]
+struct Bank {
+    down: Mutex<bool>,
+    executed: Mutex<Vec<uuid::Uuid>>,
+}
+
+#[async_trait]
+impl RailsIntegration for Bank {
+    async fn poll_pending_deposits(
+        &self,
+        _: &[Transaction],
+    ) -> Result<Vec<Transaction>, IntegrationError> {
+        Ok(Vec::new())
+    }
+
+    async fn execute_outgoing_transaction(
+        &self,
+        tx: &Transaction,
+    ) -> Result<OutgoingOutcome, IntegrationError> {
+        if *self.down.lock().unwrap() {
+            return Err(IntegrationError::Unavailable("bank down".into()));
+        }
+        self.executed.lock().unwrap().push(tx.id);
+        Ok(OutgoingOutcome::PendingExternal)
+    }
+
+    async fn poll_outgoing_transactions(
+        &self,
+        pending: &[Transaction],
+    ) -> Result<Vec<uuid::Uuid>, IntegrationError> {
+        Ok(pending.iter().map(|t| t.id).collect())
+    }
+}
+
+fn withdrawal(s: &Setup, user: &KeyPair, stage: Stage) -> Transaction {
+    let mut tx = Transaction::new(
+        Kind::Withdrawal,
+        Protocol::Sep6,
+        s.asset.id,
+        user.public_key(),
+    );
+    tx.status = Status::PendingUserTransferStart;
+    tx.stage = stage;
+    tx.amount_expected = Some(Decimal::from(10));
+    tx.memo_type = MemoType::Hash;
+    tx.memo = Some(withdraw_memo(tx.id));
+    tx.receiving_anchor_account = Some(s.distribution.public_key().to_string());
+    s.ctx
+        .store
+        .with_conn(|c| transactions::insert(c, &tx))
+        .unwrap();
+    tx
+}
+
+async fn pay_anchor(s: &Setup, user: &KeyPair, amount: i64, memo: Memo) {
+    let horizon = client(&s.sb);
+    let payment =
+        Op::payment(s.distribution.public_key(), s.stellar_asset.clone(), amount).unwrap();
+    let b = builder(&horizon, user).await.memo(memo).op(payment);
+    send(&horizon, &s.sb, b, &[user]).await.unwrap();
+}
+
+fn load(s: &Setup, tx: &Transaction) -> Transaction {
+    s.ctx
+        .store
+        .with_conn(|c| transactions::by_id(c, tx.id))
+        .unwrap()
+        .unwrap()
+}
+
+fn hash_memo(tx: &Transaction) -> Memo {
+    Memo::parse("hash", tx.memo.as_deref().unwrap()).unwrap()
+}
+
+#[actix_web::test]
+async fn a_withdrawal_is_matched_once_and_paid_out() {
+    for db in TestDatabase::all() {
+        let bank = Arc::new(Bank::default());
+        let s = setup(&db, bank.clone()).await;
+        let horizon = client(&s.sb);
+        let user = funded(&s.sb).await;
+        op(&horizon, &s.sb, &user, Op::trust(&s.stellar_asset))
+            .await
+            .unwrap();
+        op(
+            &horizon,
+            &s.sb,
+            &s.distribution,
+            Op::payment(user.public_key(), s.stellar_asset.clone(), 100 * SRT).unwrap(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            watch_once(&s.ctx).await.unwrap(),
+            0,
+            "the first run starts from now"
+        );
+
+        let tx = withdrawal(&s, &user, Stage::None);
+        let held = withdrawal(&s, &user, Stage::KycReview);
+        pay_anchor(&s, &user, 10 * SRT, hash_memo(&tx)).await;
+        pay_anchor(&s, &user, 10 * SRT, hash_memo(&held)).await;
+        pay_anchor(&s, &user, 3 * SRT, Memo::text("who am I").unwrap()).await;
+
+        let n = watch_once(&s.ctx).await.unwrap();
+        assert_eq!(
+            n,
+            2,
+            "{:?}",
+            s.ctx.store.with_conn(watcher::unmatched).unwrap()
+        );
+        let got = load(&s, &tx);
+        assert_eq!(got.status, Status::PendingAnchor);
+        assert_eq!(got.stage, Stage::ReadyToPay);
+        assert_eq!(
+            (got.amount_in, got.amount_fee, got.amount_out),
+            (
+                Some(Decimal::from(10)),
+                Some(Decimal::ONE),
+                Some(Decimal::from(9))
+            )
+        );
+        assert_eq!(got.from_address.as_deref(), Some(user.public_key()));
+        assert!(got.stellar_transaction_id.is_some());
+        assert_eq!(
+            load(&s, &held).stage,
+            Stage::KycReview,
+            "held for review stays held"
+        );
+        let unmatched = s.ctx.store.with_conn(watcher::unmatched).unwrap();
+        assert_eq!(unmatched.len(), 1);
+        assert_eq!(unmatched[0].amount, "3");
+        assert_eq!(unmatched[0].memo.as_deref(), Some("who am I"));
+
+        assert_eq!(
+            watch_once(&s.ctx).await.unwrap(),
+            0,
+            "nothing is handled twice"
+        );
+        assert_eq!(s.ctx.store.with_conn(watcher::unmatched).unwrap().len(), 1);
+
+        let worker = Worker::new();
+        *bank.down.lock().unwrap() = true;
+        assert_eq!(execute_outgoing(&s.ctx, &worker).await.unwrap(), 0);
+        let still = load(&s, &tx);
+        assert_eq!(
+            (still.status, still.lease_owner),
+            (Status::PendingAnchor, None),
+            "a hook error leaves it as it was"
+        );
+        *bank.down.lock().unwrap() = false;
+        assert_eq!(execute_outgoing(&s.ctx, &worker).await.unwrap(), 1);
+        assert_eq!(
+            *bank.executed.lock().unwrap(),
+            vec![tx.id],
+            "the held withdrawal is never paid out"
+        );
+        assert_eq!(load(&s, &tx).status, Status::PendingExternal);
+        assert_eq!(poll_outgoing(&s.ctx, &worker).await.unwrap(), 1);
+        let done = load(&s, &tx);
+        assert_eq!(done.status, Status::Completed);
+        assert!(done.completed_at.is_some());
+        assert_eq!(load(&s, &held).status, Status::PendingAnchor);
+        s.sb.stop().await;
+    }
+}
