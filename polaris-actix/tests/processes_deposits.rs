@@ -215,3 +215,53 @@ async fn workers_running_at_once_pay_each_deposit_once() {
         s.sb.stop().await;
     }
 }
+
+/// Many pending deposits, three workers at once on each backend: each paid exactly once.
+#[actix_web::test]
+async fn three_workers_pay_many_deposits_exactly_once() {
+    const COUNT: i64 = 500;
+    for db in TestDatabase::all() {
+        let s = setup(&db).await;
+        let user = wallet(&s, true).await;
+        for i in 0..COUNT {
+            deposit(&s, user.public_key(), 2, Some(i as u64));
+        }
+        let workers: Vec<Worker> = (0..3).map(|_| Worker::new()).collect();
+        let started = std::time::Instant::now();
+        for _round in 0..200 {
+            let runs = workers.iter().map(|w| run_once(&s.ctx, w));
+            for r in futures::future::join_all(runs).await {
+                r.unwrap();
+            }
+            let done = s
+                .ctx
+                .store
+                .with_conn(|c| {
+                    transactions::pending(c, Kind::Deposit, &[Status::Completed], None, None, 1000)
+                })
+                .unwrap();
+            if done.len() as i64 == COUNT {
+                break;
+            }
+        }
+        eprintln!(
+            "{COUNT} deposits paid by 3 workers on {:?} in {:?}",
+            db.backend(),
+            started.elapsed()
+        );
+        let done = s
+            .ctx
+            .store
+            .with_conn(|c| {
+                transactions::pending(c, Kind::Deposit, &[Status::Completed], None, None, 1000)
+            })
+            .unwrap();
+        assert_eq!(done.len() as i64, COUNT);
+        assert_eq!(
+            srt_balance(&s, user.public_key()).await,
+            COUNT * SRT,
+            "each paid exactly once"
+        );
+        s.sb.stop().await;
+    }
+}
