@@ -7,22 +7,7 @@ use polaris_core::testing::TestDatabase;
 use polaris_core::Settings;
 
 fn settings(seps: &str) -> Settings {
-    let map = [
-        (
-            "SERVER_JWT_KEY",
-            "a-secret-of-sufficient-length".to_string(),
-        ),
-        ("HOST_URL", "https://anchor.example.com".to_string()),
-        (
-            "SIGNING_SEED",
-            KeyPair::random().seed().expose().to_string(),
-        ),
-        ("ACTIVE_SEPS", seps.to_string()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    Settings::from_map(&map).unwrap()
+    polaris_core::testing::settings(&[("ACTIVE_SEPS", seps)])
 }
 
 async fn statuses(seps: &str) -> Vec<u16> {

@@ -22,7 +22,7 @@ use polaris_core::stellar::tx::Op;
 use polaris_core::stellar::{Horizon, HorizonClient, KeyPair};
 use polaris_core::store::{assets, transactions, Store};
 use polaris_core::testing::TestDatabase;
-use polaris_core::{Context, Settings};
+use polaris_core::Context;
 use rust_decimal::Decimal;
 use sandbox_support::{client, funded, op, sandbox};
 
@@ -46,22 +46,8 @@ impl RailsIntegration for EveryDepositArrives {
 }
 
 fn context(store: Store, horizon: Arc<dyn Horizon>) -> Context {
-    let map = [
-        (
-            "SERVER_JWT_KEY",
-            "a-secret-of-sufficient-length".to_string(),
-        ),
-        ("HOST_URL", "https://anchor.example.com".to_string()),
-        (
-            "SIGNING_SEED",
-            KeyPair::random().seed().expose().to_string(),
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
     Context {
-        settings: Arc::new(Settings::from_map(&map).unwrap()),
+        settings: Arc::new(polaris_core::testing::settings(&[])),
         store,
         horizon,
         integrations: Integrations {

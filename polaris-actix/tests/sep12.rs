@@ -7,16 +7,15 @@ use std::sync::{Arc, Mutex};
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{test, web, App};
 use async_trait::async_trait;
-use polaris_core::auth::{Sep10Claims, Subject};
 use polaris_core::context::NoHorizon;
 use polaris_core::integrations::{
     CustomerData, CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus,
     DepositIntegration, IntegrationError, Integrations, Sep6Request, Sep6Response, Sep9Fields,
 };
 use polaris_core::model::{Asset, Transaction};
-use polaris_core::stellar::{Address, KeyPair};
+use polaris_core::stellar::KeyPair;
 use polaris_core::testing::TestDatabase;
-use polaris_core::{Context, Settings};
+use polaris_core::Context;
 use serde_json::{json, Map, Value};
 
 /// Customers by id, with the account each was created for.
@@ -124,26 +123,12 @@ impl DepositIntegration for Kyc {
 }
 
 fn context(db: &TestDatabase, kyc: &Kyc) -> Context {
-    let map = [
-        (
-            "SERVER_JWT_KEY",
-            "a-secret-of-sufficient-length".to_string(),
-        ),
-        ("HOST_URL", "https://anchor.example.com".to_string()),
-        (
-            "SIGNING_SEED",
-            KeyPair::random().seed().expose().to_string(),
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
     let asset = Asset::new("SRT", KeyPair::random().public_key());
     db.store
         .with_conn(|c| polaris_core::store::assets::upsert(c, &asset))
         .unwrap();
     Context {
-        settings: Arc::new(Settings::from_map(&map).unwrap()),
+        settings: Arc::new(polaris_core::testing::settings(&[])),
         store: db.store.clone(),
         horizon: Arc::new(NoHorizon),
         integrations: Integrations {
@@ -155,11 +140,7 @@ fn context(db: &TestDatabase, kyc: &Kyc) -> Context {
 }
 
 fn token(ctx: &Context, account: &str, memo: Option<u64>) -> String {
-    let subject = Subject::new(&Address::parse(account).unwrap(), memo);
-    let now = chrono::Utc::now().timestamp() as u64;
-    Sep10Claims::new(&ctx.settings, &subject, now, "jti".into(), None)
-        .encode(&ctx.settings.jwt_key)
-        .unwrap()
+    polaris_core::testing::token(&ctx.settings, account, memo)
 }
 
 async fn service(

@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{test, web, App};
 use async_trait::async_trait;
-use polaris_core::auth::{Sep10Claims, Subject};
 use polaris_core::context::NoHorizon;
 use polaris_core::integrations::{
     DepositIntegration, FeeIntegration, FeeParams, IntegrationError, Integrations, Sep6Request,
@@ -14,7 +13,7 @@ use polaris_core::integrations::{
 };
 use polaris_core::model::{Asset, OperationConfig, Transaction};
 use polaris_core::sep6::withdraw_memo;
-use polaris_core::stellar::{Address, KeyPair};
+use polaris_core::stellar::KeyPair;
 use polaris_core::store::{assets, transactions};
 use polaris_core::testing::TestDatabase;
 use polaris_core::{Context, Settings};
@@ -85,21 +84,7 @@ impl FeeIntegration for FlatFee {
 }
 
 fn settings() -> Settings {
-    let map = [
-        (
-            "SERVER_JWT_KEY",
-            "a-secret-of-sufficient-length".to_string(),
-        ),
-        ("HOST_URL", "https://anchor.example.com".to_string()),
-        (
-            "SIGNING_SEED",
-            KeyPair::random().seed().expose().to_string(),
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    Settings::from_map(&map).unwrap()
+    polaris_core::testing::settings(&[])
 }
 
 fn srt(distribution: &KeyPair) -> Asset {
@@ -157,11 +142,7 @@ fn fixture(db: TestDatabase, fee: bool) -> Fixture {
 }
 
 fn token(ctx: &Context, account: &str) -> String {
-    let subject = Subject::new(&Address::parse(account).unwrap(), None);
-    let now = chrono::Utc::now().timestamp() as u64;
-    Sep10Claims::new(&ctx.settings, &subject, now, "jti".into(), None)
-        .encode(&ctx.settings.jwt_key)
-        .unwrap()
+    polaris_core::testing::token(&ctx.settings, account, None)
 }
 
 async fn service(

@@ -109,3 +109,39 @@ impl Drop for TestDatabase {
         }
     }
 }
+
+/// Settings for tests: `https://anchor.example.com`, a random signing key, a fixed JWT key,
+/// plus `extra` settings.
+pub fn settings(extra: &[(&str, &str)]) -> crate::Settings {
+    let mut map = std::collections::HashMap::new();
+    map.insert(
+        "SERVER_JWT_KEY".to_string(),
+        "a-secret-of-sufficient-length".to_string(),
+    );
+    map.insert(
+        "HOST_URL".to_string(),
+        "https://anchor.example.com".to_string(),
+    );
+    let seed = crate::stellar::KeyPair::random().seed();
+    map.insert("SIGNING_SEED".to_string(), seed.expose().to_string());
+    for (k, v) in extra {
+        map.insert(k.to_string(), v.to_string());
+    }
+    crate::Settings::from_map(&map).expect("valid test settings")
+}
+
+/// A SEP-10 token for `account` (`G...` or `M...`, with an optional memo), as `POST /auth` issues.
+pub fn token(settings: &crate::Settings, account: &str, memo: Option<u64>) -> String {
+    let address = crate::stellar::Address::parse(account).expect("a Stellar account");
+    let subject = crate::auth::Subject::new(&address, memo);
+    let now = chrono::Utc::now().timestamp().max(0) as u64;
+    crate::auth::Sep10Claims::new(
+        settings,
+        &subject,
+        now,
+        uuid::Uuid::new_v4().to_string(),
+        None,
+    )
+    .encode(&settings.jwt_key)
+    .expect("encode a test token")
+}

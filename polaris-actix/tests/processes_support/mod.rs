@@ -10,7 +10,7 @@ use polaris_core::stellar::bootstrap::{ensure_asset, AssetSetup};
 use polaris_core::stellar::{Asset as StellarAsset, Horizon, KeyPair};
 use polaris_core::store::assets;
 use polaris_core::testing::TestDatabase;
-use polaris_core::{Context, Settings};
+use polaris_core::Context;
 use rust_decimal::Decimal;
 
 use crate::sandbox_support::{client, sandbox};
@@ -45,22 +45,8 @@ pub async fn setup(db: &TestDatabase, rails: Arc<dyn RailsIntegration>) -> Setup
     asset.deposit.fee_fixed = Some(Decimal::ONE);
     asset.withdrawal.fee_fixed = Some(Decimal::ONE);
     let asset = db.store.with_conn(|c| assets::upsert(c, &asset)).unwrap();
-    let map = [
-        (
-            "SERVER_JWT_KEY",
-            "a-secret-of-sufficient-length".to_string(),
-        ),
-        ("HOST_URL", "https://anchor.example.com".to_string()),
-        (
-            "SIGNING_SEED",
-            KeyPair::random().seed().expose().to_string(),
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
     let ctx = Context {
-        settings: Arc::new(Settings::from_map(&map).unwrap()),
+        settings: Arc::new(polaris_core::testing::settings(&[])),
         store: db.store.clone(),
         horizon: Arc::new(horizon) as Arc<dyn Horizon>,
         integrations: Integrations {
