@@ -77,6 +77,9 @@ impl Polaris {
             if ctx.settings.is_active(Sep::Sep10) {
                 crate::sep10::configure(cfg);
             }
+            if ctx.settings.is_active(Sep::Sep24) {
+                crate::sep24::configure(cfg);
+            }
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod cli;
 pub mod error;
 pub mod sep1;
 pub mod sep10;
+pub mod sep24;
 
 pub use builder::{BuildError, Polaris, PolarisBuilder};
 #[cfg(feature = "sandbox")]

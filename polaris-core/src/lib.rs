@@ -14,6 +14,7 @@ pub mod model;
 pub mod sandbox;
 pub mod sep1;
 pub mod sep10;
+pub mod sep24;
 pub mod settings;
 pub mod state;
 pub mod stellar;
