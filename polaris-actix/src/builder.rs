@@ -79,6 +79,7 @@ impl Polaris {
             }
             if ctx.settings.is_active(Sep::Sep24) {
                 crate::sep24::configure(cfg);
+                crate::sep24_webapp::configure(cfg);
             }
         }
     }

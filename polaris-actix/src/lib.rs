@@ -25,6 +25,7 @@ pub mod error;
 pub mod sep1;
 pub mod sep10;
 pub mod sep24;
+pub mod sep24_webapp;
 
 pub use builder::{BuildError, Polaris, PolarisBuilder};
 #[cfg(feature = "sandbox")]

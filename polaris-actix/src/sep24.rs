@@ -12,18 +12,18 @@ use crate::error::HttpResult;
 
 /// Mounts the SEP-24 API routes under `/sep24`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/sep24")
-            .route("/info", web::get().to(info))
-            .route("/fee", web::get().to(fee))
-            .route("/transactions/deposit/interactive", web::post().to(deposit))
-            .route(
-                "/transactions/withdraw/interactive",
-                web::post().to(withdraw),
-            )
-            .route("/transactions", web::get().to(transactions))
-            .route("/transaction", web::get().to(transaction)),
-    );
+    cfg.route("/sep24/info", web::get().to(info))
+        .route("/sep24/fee", web::get().to(fee))
+        .route(
+            "/sep24/transactions/deposit/interactive",
+            web::post().to(deposit),
+        )
+        .route(
+            "/sep24/transactions/withdraw/interactive",
+            web::post().to(withdraw),
+        )
+        .route("/sep24/transactions", web::get().to(transactions))
+        .route("/sep24/transaction", web::get().to(transaction));
 }
 
 fn ok(body: serde_json::Value) -> HttpResponse {

@@ -5,7 +5,9 @@
 //! The interactive web pages themselves are not part of this module yet.
 
 mod info;
+pub mod interactive;
 mod object;
+pub mod page;
 mod read;
 mod start;
 
