@@ -83,6 +83,10 @@ impl Polaris {
             if ctx.settings.is_active(Sep::Sep12) {
                 crate::sep12::configure(cfg);
             }
+            if ctx.settings.is_active(Sep::Sep24) {
+                crate::sep24::configure(cfg);
+                crate::sep24_webapp::configure(cfg);
+            }
         }
     }
 }

@@ -26,6 +26,8 @@ pub mod processes;
 pub mod sep1;
 pub mod sep10;
 pub mod sep12;
+pub mod sep24;
+pub mod sep24_webapp;
 pub mod sep6;
 
 pub use builder::{BuildError, Polaris, PolarisBuilder};

@@ -17,6 +17,7 @@ pub mod sandbox;
 pub mod sep1;
 pub mod sep10;
 pub mod sep12;
+pub mod sep24;
 pub mod sep6;
 pub mod sep9;
 pub mod settings;

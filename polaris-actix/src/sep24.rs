@@ -1,0 +1,117 @@
+//! SEP-24 routes: `/sep24/info`, `/sep24/fee`, the interactive start endpoints and the
+//! transaction read endpoints. The logic lives in [`polaris_core::sep24`].
+
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::{web, HttpRequest, HttpResponse};
+use polaris_core::model::Kind;
+use polaris_core::sep24::{self, FeeQuery, StartRequest, TransactionQuery, TransactionsQuery};
+use polaris_core::{ApiError, Context};
+
+use crate::auth::Sep24Token;
+use crate::error::HttpResult;
+
+/// Mounts the SEP-24 API routes under `/sep24`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/sep24/info", web::get().to(info))
+        .route("/sep24/fee", web::get().to(fee))
+        .route(
+            "/sep24/transactions/deposit/interactive",
+            web::post().to(deposit),
+        )
+        .route(
+            "/sep24/transactions/withdraw/interactive",
+            web::post().to(withdraw),
+        )
+        .route("/sep24/transactions", web::get().to(transactions))
+        .route("/sep24/transaction", web::get().to(transaction));
+}
+
+fn ok(body: serde_json::Value) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .json(body)
+}
+
+async fn info(ctx: web::Data<Context>) -> HttpResult {
+    Ok(ok(sep24::info(&ctx).await?))
+}
+
+async fn fee(ctx: web::Data<Context>, _token: Sep24Token, q: web::Query<FeeQuery>) -> HttpResult {
+    Ok(ok(sep24::fee(&ctx, &q).await?))
+}
+
+/// Parses a start request from a JSON or `application/x-www-form-urlencoded` body.
+fn parse_start(req: &HttpRequest, body: &[u8]) -> Result<StartRequest, ApiError> {
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if body.is_empty() {
+        return Ok(StartRequest::default());
+    }
+    if content_type.starts_with("application/json") {
+        serde_json::from_slice(body)
+            .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))
+    } else if content_type.starts_with("application/x-www-form-urlencoded") {
+        serde_urlencoded::from_bytes(body)
+            .map_err(|e| ApiError::bad_request(format!("invalid form body: {e}")))
+    } else {
+        Err(ApiError::bad_request(
+            "expected a JSON or url-encoded form body",
+        ))
+    }
+}
+
+async fn start(
+    ctx: web::Data<Context>,
+    token: Sep24Token,
+    req: HttpRequest,
+    body: web::Bytes,
+    kind: Kind,
+) -> HttpResult {
+    let request = parse_start(&req, &body)?;
+    let domain = token.client_domain().map(str::to_string);
+    Ok(ok(sep24::start(
+        &ctx,
+        kind,
+        &token.subject,
+        domain,
+        &request,
+    )
+    .await?))
+}
+
+async fn deposit(
+    ctx: web::Data<Context>,
+    token: Sep24Token,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> HttpResult {
+    start(ctx, token, req, body, Kind::Deposit).await
+}
+
+async fn withdraw(
+    ctx: web::Data<Context>,
+    token: Sep24Token,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> HttpResult {
+    start(ctx, token, req, body, Kind::Withdrawal).await
+}
+
+async fn transactions(
+    ctx: web::Data<Context>,
+    token: Sep24Token,
+    q: web::Query<TransactionsQuery>,
+) -> HttpResult {
+    Ok(ok(sep24::transactions(&ctx, &token.subject, &q).await?))
+}
+
+async fn transaction(
+    ctx: web::Data<Context>,
+    token: Sep24Token,
+    q: web::Query<TransactionQuery>,
+) -> HttpResult {
+    Ok(ok(sep24::transaction(&ctx, &token.subject, &q).await?))
+}

@@ -1,0 +1,221 @@
+//! `POST /sep24/transactions/{deposit,withdraw}/interactive`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::info::{parse_amount, sep24_asset};
+use crate::auth::{InteractiveClaims, Subject};
+use crate::integrations::Sep9Fields;
+use crate::model::{Asset, Kind, MemoType, Protocol, Transaction};
+use crate::stellar::{Address, Memo};
+use crate::store::transactions;
+use crate::{ApiError, Context};
+
+/// SEP-9 fields a wallet may send with the request; they go to `save_sep9_fields`.
+const SEP9_FIELDS: &[&str] = &[
+    "first_name",
+    "last_name",
+    "email_address",
+    "mobile_number",
+    "address",
+    "city",
+    "postal_code",
+    "state_or_province",
+    "address_country_code",
+    "birth_date",
+    "bank_account_number",
+    "bank_number",
+];
+
+/// The body of a start request (JSON, form or multipart), every field optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct StartRequest {
+    /// The asset code.
+    pub asset_code: Option<String>,
+    /// The asset issuer.
+    pub asset_issuer: Option<String>,
+    /// The amount the user intends to transfer.
+    pub amount: Option<String>,
+    /// The Stellar account receiving (deposit) or sending (withdrawal) the funds.
+    pub account: Option<String>,
+    /// Memo for deposits to a shared account.
+    pub memo: Option<String>,
+    /// `text`, `id` or `hash`.
+    pub memo_type: Option<String>,
+    /// UI language.
+    pub lang: Option<String>,
+    /// Whether the wallet supports claimable balances (`true`).
+    pub claimable_balance_supported: Option<String>,
+    /// The wallet's name.
+    pub wallet_name: Option<String>,
+    /// The wallet's URL.
+    pub wallet_url: Option<String>,
+    /// The wallet's status callback URL.
+    pub on_change_callback: Option<String>,
+    /// Any other field (SEP-9 fields among them).
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, Value>,
+}
+
+impl StartRequest {
+    fn sep9(&self) -> Sep9Fields {
+        self.extra
+            .iter()
+            .filter(|(k, _)| SEP9_FIELDS.contains(&k.as_str()))
+            .filter_map(|(k, v)| match v {
+                Value::String(s) => Some((k.clone(), s.clone())),
+                Value::Number(n) => Some((k.clone(), n.to_string())),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+fn check_account(account: Option<&str>) -> Result<(), ApiError> {
+    match account {
+        Some(a) if Address::parse(a).is_err() => Err(ApiError::bad_request("invalid 'account'")),
+        _ => Ok(()),
+    }
+}
+
+fn parse_memo(req: &StartRequest) -> Result<(Option<String>, MemoType), ApiError> {
+    let Some(value) = req.memo.as_deref().filter(|m| !m.is_empty()) else {
+        return Ok((None, MemoType::Text));
+    };
+    let kind = req.memo_type.as_deref().unwrap_or("text");
+    let memo_type: MemoType = kind
+        .parse()
+        .map_err(|_| ApiError::bad_request("invalid 'memo_type'"))?;
+    let memo = Memo::parse(kind, value).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    Ok((memo.value(), memo_type))
+}
+
+fn new_transaction(
+    kind: Kind,
+    asset: &Asset,
+    subject: &Subject,
+    client_domain: Option<String>,
+    req: &StartRequest,
+    lang: String,
+) -> Result<Transaction, ApiError> {
+    let config = match kind {
+        Kind::Withdrawal => &asset.withdrawal,
+        _ => &asset.deposit,
+    };
+    if !config.enabled {
+        return Err(ApiError::bad_request(
+            "operation not enabled for this asset",
+        ));
+    }
+    let amount = match req.amount.as_deref().filter(|a| !a.is_empty()) {
+        Some(text) => {
+            let amount = parse_amount(text, asset)?;
+            if !config.admits(amount) {
+                return Err(ApiError::bad_request(
+                    "'amount' is out of the asset's bounds",
+                ));
+            }
+            Some(amount)
+        }
+        None => None,
+    };
+    check_account(req.account.as_deref())?;
+    let mut tx = Transaction::new(kind, Protocol::Sep24, asset.id, subject.account.clone());
+    tx.account_memo = subject.memo.map(|m| m.to_string());
+    tx.muxed_account = subject.muxed_account.clone();
+    tx.client_domain = client_domain;
+    tx.amount_expected = amount;
+    tx.lang = Some(lang);
+    let target = req.account.clone().unwrap_or_else(|| subject.to_sub());
+    if kind == Kind::Deposit {
+        let (memo, memo_type) = parse_memo(req)?;
+        tx.memo = memo;
+        tx.memo_type = memo_type;
+        tx.to_address = Some(target);
+    } else {
+        tx.from_address = Some(target);
+    }
+    tx.claimable_balance_supported = req
+        .claimable_balance_supported
+        .as_deref()
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    tx.wallet_name = req.wallet_name.clone();
+    tx.wallet_url = req.wallet_url.clone();
+    tx.on_change_callback = req.on_change_callback.clone();
+    Ok(tx)
+}
+
+/// The interactive page's path for a kind of transaction.
+pub fn webapp_path(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Withdrawal => "sep24/transactions/withdraw/webapp",
+        _ => "sep24/transactions/deposit/webapp",
+    }
+}
+
+/// Validates the request, stores an `incomplete` transaction and returns the SEP-24 answer
+/// `{"type": "interactive_customer_info_needed", "url", "id"}`.
+pub async fn start(
+    ctx: &Context,
+    kind: Kind,
+    subject: &Subject,
+    client_domain: Option<String>,
+    req: &StartRequest,
+) -> Result<Value, ApiError> {
+    let lang = super::check_lang(req.lang.as_deref())?;
+    let asset = sep24_asset(ctx, req.asset_code.as_deref(), req.asset_issuer.as_deref()).await?;
+    let tx = new_transaction(kind, &asset, subject, client_domain, req, lang.clone())?;
+    let fields = req.sep9();
+    if !fields.is_empty() {
+        let who = subject.to_sub();
+        match kind {
+            Kind::Withdrawal => {
+                ctx.integrations
+                    .withdrawal
+                    .save_sep9_fields(&who, &fields, &lang)
+                    .await?
+            }
+            _ => {
+                ctx.integrations
+                    .deposit
+                    .save_sep9_fields(&who, &fields, &lang)
+                    .await?
+            }
+        }
+    }
+    let stored = tx.clone();
+    ctx.store
+        .run(move |c| transactions::insert(c, &stored))
+        .await?;
+    let url = interactive_url(ctx, &tx, subject, &lang)?;
+    Ok(json!({ "type": "interactive_customer_info_needed", "url": url, "id": tx.id }))
+}
+
+fn interactive_url(
+    ctx: &Context,
+    tx: &Transaction,
+    subject: &Subject,
+    lang: &str,
+) -> Result<String, ApiError> {
+    let base = ctx.settings.url(webapp_path(tx.kind));
+    let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default();
+    let claims = InteractiveClaims::new(
+        &ctx.settings,
+        &base,
+        &tx.id.to_string(),
+        &subject.to_sub(),
+        subject.memo.map(|m| m.to_string()),
+        now,
+    );
+    let token = claims
+        .encode(&ctx.settings.jwt_key)
+        .map_err(ApiError::internal)?;
+    let mut url = url::Url::parse(&base).map_err(ApiError::internal)?;
+    url.query_pairs_mut()
+        .append_pair("transaction_id", &tx.id.to_string())
+        .append_pair("token", &token)
+        .append_pair("lang", lang);
+    Ok(url.to_string())
+}
