@@ -1,7 +1,7 @@
 //! SEP-24 API logic: `/info`, `/fee`, starting interactive transactions and reading them back.
 //!
 //! Everything here is framework-free: functions take the [`Context`](crate::Context) and
-//! plain request values, and return JSON values or [`ApiError`](crate::ApiError)s.
+//! plain request values, and return JSON values or [`ApiError`]s.
 //! The interactive web pages themselves are not part of this module yet.
 
 mod info;
