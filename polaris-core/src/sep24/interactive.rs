@@ -21,7 +21,6 @@ use crate::auth::{self, InteractiveClaims};
 use crate::model::{Asset, Kind, MemoType, Status, Transaction};
 use crate::settings::Secret;
 use crate::state::transition_async;
-use crate::stellar::Memo;
 use crate::store::{assets, challenges, transactions};
 use crate::{ApiError, Context};
 
@@ -144,12 +143,6 @@ pub fn csrf_token(session: &str) -> String {
     hex::encode(&Sha256::digest(format!("csrf:{session}"))[..16])
 }
 
-/// The memo a withdrawal must be paid with: a hash memo derived from its id (base64).
-pub fn withdraw_memo(id: Uuid) -> Option<String> {
-    let digest: [u8; 32] = Sha256::digest(id.as_bytes()).into();
-    Memo::Hash(digest).value()
-}
-
 /// Validates the amount step; on success fills the amounts and moves the transaction to
 /// `pending_user_transfer_start`. `Err(Ok(message))` is a form error for the user.
 pub async fn submit_amount(
@@ -186,7 +179,7 @@ pub async fn submit_amount(
     tx.amount_out = Some(amount_out);
     if tx.kind == Kind::Withdrawal {
         tx.receiving_anchor_account = asset.distribution_account();
-        tx.memo = withdraw_memo(tx.id);
+        tx.memo = Some(crate::sep6::withdraw_memo(tx.id));
         tx.memo_type = MemoType::Hash;
     }
     transition_async(&ctx.store, tx, Status::PendingUserTransferStart)
