@@ -19,6 +19,7 @@
 //! ```
 
 pub mod auth;
+pub mod body;
 mod builder;
 pub mod cli;
 pub mod error;

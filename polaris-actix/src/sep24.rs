@@ -1,13 +1,13 @@
 //! SEP-24 routes: `/sep24/info`, `/sep24/fee`, the interactive start endpoints and the
 //! transaction read endpoints. The logic lives in [`polaris_core::sep24`].
 
-use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{web, HttpRequest, HttpResponse};
 use polaris_core::model::Kind;
 use polaris_core::sep24::{self, FeeQuery, StartRequest, TransactionQuery, TransactionsQuery};
 use polaris_core::{ApiError, Context};
 
 use crate::auth::Sep24Token;
+use crate::body;
 use crate::error::HttpResult;
 
 /// Mounts the SEP-24 API routes under `/sep24`.
@@ -40,37 +40,26 @@ async fn fee(ctx: web::Data<Context>, _token: Sep24Token, q: web::Query<FeeQuery
     Ok(ok(sep24::fee(&ctx, &q).await?))
 }
 
-/// Parses a start request from a JSON or `application/x-www-form-urlencoded` body.
-fn parse_start(req: &HttpRequest, body: &[u8]) -> Result<StartRequest, ApiError> {
-    let content_type = req
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if body.is_empty() {
-        return Ok(StartRequest::default());
-    }
-    if content_type.starts_with("application/json") {
-        serde_json::from_slice(body)
-            .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))
-    } else if content_type.starts_with("application/x-www-form-urlencoded") {
-        serde_urlencoded::from_bytes(body)
-            .map_err(|e| ApiError::bad_request(format!("invalid form body: {e}")))
-    } else {
-        Err(ApiError::bad_request(
-            "expected a JSON or url-encoded form body",
-        ))
-    }
+/// A start request from a JSON, URL-encoded or multipart body.
+async fn parse_start(req: &HttpRequest, payload: web::Payload) -> Result<StartRequest, ApiError> {
+    let (params, _files) = body::read(req, payload).await?;
+    let object: serde_json::Map<String, serde_json::Value> = params
+        .all()
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect();
+    serde_json::from_value(serde_json::Value::Object(object))
+        .map_err(|e| ApiError::bad_request(format!("invalid request: {e}")))
 }
 
 async fn start(
     ctx: web::Data<Context>,
     token: Sep24Token,
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
     kind: Kind,
 ) -> HttpResult {
-    let request = parse_start(&req, &body)?;
+    let request = parse_start(&req, payload).await?;
     let domain = token.client_domain().map(str::to_string);
     Ok(ok(sep24::start(
         &ctx,
@@ -86,18 +75,18 @@ async fn deposit(
     ctx: web::Data<Context>,
     token: Sep24Token,
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> HttpResult {
-    start(ctx, token, req, body, Kind::Deposit).await
+    start(ctx, token, req, payload, Kind::Deposit).await
 }
 
 async fn withdraw(
     ctx: web::Data<Context>,
     token: Sep24Token,
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> HttpResult {
-    start(ctx, token, req, body, Kind::Withdrawal).await
+    start(ctx, token, req, payload, Kind::Withdrawal).await
 }
 
 async fn transactions(

@@ -1,80 +1,75 @@
-//! The SEP-24 interactive pages: the one-time token gate, the session cookie, the
-//! amount form with its CSRF token, and the more-info page. Logic lives in
-//! [`polaris_core::sep24::interactive`].
+//! The SEP-24 interactive pages: the one-time token gate, the session cookie, the form
+//! loop, the live fee figures, the end of an external flow, the more-info page and the
+//! static files. Logic lives in [`polaris_core::sep24::flow`] and [`polaris_core::sep24::pages`].
 
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::http::header::LOCATION;
+use actix_web::http::header::{self, LOCATION};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use polaris_core::forms::FormData;
 use polaris_core::model::{Asset, Kind, Transaction};
+use polaris_core::params::Params;
+use polaris_core::sep24::flow::{self, Reply};
 use polaris_core::sep24::interactive::{self, Denied};
-use polaris_core::sep24::{check_lang, fixed, page, webapp_path};
-use polaris_core::Context;
-use serde::Deserialize;
-use serde_json::json;
+use polaris_core::sep24::pages::{self, PageRequest};
+use polaris_core::sep24::MORE_INFO_PATH;
+use polaris_core::ui::Ui;
+use polaris_core::{ApiError, Context};
 use uuid::Uuid;
 
+use crate::body;
 use crate::error::HttpResult;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "polaris_sep24_session";
 
-/// Mounts the interactive pages.
+/// How long browsers may keep a static file before checking its `ETag` again.
+const STATIC_MAX_AGE: &str = "public, max-age=3600";
+
+/// Mounts the interactive pages and the static files.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/sep24/transactions/deposit/webapp",
-        web::get().to(show_deposit),
-    )
-    .route(
-        "/sep24/transactions/deposit/webapp",
-        web::post().to(post_deposit),
-    )
-    .route(
-        "/sep24/transactions/withdraw/webapp",
-        web::get().to(show_withdraw),
-    )
-    .route(
-        "/sep24/transactions/withdraw/webapp",
-        web::post().to(post_withdraw),
-    )
-    .route("/sep24/transaction/more_info", web::get().to(more_info));
+    for (kind, name) in [(Kind::Deposit, "deposit"), (Kind::Withdrawal, "withdraw")] {
+        let base = format!("/sep24/transactions/{name}");
+        cfg.route(
+            &format!("{base}/webapp"),
+            web::get().to(move |c, r| show(c, r, kind)),
+        )
+        .route(
+            &format!("{base}/webapp"),
+            web::post().to(move |c, r, p| submit(c, r, p, kind)),
+        )
+        .route(
+            &format!("{base}/webapp/fee"),
+            web::get().to(move |c, r| fee(c, r, kind)),
+        )
+        .route(
+            &format!("{base}/interactive/complete"),
+            web::get().to(move |c, r| complete(c, r, kind)),
+        );
+    }
+    cfg.route(&format!("/{MORE_INFO_PATH}"), web::get().to(more_info))
+        .route("/polaris/static/{path:.*}", web::get().to(static_file));
 }
 
-/// Query of the interactive page.
-#[derive(Debug, Deserialize)]
-struct PageQuery {
-    transaction_id: Option<String>,
-    token: Option<String>,
-    lang: Option<String>,
-}
-
-/// Body of the amount form.
-#[derive(Debug, Deserialize)]
-struct AmountForm {
-    transaction_id: Option<String>,
-    csrf_token: Option<String>,
-    amount: Option<String>,
-}
-
-fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
-    HttpResponse::build(status)
+fn html(status: u16, body: String) -> HttpResponse {
+    HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
         .content_type("text/html; charset=utf-8")
-        .insert_header(("Cache-Control", "no-store"))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(body)
 }
 
-fn denied(lang: &str, why: &Denied) -> HttpResult {
-    let key = match why {
-        Denied::BadToken => "bad_link",
-        Denied::Reused => "reused",
-        Denied::NoSession => "no_session",
-        Denied::NotIncomplete => "not_incomplete",
-    };
-    let body = page::render(
-        "error.html",
-        lang,
-        json!({ "message": page::text(lang, key) }),
-    )?;
-    Ok(html(actix_web::http::StatusCode::FORBIDDEN, body))
+fn reply(r: Reply) -> HttpResponse {
+    match r {
+        Reply::Page { status, html: body } => html(status, body),
+        Reply::Redirect(to) => HttpResponse::SeeOther()
+            .insert_header((LOCATION, to))
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .finish(),
+    }
+}
+
+fn denied(ctx: &Context, lang: &str, why: &Denied) -> HttpResult {
+    Ok(html(403, pages::denied_page(&ctx.settings, lang, why)?))
 }
 
 fn session_cookie(ctx: &Context, value: String) -> Cookie<'static> {
@@ -91,236 +86,192 @@ fn session_cookie(ctx: &Context, value: String) -> Cookie<'static> {
     c
 }
 
-fn tx_lang(tx: &Transaction) -> String {
-    check_lang(tx.lang.as_deref()).unwrap_or_else(|_| "en".into())
+/// The page language: a known `lang` of the request, else the transaction's, else English.
+fn page_lang(ctx: &Context, asked: Option<&str>, tx: Option<&Transaction>) -> String {
+    let ui = Ui::get(&ctx.settings).ok();
+    let known = |l: Option<&str>| ui.as_ref().and_then(|u| u.language(l?));
+    known(asked)
+        .or_else(|| known(tx.and_then(|t| t.lang.as_deref())))
+        .unwrap_or_else(|| "en".into())
 }
 
-fn amount_page(
-    tx: &Transaction,
-    asset: &Asset,
-    session: &str,
-    amount: &str,
-    error: Option<String>,
-) -> HttpResult {
-    let lang = tx_lang(tx);
-    let config = if tx.kind == Kind::Withdrawal {
-        &asset.withdrawal
-    } else {
-        &asset.deposit
-    };
-    let d = asset.significant_decimals;
-    let mut limits = Vec::new();
-    if let Some(min) = config.min_amount {
-        limits.push(format!("{} {}", page::text(&lang, "min"), fixed(min, d)));
-    }
-    if let Some(max) = config.max_amount {
-        limits.push(format!("{} {}", page::text(&lang, "max"), fixed(max, d)));
-    }
-    let body = page::render(
-        "amount.html",
-        &lang,
-        json!({
-            "kind": tx.kind.as_str(),
-            "asset": asset.code,
-            "action": format!("/{}", webapp_path(tx.kind)),
-            "transaction_id": tx.id,
-            "csrf": interactive::csrf_token(session),
-            "amount": amount,
-            "limits": limits.join(" · "),
-            "error": error,
-        }),
-    )?;
-    Ok(html(actix_web::http::StatusCode::OK, body))
+fn cookie(req: &HttpRequest) -> Option<String> {
+    req.cookie(SESSION_COOKIE).map(|c| c.value().to_string())
 }
 
-async fn show(
-    ctx: web::Data<Context>,
-    req: HttpRequest,
-    q: web::Query<PageQuery>,
+/// The transaction a session cookie covers, checked against `id`.
+fn session_for(
+    ctx: &Context,
+    req: &HttpRequest,
+    id: Option<&str>,
+) -> Result<(Uuid, String), Denied> {
+    let id: Uuid = id.and_then(|t| t.parse().ok()).ok_or(Denied::BadToken)?;
+    let value = cookie(req);
+    interactive::check_session(ctx, value.as_deref(), id)?;
+    Ok((id, value.unwrap_or_default()))
+}
+
+/// The transaction and asset of `id`, if of `kind`.
+async fn load(
+    ctx: &Context,
+    id: Uuid,
     kind: Kind,
-) -> HttpResult {
-    let lang = check_lang(q.lang.as_deref()).unwrap_or_else(|_| "en".into());
-    let Some(tid) = q.transaction_id.as_deref() else {
-        return denied(&lang, &Denied::BadToken);
-    };
-    let (id, session) = match q.token.as_deref() {
-        Some(token) => match interactive::open(&ctx, kind, token, tid).await {
-            Ok(id) => (id, interactive::session_token(&ctx, id)?),
-            Err(e) => return denied(&lang, &e),
+) -> Result<Option<(Transaction, Asset)>, ApiError> {
+    Ok(interactive::load(ctx, id)
+        .await?
+        .filter(|(tx, _)| tx.kind == kind))
+}
+
+async fn show(ctx: web::Data<Context>, req: HttpRequest, kind: Kind) -> HttpResult {
+    let params = Params::parse(req.query_string());
+    let lang = page_lang(&ctx, params.get("lang"), None);
+    let tid = params.get("transaction_id");
+    let (id, session, fresh) = match params.get("token") {
+        Some(token) => match interactive::open(&ctx, kind, token, tid.unwrap_or_default()).await {
+            Ok(id) => (id, interactive::session_token(&ctx, id)?, true),
+            Err(e) => return denied(&ctx, &lang, &e),
         },
-        None => {
-            let Ok(id) = tid.parse::<Uuid>() else {
-                return denied(&lang, &Denied::BadToken);
-            };
-            let cookie = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
-            if let Err(e) = interactive::check_session(&ctx, cookie.as_deref(), id) {
-                return denied(&lang, &e);
-            }
-            (id, cookie.unwrap_or_default())
-        }
+        None => match session_for(&ctx, &req, tid) {
+            Ok((id, value)) => (id, value, false),
+            Err(e) => return denied(&ctx, &lang, &e),
+        },
     };
-    let Some((tx, asset)) = interactive::load(&ctx, id).await? else {
-        return denied(&lang, &Denied::BadToken);
+    let Some((tx, asset)) = load(&ctx, id, kind).await? else {
+        return denied(&ctx, &lang, &Denied::BadToken);
     };
-    if tx.kind != kind || tx.status != polaris_core::model::Status::Incomplete {
-        return denied(&lang, &Denied::NotIncomplete);
+    let lang = page_lang(&ctx, params.get("lang"), Some(&tx));
+    let csrf = interactive::csrf_token(&session);
+    let page = page_request(&ctx, &lang, &params, &csrf);
+    let mut resp = reply(flow::show(&ctx, tx, &asset, &page).await?);
+    if fresh {
+        resp.add_cookie(&session_cookie(&ctx, session))
+            .map_err(ApiError::internal)?;
     }
-    let initial = tx
-        .amount_expected
-        .map(|a| fixed(a, asset.significant_decimals))
-        .unwrap_or_default();
-    let mut resp = amount_page(&tx, &asset, &session, &initial, None)?;
-    resp.add_cookie(&session_cookie(&ctx, session))
-        .map_err(polaris_core::ApiError::internal)?;
     Ok(resp)
+}
+
+fn page_request<'a>(
+    ctx: &'a Context,
+    lang: &'a str,
+    params: &'a Params,
+    csrf: &'a str,
+) -> PageRequest<'a> {
+    PageRequest {
+        settings: &ctx.settings,
+        lang,
+        callback: params.get("callback").filter(|c| !c.is_empty()),
+        params,
+        csrf,
+    }
 }
 
 async fn submit(
     ctx: web::Data<Context>,
     req: HttpRequest,
-    form: web::Form<AmountForm>,
+    payload: web::Payload,
     kind: Kind,
 ) -> HttpResult {
-    let Some(id) = form
-        .transaction_id
-        .as_deref()
-        .and_then(|t| t.parse::<Uuid>().ok())
-    else {
-        return denied("en", &Denied::BadToken);
+    let (params, files) = body::read(&req, payload).await?;
+    let query = Params::parse(req.query_string());
+    let lang = page_lang(&ctx, query.get("lang"), None);
+    let (id, session) = match session_for(&ctx, &req, params.get("transaction_id")) {
+        Ok(s) => s,
+        Err(e) => return denied(&ctx, &lang, &e),
     };
-    let cookie = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
-    if let Err(e) = interactive::check_session(&ctx, cookie.as_deref(), id) {
-        return denied("en", &e);
-    }
-    let session = cookie.unwrap_or_default();
-    let Some((tx, asset)) = interactive::load(&ctx, id).await? else {
-        return denied("en", &Denied::BadToken);
+    let Some((tx, asset)) = load(&ctx, id, kind).await? else {
+        return denied(&ctx, &lang, &Denied::BadToken);
     };
-    let lang = tx_lang(&tx);
-    if form.csrf_token.as_deref() != Some(interactive::csrf_token(&session).as_str()) {
-        let body = page::render(
-            "error.html",
-            &lang,
-            json!({ "message": page::text(&lang, "csrf") }),
-        )?;
-        return Ok(html(actix_web::http::StatusCode::FORBIDDEN, body));
+    let lang = page_lang(&ctx, query.get("lang"), Some(&tx));
+    let csrf = interactive::csrf_token(&session);
+    if params.get("csrf_token") != Some(csrf.as_str()) {
+        return denied(&ctx, &lang, &Denied::Csrf);
     }
-    if tx.kind != kind {
-        return denied(&lang, &Denied::NotIncomplete);
-    }
-    let amount = form.amount.clone().unwrap_or_default();
-    match interactive::submit_amount(&ctx, tx.clone(), &asset, &amount).await {
-        Ok(done) => Ok(HttpResponse::SeeOther()
-            .insert_header((
-                LOCATION,
-                format!("/sep24/transaction/more_info?id={}", done.id),
-            ))
-            .finish()),
-        Err(Ok(message)) => {
-            let key = if message.starts_with("amount_") {
-                message
-            } else {
-                "invalid_amount".into()
-            };
-            amount_page(
-                &tx,
-                &asset,
-                &session,
-                &amount,
-                Some(page::text(&lang, &key)),
-            )
-        }
-        Err(Err(api)) => Err(api.into()),
-    }
-}
-
-async fn show_deposit(
-    ctx: web::Data<Context>,
-    req: HttpRequest,
-    q: web::Query<PageQuery>,
-) -> HttpResult {
-    show(ctx, req, q, Kind::Deposit).await
-}
-
-async fn show_withdraw(
-    ctx: web::Data<Context>,
-    req: HttpRequest,
-    q: web::Query<PageQuery>,
-) -> HttpResult {
-    show(ctx, req, q, Kind::Withdrawal).await
-}
-
-async fn post_deposit(
-    ctx: web::Data<Context>,
-    req: HttpRequest,
-    f: web::Form<AmountForm>,
-) -> HttpResult {
-    submit(ctx, req, f, Kind::Deposit).await
-}
-
-async fn post_withdraw(
-    ctx: web::Data<Context>,
-    req: HttpRequest,
-    f: web::Form<AmountForm>,
-) -> HttpResult {
-    submit(ctx, req, f, Kind::Withdrawal).await
-}
-
-/// Query of the more-info page.
-#[derive(Debug, Deserialize)]
-struct MoreInfoQuery {
-    id: Option<String>,
-}
-
-async fn more_info(
-    ctx: web::Data<Context>,
-    req: HttpRequest,
-    q: web::Query<MoreInfoQuery>,
-) -> HttpResult {
-    let Some(id) = q.id.as_deref().and_then(|t| t.parse::<Uuid>().ok()) else {
-        return denied("en", &Denied::BadToken);
+    let page = page_request(&ctx, &lang, &params, &csrf);
+    let data = FormData {
+        values: params.all().clone(),
+        files: files.into_iter().collect(),
     };
-    let cookie = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
-    if let Err(e) = interactive::check_session(&ctx, cookie.as_deref(), id) {
-        return denied("en", &e);
-    }
-    let Some((tx, asset)) = interactive::load(&ctx, id).await? else {
-        return denied("en", &Denied::BadToken);
+    Ok(reply(flow::submit(&ctx, tx, &asset, &page, &data).await?))
+}
+
+async fn fee(ctx: web::Data<Context>, req: HttpRequest, kind: Kind) -> HttpResult {
+    let params = Params::parse(req.query_string());
+    let (id, _) = session_for(&ctx, &req, params.get("transaction_id"))
+        .map_err(|_| polaris_core::sep24::authentication_required())?;
+    let (tx, asset) = load(&ctx, id, kind)
+        .await?
+        .ok_or_else(|| ApiError::not_found("transaction not found"))?;
+    let amount = params.required("amount")?;
+    let figures = pages::fee_preview(&ctx, &tx, &asset, amount).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(figures))
+}
+
+async fn complete(ctx: web::Data<Context>, req: HttpRequest, kind: Kind) -> HttpResult {
+    let params = Params::parse(req.query_string());
+    let lang = page_lang(&ctx, params.get("lang"), None);
+    let (id, session) = match session_for(&ctx, &req, params.get("transaction_id")) {
+        Ok(s) => s,
+        Err(e) => return denied(&ctx, &lang, &e),
     };
-    let lang = tx_lang(&tx);
-    let d = asset.significant_decimals;
-    let mut rows = Vec::new();
-    for (key, value) in [
-        ("amount_in", tx.amount_in),
-        ("amount_fee", tx.amount_fee),
-        ("amount_out", tx.amount_out),
-    ] {
-        if let Some(v) = value {
-            rows.push((
-                page::text(&lang, key),
-                format!("{} {}", fixed(v, d), asset.code),
-            ));
-        }
-    }
-    if let Some(acc) = &tx.receiving_anchor_account {
-        rows.push((page::text(&lang, "send_to"), acc.clone()));
-    }
-    if let (Kind::Withdrawal, Some(m)) = (tx.kind, &tx.memo) {
-        rows.push((page::text(&lang, "memo"), m.clone()));
-    }
-    let instructions = if tx.kind == Kind::Deposit {
-        ctx.integrations
-            .deposit
-            .instructions_for_pending_deposit(&tx)
-            .await
-            .map_err(polaris_core::ApiError::from)?
+    let Some((tx, asset)) = load(&ctx, id, kind).await? else {
+        return denied(&ctx, &lang, &Denied::BadToken);
+    };
+    let lang = page_lang(&ctx, params.get("lang"), Some(&tx));
+    let csrf = interactive::csrf_token(&session);
+    let page = page_request(&ctx, &lang, &params, &csrf);
+    Ok(reply(flow::complete(&ctx, tx, &asset, &page).await?))
+}
+
+/// The more-info page opens with the signed link of `more_info_url`, or with the session.
+async fn more_info(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
+    let params = Params::parse(req.query_string());
+    let lang = page_lang(&ctx, params.get("lang"), None);
+    let id = params.get("id").unwrap_or_default();
+    let linked = params
+        .get("token")
+        .is_some_and(|t| polaris_core::auth::links::verify(&ctx.settings, MORE_INFO_PATH, id, t));
+    let allowed = linked || session_for(&ctx, &req, Some(id)).is_ok();
+    let Some(uuid) = id.parse::<Uuid>().ok().filter(|_| allowed) else {
+        return denied(&ctx, &lang, &Denied::NoSession);
+    };
+    let Some((tx, asset)) = interactive::load(&ctx, uuid).await? else {
+        return denied(&ctx, &lang, &Denied::BadToken);
+    };
+    let lang = page_lang(&ctx, params.get("lang"), Some(&tx));
+    let page = page_request(&ctx, &lang, &params, "");
+    Ok(html(
+        200,
+        pages::more_info_page(&ctx, &tx, &asset, &page).await?,
+    ))
+}
+
+async fn static_file(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> HttpResult {
+    let ui = Ui::get(&ctx.settings)?;
+    let file = ui
+        .static_file(&path)
+        .ok_or_else(|| ApiError::not_found("no such file"))?;
+    let fresh = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == file.etag));
+    let mut resp = if fresh {
+        HttpResponse::NotModified()
     } else {
-        None
+        HttpResponse::Ok()
     };
-    let body = page::render(
-        "more_info.html",
-        &lang,
-        json!({ "status": tx.status.as_str(), "transaction_id": tx.id, "rows": rows, "instructions": instructions }),
-    )?;
-    Ok(html(actix_web::http::StatusCode::OK, body))
+    resp.insert_header((header::ETAG, file.etag.clone()))
+        .insert_header((header::CACHE_CONTROL, STATIC_MAX_AGE));
+    if fresh {
+        return Ok(resp.finish());
+    }
+    Ok(resp
+        .content_type(file.content_type)
+        .body(file.body.into_owned()))
 }

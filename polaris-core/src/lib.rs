@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod context;
 pub mod error;
+pub mod forms;
 pub mod integrations;
 pub mod model;
 pub mod params;
@@ -25,6 +26,7 @@ pub mod state;
 pub mod stellar;
 pub mod store;
 pub mod testing;
+pub mod ui;
 
 pub use context::Context;
 pub use error::ApiError;

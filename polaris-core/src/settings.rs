@@ -155,6 +155,9 @@ pub struct Settings {
     pub additive_fees_enabled: bool,
     /// `SEP6_USE_MORE_INFO_URL`: include `more_info_url` in SEP-6 responses. Default false.
     pub sep6_use_more_info_url: bool,
+    /// `ASSETS_DIR`: a directory laid out like Polaris' `assets/` whose templates, locales
+    /// and static files replace or add to the embedded ones. Must exist when set. Default: none.
+    pub assets_dir: Option<std::path::PathBuf>,
     /// `DATABASE_URL`: `sqlite://path` or `postgres://...`. Default `sqlite://polaris.sqlite3`.
     pub database_url: Secret,
     /// `DATABASE_POOL_SIZE`: connections in the pool. Default 10.
@@ -181,6 +184,7 @@ pub const SETTING_NAMES: &[&str] = &[
     "CALLBACK_REQUEST_TIMEOUT",
     "ADDITIVE_FEES_ENABLED",
     "SEP6_USE_MORE_INFO_URL",
+    "ASSETS_DIR",
     "DATABASE_URL",
     "DATABASE_POOL_SIZE",
     "POLARIS_DEV_KEYS_FILE",
@@ -288,6 +292,7 @@ impl Settings {
             callback_request_timeout: positive(&src, "CALLBACK_REQUEST_TIMEOUT", 3)?,
             additive_fees_enabled: src.flag("ADDITIVE_FEES_ENABLED", false)?,
             sep6_use_more_info_url: src.flag("SEP6_USE_MORE_INFO_URL", false)?,
+            assets_dir: assets_dir(&src)?,
             database_url: database_url(&src)?,
             database_pool_size: src
                 .parse("DATABASE_POOL_SIZE", 10u32, "a number of connections")?
@@ -354,6 +359,16 @@ fn optional_url(src: &Source, name: &'static str) -> Result<Option<Url>, Setting
                 .map_err(|e| SettingsError::new(name, format!("expected an absolute URL ({e})")))
         })
         .transpose()
+}
+
+fn assets_dir(src: &Source) -> Result<Option<std::path::PathBuf>, SettingsError> {
+    match src.get("ASSETS_DIR").map(std::path::PathBuf::from) {
+        Some(d) if !d.is_dir() => Err(SettingsError::new(
+            "ASSETS_DIR",
+            format!("{} is not a directory", d.display()),
+        )),
+        other => Ok(other),
+    }
 }
 
 fn active_seps(src: &Source) -> Result<BTreeSet<Sep>, SettingsError> {

@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::settings::Secret;
 
 mod claims;
+pub mod links;
 pub use claims::{InteractiveClaims, Sep10Claims, Subject};
 
 /// Seconds of clock skew tolerated when checking `exp`: none.

@@ -11,6 +11,7 @@ use async_trait::async_trait;
 mod customer;
 mod fee;
 mod info;
+mod interactive;
 mod rails;
 mod toml_hook;
 mod transfer;
@@ -20,11 +21,12 @@ pub use customer::{
 };
 pub use fee::{calculate_fee, default_fee, FeeIntegration, FeeParams};
 pub use info::{AssetInfo, InfoIntegration};
+pub use interactive::{InteractiveRequest, PageContent, Template};
 pub use rails::{OutgoingOutcome, RailsIntegration};
 pub use toml_hook::TomlIntegration;
 pub use transfer::{
-    DefaultDeposit, DefaultWithdrawal, DepositIntegration, Sep6Request, Sep6Response, Sep9Fields,
-    WithdrawalIntegration,
+    default_form, DefaultDeposit, DefaultWithdrawal, DepositIntegration, Sep6Request, Sep6Response,
+    Sep9Fields, WithdrawalIntegration,
 };
 
 /// The error of every integration method.

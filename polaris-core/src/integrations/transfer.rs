@@ -6,7 +6,9 @@ use async_trait::async_trait;
 
 use serde_json::Value;
 
+use super::interactive::{InteractiveRequest, PageContent, Template};
 use super::IntegrationError;
+use crate::forms::Form;
 use crate::model::{Asset, Transaction};
 use crate::params::Params;
 
@@ -105,6 +107,55 @@ pub trait DepositIntegration: Send + Sync + 'static {
     ) -> Result<(), IntegrationError> {
         Ok(())
     }
+
+    /// The form to show next on the SEP-24 interactive page of `transaction`, which is
+    /// `incomplete`. Called on every visit and post of the page. `None` (with no content
+    /// from [`content_for_template`](Self::content_for_template)) ends the flow: Polaris
+    /// moves the transaction to `pending_user_transfer_start`. The default asks for the
+    /// amount ([`Form::transaction`]) until `amount_in` is known.
+    async fn form_for_transaction(
+        &self,
+        request: &InteractiveRequest<'_>,
+        transaction: &Transaction,
+    ) -> Result<Option<Form>, IntegrationError> {
+        Ok(default_form(request, transaction))
+    }
+
+    /// Title, guidance and icon of an interactive page. Returned while
+    /// `form_for_transaction` gives no form, the page shows this content alone and the
+    /// flow waits (e.g. "confirm your email, then reload this page").
+    async fn content_for_template(
+        &self,
+        _request: &InteractiveRequest<'_>,
+        _template: Template,
+        _form: Option<&Form>,
+        _transaction: &Transaction,
+    ) -> Result<Option<PageContent>, IntegrationError> {
+        Ok(None)
+    }
+
+    /// Called with a posted form that validated. For the amount form Polaris has already
+    /// filled `amount_in`, `amount_fee` and `amount_out` in `transaction` and stores them
+    /// when this returns `Ok`. `Rejected` shows its message as a form error.
+    async fn after_form_validation(
+        &self,
+        _request: &InteractiveRequest<'_>,
+        _form: &Form,
+        _transaction: &Transaction,
+    ) -> Result<(), IntegrationError> {
+        Ok(())
+    }
+
+    /// A URL of the anchor's own web app to send the user to instead of Polaris' forms.
+    /// That app ends by sending the user to
+    /// `/sep24/transactions/<deposit|withdraw>/interactive/complete?transaction_id=...`.
+    async fn interactive_url(
+        &self,
+        _request: &InteractiveRequest<'_>,
+        _transaction: &Transaction,
+    ) -> Result<Option<String>, IntegrationError> {
+        Ok(None)
+    }
 }
 
 /// The anchor's withdrawal logic. Every method has a default.
@@ -143,6 +194,54 @@ pub trait WithdrawalIntegration: Send + Sync + 'static {
     ) -> Result<(), IntegrationError> {
         Ok(())
     }
+
+    /// The next form of a withdrawal's interactive page; see
+    /// [`DepositIntegration::form_for_transaction`].
+    async fn form_for_transaction(
+        &self,
+        request: &InteractiveRequest<'_>,
+        transaction: &Transaction,
+    ) -> Result<Option<Form>, IntegrationError> {
+        Ok(default_form(request, transaction))
+    }
+
+    /// Page content of a withdrawal; see [`DepositIntegration::content_for_template`].
+    async fn content_for_template(
+        &self,
+        _request: &InteractiveRequest<'_>,
+        _template: Template,
+        _form: Option<&Form>,
+        _transaction: &Transaction,
+    ) -> Result<Option<PageContent>, IntegrationError> {
+        Ok(None)
+    }
+
+    /// A withdrawal form validated; see [`DepositIntegration::after_form_validation`].
+    async fn after_form_validation(
+        &self,
+        _request: &InteractiveRequest<'_>,
+        _form: &Form,
+        _transaction: &Transaction,
+    ) -> Result<(), IntegrationError> {
+        Ok(())
+    }
+
+    /// An external app for a withdrawal; see [`DepositIntegration::interactive_url`].
+    async fn interactive_url(
+        &self,
+        _request: &InteractiveRequest<'_>,
+        _transaction: &Transaction,
+    ) -> Result<Option<String>, IntegrationError> {
+        Ok(None)
+    }
+}
+
+/// The default form: the amount until it is known, then none.
+pub fn default_form(request: &InteractiveRequest<'_>, transaction: &Transaction) -> Option<Form> {
+    transaction
+        .amount_in
+        .is_none()
+        .then(|| Form::transaction(request.asset, transaction.kind, request.amount))
 }
 
 /// Deposits with every default: no instructions, nothing after the deposit.

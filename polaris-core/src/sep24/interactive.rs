@@ -6,21 +6,16 @@
 //! [`session_token`], scoped to that one transaction. Later requests are checked with
 //! [`check_session`], and forms carry [`csrf_token`].
 //!
-//! [`submit_amount`] is the built-in step: it validates the amount against the asset,
-//! computes the fee, and moves the transaction to `pending_user_transfer_start` through
-//! the state machine.
+//! What happens once the request is authenticated is in [`super::flow`].
 
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::info::{compute_fee, parse_amount};
 use super::start::webapp_path;
 use crate::auth::{self, InteractiveClaims};
-use crate::model::{Asset, Kind, MemoType, Status, Transaction};
+use crate::model::{Asset, Kind, Transaction};
 use crate::settings::Secret;
-use crate::state::transition_async;
 use crate::store::{assets, challenges, transactions};
 use crate::{ApiError, Context};
 
@@ -42,6 +37,9 @@ pub enum Denied {
     /// The transaction is not waiting for interactive input.
     #[error("the transaction is not waiting for input")]
     NotIncomplete,
+    /// A form was posted without the session's CSRF token.
+    #[error("the form's CSRF token is missing or wrong")]
+    Csrf,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -141,55 +139,4 @@ pub fn check_session(
 /// The CSRF token of a session: forms must post it back.
 pub fn csrf_token(session: &str) -> String {
     hex::encode(&Sha256::digest(format!("csrf:{session}"))[..16])
-}
-
-/// Validates the amount step; on success fills the amounts and moves the transaction to
-/// `pending_user_transfer_start`. `Err(Ok(message))` is a form error for the user.
-pub async fn submit_amount(
-    ctx: &Context,
-    mut tx: Transaction,
-    asset: &Asset,
-    amount_text: &str,
-) -> Result<Transaction, Result<String, ApiError>> {
-    if tx.status != Status::Incomplete {
-        return Err(Ok(Denied::NotIncomplete.to_string()));
-    }
-    let config = if tx.kind == Kind::Withdrawal {
-        &asset.withdrawal
-    } else {
-        &asset.deposit
-    };
-    let amount = parse_amount(amount_text, asset).map_err(|e| Ok(message(&e)))?;
-    if !config.admits(amount) {
-        return Err(Ok("amount_out_of_bounds".to_string()));
-    }
-    let fee = compute_fee(ctx, asset, tx.kind, None, amount)
-        .await
-        .map_err(Err)?;
-    let (amount_in, amount_out) = if ctx.settings.additive_fees_enabled {
-        (amount + fee, amount)
-    } else {
-        (amount, amount - fee)
-    };
-    if amount_out <= Decimal::ZERO {
-        return Err(Ok("amount_below_fee".to_string()));
-    }
-    tx.amount_in = Some(amount_in);
-    tx.amount_fee = Some(fee);
-    tx.amount_out = Some(amount_out);
-    if tx.kind == Kind::Withdrawal {
-        tx.receiving_anchor_account = asset.distribution_account();
-        tx.memo = Some(crate::sep6::withdraw_memo(tx.id));
-        tx.memo_type = MemoType::Hash;
-    }
-    transition_async(&ctx.store, tx, Status::PendingUserTransferStart)
-        .await
-        .map_err(|e| Err(ApiError::internal(e)))
-}
-
-fn message(e: &ApiError) -> String {
-    e.body["error"]
-        .as_str()
-        .unwrap_or("invalid amount")
-        .to_string()
 }

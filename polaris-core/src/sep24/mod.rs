@@ -2,39 +2,37 @@
 //!
 //! Everything here is framework-free: functions take the [`Context`](crate::Context) and
 //! plain request values, and return JSON values or [`ApiError`]s.
-//! The interactive web pages themselves are not part of this module yet.
+//! The interactive flow is in [`flow`] and [`interactive`]; pages come from [`crate::ui`].
 
+pub mod callback;
+pub mod flow;
+mod hooks;
 mod info;
 pub mod interactive;
 mod object;
-pub mod page;
+pub mod pages;
 mod read;
 mod start;
 
+pub use hooks::template;
 pub use info::{compute_fee, fixed, parse_amount, sep24_asset};
 pub use info::{fee, info, FeeQuery};
-pub use object::{more_info_url, transaction_json};
+pub use object::{more_info_url, transaction_json, MORE_INFO_PATH};
 pub use read::{transaction, transactions, TransactionQuery, TransactionsQuery};
 pub use start::webapp_path;
 pub use start::{start, StartRequest};
 
+use crate::settings::Settings;
+use crate::ui::Ui;
 use crate::ApiError;
 
-/// The UI languages Polaris ships; `lang` must be one of them.
-pub const LANGUAGES: &[&str] = &["en", "es", "fr"];
-
-/// Checks a `lang` parameter, defaulting to English.
-pub fn check_lang(lang: Option<&str>) -> Result<String, ApiError> {
+/// Checks a `lang` parameter against the UI's languages, defaulting to English.
+pub fn check_lang(settings: &Settings, lang: Option<&str>) -> Result<String, ApiError> {
     match lang.map(str::trim).filter(|l| !l.is_empty()) {
         None => Ok("en".to_string()),
-        Some(l) => {
-            let base = l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase();
-            if LANGUAGES.contains(&base.as_str()) {
-                Ok(base)
-            } else {
-                Err(ApiError::bad_request(format!("unsupported language '{l}'")))
-            }
-        }
+        Some(l) => Ui::get(settings)?
+            .language(l)
+            .ok_or_else(|| ApiError::bad_request(format!("unsupported language '{l}'"))),
     }
 }
 
@@ -49,8 +47,9 @@ mod tests {
 
     #[test]
     fn lang_defaults_to_english_and_rejects_unknown() {
-        assert_eq!(check_lang(None).unwrap(), "en");
-        assert_eq!(check_lang(Some("es-AR")).unwrap(), "es");
-        assert_eq!(check_lang(Some("xx")).unwrap_err().status, 400);
+        let s = crate::testing::settings(&[]);
+        assert_eq!(check_lang(&s, None).unwrap(), "en");
+        assert_eq!(check_lang(&s, Some("es-AR")).unwrap(), "es");
+        assert_eq!(check_lang(&s, Some("xx")).unwrap_err().status, 400);
     }
 }

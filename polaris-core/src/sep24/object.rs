@@ -40,12 +40,16 @@ fn refunds(tx: &Transaction, decimals: u32) -> Value {
     })
 }
 
-/// The more-info page URL of a transaction.
+/// The path of the more-info page under `HOST_URL`.
+pub const MORE_INFO_PATH: &str = "sep24/transaction/more_info";
+
+/// The more-info page URL of a transaction: a signed link anyone given it can open.
 pub fn more_info_url(settings: &Settings, tx: &Transaction) -> String {
-    format!(
-        "{}?id={}",
-        settings.url("sep24/transaction/more_info"),
-        tx.id
+    crate::auth::links::sign(
+        settings,
+        MORE_INFO_PATH,
+        &tx.id.to_string(),
+        tx.started_at.timestamp(),
     )
 }
 

@@ -108,7 +108,7 @@ pub async fn transactions(
     subject: &Subject,
     q: &TransactionsQuery,
 ) -> Result<Value, ApiError> {
-    super::check_lang(q.lang.as_deref())?;
+    super::check_lang(&ctx.settings, q.lang.as_deref())?;
     let asset = sep24_asset(ctx, q.asset_code.as_deref(), None).await?;
     let query = list_query(q, subject, asset.id)?;
     let found = ctx
@@ -128,7 +128,7 @@ pub async fn transaction(
     subject: &Subject,
     q: &TransactionQuery,
 ) -> Result<Value, ApiError> {
-    super::check_lang(q.lang.as_deref())?;
+    super::check_lang(&ctx.settings, q.lang.as_deref())?;
     let non_empty = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
     let lookup = if let Some(id) = non_empty(&q.id) {
         Lookup::Id(parse_uuid(&id, "id")?)

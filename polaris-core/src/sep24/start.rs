@@ -164,7 +164,7 @@ pub async fn start(
     client_domain: Option<String>,
     req: &StartRequest,
 ) -> Result<Value, ApiError> {
-    let lang = super::check_lang(req.lang.as_deref())?;
+    let lang = super::check_lang(&ctx.settings, req.lang.as_deref())?;
     let asset = sep24_asset(ctx, req.asset_code.as_deref(), req.asset_issuer.as_deref()).await?;
     let tx = new_transaction(kind, &asset, subject, client_domain, req, lang.clone())?;
     let fields = req.sep9();

@@ -1,9 +1,7 @@
 //! The SEP-6 `more_info_url` page: a capability link, signed so that only someone given
 //! the URL (the wallet, the user) can open it, even when a transaction id leaks.
 
-use serde::{Deserialize, Serialize};
-
-use crate::auth;
+use crate::auth::links;
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::model::{Kind, Transaction};
@@ -11,29 +9,16 @@ use crate::params::Params;
 use crate::settings::Settings;
 use crate::store::{assets, transactions};
 
-/// How long a more-info link stays valid: a year.
-const LINK_LIFETIME_SECONDS: i64 = 365 * 24 * 3600;
-
-#[derive(Serialize, Deserialize)]
-struct LinkClaims {
-    iss: String,
-    sub: String,
-    exp: i64,
-}
-
-fn issuer(settings: &Settings) -> String {
-    settings.url("sep6/transaction/more_info")
-}
+const PATH: &str = "sep6/transaction/more_info";
 
 /// The `more_info_url` of a transaction.
 pub fn more_info_url(settings: &Settings, tx: &Transaction) -> String {
-    let claims = LinkClaims {
-        iss: issuer(settings),
-        sub: tx.id.to_string(),
-        exp: tx.started_at.timestamp() + LINK_LIFETIME_SECONDS,
-    };
-    let token = auth::encode(&settings.jwt_key, &claims).unwrap_or_default();
-    format!("{}?id={}&token={token}", issuer(settings), tx.id)
+    links::sign(
+        settings,
+        PATH,
+        &tx.id.to_string(),
+        tx.started_at.timestamp(),
+    )
 }
 
 const PAGE: &str = r#"<!doctype html>
@@ -59,11 +44,7 @@ dt{font-weight:600;margin-top:.75rem}dd{margin:0}.status{display:inline-block;pa
 pub async fn more_info_page(ctx: &Context, params: &Params) -> Result<String, ApiError> {
     let id = params.required("id")?.to_string();
     let token = params.required("token")?;
-    let claims: LinkClaims = auth::decode(&ctx.settings.jwt_key, token, &issuer(&ctx.settings))
-        .map_err(|_| {
-            ApiError::forbidden(serde_json::json!({ "error": "this link is not valid" }))
-        })?;
-    if claims.sub != id {
+    if !links::verify(&ctx.settings, PATH, &id, token) {
         return Err(ApiError::forbidden(
             serde_json::json!({ "error": "this link is not valid" }),
         ));

@@ -1,0 +1,221 @@
+//! The interactive loop: form -> post -> validate -> `after_form_validation` -> next form,
+//! until the anchor has no more form and no content, when the transaction moves to
+//! `pending_user_transfer_start`.
+//!
+//! The web layer authenticates the request (one-time token or session cookie, CSRF) and
+//! then calls [`show`], [`submit`] or [`complete`], which answer a [`Reply`].
+
+use rust_decimal::Decimal;
+
+use super::hooks;
+use super::pages::{self, PageRequest};
+use crate::forms::{FieldError, Form, FormData, AMOUNT_FIELD};
+use crate::integrations::{IntegrationError, InteractiveRequest, PageContent};
+use crate::model::{Asset, Kind, MemoType, Status, Transaction};
+use crate::state::{self, TransitionError};
+use crate::ui::Ui;
+use crate::{ApiError, Context};
+
+/// What the web layer sends back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// An HTML page with its status code.
+    Page {
+        /// 200, or 400 for a form with errors, 403 for a refusal.
+        status: u16,
+        /// The page.
+        html: String,
+    },
+    /// A `303 See Other` to this location.
+    Redirect(String),
+}
+
+fn interactive<'a>(
+    page: &'a PageRequest<'a>,
+    tx: &Transaction,
+    asset: &'a Asset,
+) -> InteractiveRequest<'a> {
+    InteractiveRequest {
+        lang: page.lang,
+        asset,
+        amount: tx.amount_expected,
+        callback: page.callback,
+        params: page.params,
+    }
+}
+
+/// The page of an `incomplete` transaction: the next form, a content page, the anchor's
+/// external app, or (with nothing left to ask) the end of the flow.
+pub async fn show(
+    ctx: &Context,
+    tx: Transaction,
+    asset: &Asset,
+    page: &PageRequest<'_>,
+) -> Result<Reply, ApiError> {
+    if tx.status != Status::Incomplete {
+        return Ok(Reply::Redirect(pages::more_info_path(&tx, page)));
+    }
+    let req = interactive(page, &tx, asset);
+    if let Some(url) = hooks::interactive_url(ctx, &req, &tx).await? {
+        return Ok(Reply::Redirect(url));
+    }
+    let form = hooks::form_for_transaction(ctx, &req, &tx).await?;
+    let content = hooks::content_for_template(ctx, &req, form.as_ref(), &tx).await?;
+    if form.is_none() && content.is_none() {
+        return finish(ctx, tx, asset, page).await;
+    }
+    render(ctx, &tx, asset, page, form.as_ref(), content, 200).await
+}
+
+/// A posted form: re-shown with its errors, or accepted (then the next step is shown).
+pub async fn submit(
+    ctx: &Context,
+    tx: Transaction,
+    asset: &Asset,
+    page: &PageRequest<'_>,
+    data: &FormData,
+) -> Result<Reply, ApiError> {
+    if tx.status != Status::Incomplete {
+        return Ok(Reply::Redirect(pages::more_info_path(&tx, page)));
+    }
+    let req = interactive(page, &tx, asset);
+    let Some(mut form) = hooks::form_for_transaction(ctx, &req, &tx).await? else {
+        return Ok(Reply::Redirect(pages::webapp_path(&tx, page)));
+    };
+    form.bind(data);
+    let mut updated = tx.clone();
+    if form.is_valid() && form.is_transaction_form() {
+        fill_amounts(ctx, &mut updated, asset, &mut form, page.lang).await?;
+    }
+    if form.is_valid() {
+        match hooks::after_form_validation(ctx, &req, &form, &updated).await {
+            Ok(()) => return accept(ctx, tx, updated, &form, page).await,
+            Err(IntegrationError::Rejected(message)) => form.add_error(message),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let content = hooks::content_for_template(ctx, &req, Some(&form), &tx).await?;
+    render(ctx, &tx, asset, page, Some(&form), content, 400).await
+}
+
+/// The end of an external interactive app (`.../interactive/complete`).
+pub async fn complete(
+    ctx: &Context,
+    tx: Transaction,
+    asset: &Asset,
+    page: &PageRequest<'_>,
+) -> Result<Reply, ApiError> {
+    if tx.status != Status::Incomplete {
+        return Ok(Reply::Redirect(pages::more_info_path(&tx, page)));
+    }
+    finish(ctx, tx, asset, page).await
+}
+
+/// Sets `amount_in`, `amount_fee` and `amount_out` from the amount form, or adds an error.
+async fn fill_amounts(
+    ctx: &Context,
+    tx: &mut Transaction,
+    asset: &Asset,
+    form: &mut Form,
+    lang: &str,
+) -> Result<(), ApiError> {
+    let Some(amount) = form.decimal(AMOUNT_FIELD) else {
+        return Ok(());
+    };
+    match amounts(ctx, asset, tx.kind, amount).await? {
+        Some((amount_in, fee, amount_out)) => {
+            tx.amount_in = Some(amount_in);
+            tx.amount_fee = Some(fee);
+            tx.amount_out = Some(amount_out);
+        }
+        None => {
+            let text = Ui::get(&ctx.settings)?.text(lang, "amount_below_fee");
+            form.add_field_error(AMOUNT_FIELD, FieldError::Message(text));
+        }
+    }
+    Ok(())
+}
+
+/// `(amount_in, fee, amount_out)` for `amount`, honouring `ADDITIVE_FEES_ENABLED`;
+/// `None` when the fee swallows the amount.
+pub async fn amounts(
+    ctx: &Context,
+    asset: &Asset,
+    kind: Kind,
+    amount: Decimal,
+) -> Result<Option<(Decimal, Decimal, Decimal)>, ApiError> {
+    let fee = super::compute_fee(ctx, asset, kind, None, amount).await?;
+    let (amount_in, amount_out) = if ctx.settings.additive_fees_enabled {
+        (amount + fee, amount)
+    } else {
+        (amount, amount - fee)
+    };
+    Ok((amount_out > Decimal::ZERO).then_some((amount_in, fee, amount_out)))
+}
+
+/// Stores what the amount form filled in and goes on to the next step.
+async fn accept(
+    ctx: &Context,
+    before: Transaction,
+    mut updated: Transaction,
+    form: &Form,
+    page: &PageRequest<'_>,
+) -> Result<Reply, ApiError> {
+    if form.is_transaction_form() && updated != before {
+        let saved = ctx
+            .store
+            .run(move |c| Ok(state::save(c, &mut updated).map(|_| updated)))
+            .await?;
+        if let Err(e) = saved {
+            return conflict(e, &before, page);
+        }
+    }
+    Ok(Reply::Redirect(pages::webapp_path(&before, page)))
+}
+
+/// Nothing left to ask: the transaction waits for the user's transfer.
+async fn finish(
+    ctx: &Context,
+    mut tx: Transaction,
+    asset: &Asset,
+    page: &PageRequest<'_>,
+) -> Result<Reply, ApiError> {
+    if tx.kind == Kind::Withdrawal {
+        tx.receiving_anchor_account = asset.distribution_account();
+        tx.memo = Some(crate::sep6::withdraw_memo(tx.id));
+        tx.memo_type = MemoType::Hash;
+    }
+    let before = tx.clone();
+    match state::transition_async(&ctx.store, tx, Status::PendingUserTransferStart).await {
+        Ok(done) => {
+            super::callback::spawn_flow_end(ctx, page.callback, &done, asset);
+            Ok(Reply::Redirect(pages::more_info_path(&done, page)))
+        }
+        Err(e) => conflict(e, &before, page),
+    }
+}
+
+/// Another request moved the transaction on meanwhile: show where it is now.
+fn conflict(
+    e: TransitionError,
+    tx: &Transaction,
+    page: &PageRequest<'_>,
+) -> Result<Reply, ApiError> {
+    match e {
+        TransitionError::Conflict { .. } => Ok(Reply::Redirect(pages::more_info_path(tx, page))),
+        other => Err(ApiError::internal(other)),
+    }
+}
+
+async fn render(
+    ctx: &Context,
+    tx: &Transaction,
+    asset: &Asset,
+    page: &PageRequest<'_>,
+    form: Option<&Form>,
+    content: Option<PageContent>,
+    status: u16,
+) -> Result<Reply, ApiError> {
+    let html = pages::transfer_page(ctx, tx, asset, page, form, content).await?;
+    Ok(Reply::Page { status, html })
+}
