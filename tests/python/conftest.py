@@ -44,3 +44,53 @@ def horizon_url():
         except subprocess.TimeoutExpired:
             proc.kill()
             raise
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def anchor():
+    """`reference-anchor serve` on zero configuration (SQLite, dev keys, in-process sandbox):
+    (base URL, home domain, sandbox Horizon URL). HOST_URL is http://localhost:<port>."""
+    import tempfile
+    import time
+
+    import requests
+
+    binary = os.environ.get("POLARIS_REFERENCE_ANCHOR_BIN")
+    if not binary:
+        subprocess.run(["cargo", "build", "-q", "-p", "reference-anchor"], cwd=ROOT, check=True)
+        target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+        binary = str(target / "debug" / "reference-anchor")
+    port, sandbox_port = free_port(), free_port()
+    workdir = tempfile.mkdtemp(prefix="polaris-anchor-")
+    env = dict(
+        os.environ,
+        HOST_URL=f"http://localhost:{port}",
+        SANDBOX_BIND=f"127.0.0.1:{sandbox_port}",
+        BANK_DELAY_SECONDS="0",
+        PROCESS_INTERVAL_SECONDS="1",
+    )
+    env.pop("DATABASE_URL", None)
+    env.pop("HORIZON_URL", None)
+    log = open(os.path.join(workdir, "anchor.log"), "w")
+    proc = subprocess.Popen(
+        [binary, "serve", "--bind", f"127.0.0.1:{port}"], cwd=workdir, env=env, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            requests.get(base + "/.well-known/stellar.toml", timeout=1)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    yield base, f"localhost:{port}", f"http://127.0.0.1:{sandbox_port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()

@@ -1,81 +1,17 @@
 """A wallet (the real stellar-sdk) runs a SEP-6 deposit with SEP-12 KYC against
 `reference-anchor serve` on zero configuration (SQLite, dev keys, in-process sandbox).
 
-The binary comes from POLARIS_REFERENCE_ANCHOR_BIN, or is built with cargo.
+The `anchor` fixture (conftest.py) runs the binary of POLARIS_REFERENCE_ANCHOR_BIN.
 """
 
-import os
-import socket
-import subprocess
-import tempfile
 import time
 
 import pytest
 import requests
 
 stellar_sdk = pytest.importorskip("stellar_sdk")
-from stellar_sdk import Keypair, Network, TransactionEnvelope  # noqa: E402
-from stellar_sdk.sep.stellar_web_authentication import read_challenge_transaction  # noqa: E402
-
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def anchor():
-    """The running anchor: (base URL, home domain, sandbox Horizon URL)."""
-    binary = os.environ.get("POLARIS_REFERENCE_ANCHOR_BIN")
-    if not binary:
-        subprocess.run(["cargo", "build", "-q", "-p", "reference-anchor"], cwd=ROOT, check=True)
-        target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-        binary = os.path.join(target, "debug", "reference-anchor")
-    port, sandbox_port = free_port(), free_port()
-    workdir = tempfile.mkdtemp(prefix="polaris-anchor-")
-    env = dict(
-        os.environ,
-        HOST_URL=f"http://localhost:{port}",
-        SANDBOX_BIND=f"127.0.0.1:{sandbox_port}",
-        BANK_DELAY_SECONDS="0",
-        PROCESS_INTERVAL_SECONDS="1",
-    )
-    env.pop("DATABASE_URL", None)
-    env.pop("HORIZON_URL", None)
-    proc = subprocess.Popen(
-        [binary, "serve", "--bind", f"127.0.0.1:{port}"],
-        cwd=workdir,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            requests.get(base + "/.well-known/stellar.toml", timeout=1)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    yield base, f"localhost:{port}", f"http://127.0.0.1:{sandbox_port}"
-    proc.terminate()
-    proc.wait(timeout=10)
-
-
-def login(base, domain):
-    wallet = Keypair.random()
-    toml = requests.get(base + "/.well-known/stellar.toml").text
-    server_key = next(l.split('"')[1] for l in toml.splitlines() if l.startswith("SIGNING_KEY"))
-    challenge = requests.get(base + "/auth", params={"account": wallet.public_key}).json()["transaction"]
-    passphrase = Network.TESTNET_NETWORK_PASSPHRASE
-    read_challenge_transaction(challenge, server_key, domain, domain, passphrase)
-    envelope = TransactionEnvelope.from_xdr(challenge, passphrase)
-    envelope.sign(wallet)
-    token = requests.post(base + "/auth", json={"transaction": envelope.to_xdr()}).json()["token"]
-    return wallet, {"Authorization": f"Bearer {token}"}
-
+from stellar_sdk import Network  # noqa: E402
+from wallet import login  # noqa: E402
 
 def test_sep6_deposit_asks_for_kyc_then_gives_instructions(anchor):
     base, domain, _ = anchor

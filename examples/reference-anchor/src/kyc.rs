@@ -1,4 +1,5 @@
-//! Sample integrations: KYC kept in memory, and SEP-6 transfers that ask for it first.
+//! Sample integrations: KYC kept in memory, SEP-6 transfers that ask for it first, and a
+//! SEP-24 flow of two forms (the amount, then the KYC fields still missing).
 //!
 //! A real anchor stores customers in its own database and reviews them; here every customer
 //! who gave a first and a last name is accepted at once.
@@ -7,10 +8,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
+use polaris_core::forms::{Field, Form};
 use polaris_core::integrations::{
-    CustomerData, CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus,
-    DepositIntegration, IntegrationError, Sep6Request, Sep6Response, Sep9Fields,
-    WithdrawalIntegration,
+    default_form, CustomerData, CustomerInfo, CustomerIntegration, CustomerRequest,
+    CustomerStatus, DepositIntegration, IntegrationError, InteractiveRequest, PageContent,
+    Sep6Request, Sep6Response, Sep9Fields, Template, WithdrawalIntegration,
 };
 use polaris_core::model::Transaction;
 use serde_json::{json, Map, Value};
@@ -48,6 +50,66 @@ impl Kyc {
             .map(|(name, _)| name.to_string())
             .collect())
     }
+}
+
+impl Kyc {
+    /// SEP-24, step by step: the amount, then the KYC fields still missing, then done.
+    fn next_form(
+        &self,
+        request: &InteractiveRequest<'_>,
+        tx: &Transaction,
+    ) -> Result<Option<Form>, IntegrationError> {
+        if let Some(amount) = default_form(request, tx) {
+            return Ok(Some(amount));
+        }
+        let missing = self.missing(&tx.stellar_account)?;
+        if missing.is_empty() {
+            return Ok(None);
+        }
+        let mut form = Form::new("kyc");
+        for name in &missing {
+            form = form.field(match name.as_str() {
+                "email_address" => Field::email(name, "Email").required(),
+                "first_name" => Field::text(name, "First name").required(),
+                _ => Field::text(name, "Last name").required(),
+            });
+        }
+        Ok(Some(form))
+    }
+
+    /// Keeps what the KYC form collected, as if sent through SEP-12.
+    fn save_form(&self, form: &Form, tx: &Transaction) -> Result<(), IntegrationError> {
+        if form.id() != "kyc" {
+            return Ok(());
+        }
+        let fields: Sep9Fields = form
+            .fields()
+            .iter()
+            .filter_map(|f| Some((f.name().to_string(), f.value()?.to_string())))
+            .collect();
+        let mut all = self.lock()?;
+        let entry = match all.iter_mut().find(|(_, (a, _))| a == &tx.stellar_account) {
+            Some((_, entry)) => entry,
+            None => all
+                .entry(uuid::Uuid::new_v4().to_string())
+                .or_insert_with(|| (tx.stellar_account.clone(), Sep9Fields::new())),
+        };
+        entry.1.extend(fields);
+        Ok(())
+    }
+}
+
+/// Guidance shown above each SEP-24 form.
+fn guidance(form: Option<&Form>) -> Option<PageContent> {
+    let text = match form.map(Form::id) {
+        Some("kyc") => "We need to know who you are before the transfer. This is asked once.",
+        Some(_) => "Enter the amount. The fee is shown as you type.",
+        None => return None,
+    };
+    Some(PageContent {
+        guidance: Some(text.into()),
+        ..PageContent::default()
+    })
 }
 
 fn describe(names: &[String]) -> Map<String, Value> {
@@ -107,9 +169,47 @@ impl CustomerIntegration for Kyc {
     }
 }
 
-/// SEP-6 deposits: KYC first, then bank instructions.
+/// SEP-6 deposits: KYC first, then bank instructions. SEP-24: amount, then KYC.
 #[async_trait]
 impl DepositIntegration for Kyc {
+    async fn instructions_for_pending_deposit(
+        &self,
+        tx: &Transaction,
+    ) -> Result<Option<String>, IntegrationError> {
+        let amount = tx.amount_in.map(|a| a.to_string()).unwrap_or_default();
+        Ok(Some(format!(
+            "Wire {amount} USD to the Reference Bank, account 000123, with the reference {}. \
+             (The bank is simulated: it receives the wire after a few seconds.)",
+            tx.id
+        )))
+    }
+    async fn form_for_transaction(
+        &self,
+        request: &InteractiveRequest<'_>,
+        transaction: &Transaction,
+    ) -> Result<Option<Form>, IntegrationError> {
+        self.next_form(request, transaction)
+    }
+
+    async fn content_for_template(
+        &self,
+        _request: &InteractiveRequest<'_>,
+        _template: Template,
+        form: Option<&Form>,
+        _transaction: &Transaction,
+    ) -> Result<Option<PageContent>, IntegrationError> {
+        Ok(guidance(form))
+    }
+
+    async fn after_form_validation(
+        &self,
+        _request: &InteractiveRequest<'_>,
+        form: &Form,
+        transaction: &Transaction,
+    ) -> Result<(), IntegrationError> {
+        self.save_form(form, transaction)
+    }
+
     async fn process_sep6_request(
         &self,
         request: &Sep6Request<'_>,
@@ -133,9 +233,36 @@ impl DepositIntegration for Kyc {
     }
 }
 
-/// SEP-6 withdrawals: KYC first.
+/// SEP-6 withdrawals: KYC first. SEP-24: amount, then KYC.
 #[async_trait]
 impl WithdrawalIntegration for Kyc {
+    async fn form_for_transaction(
+        &self,
+        request: &InteractiveRequest<'_>,
+        transaction: &Transaction,
+    ) -> Result<Option<Form>, IntegrationError> {
+        self.next_form(request, transaction)
+    }
+
+    async fn content_for_template(
+        &self,
+        _request: &InteractiveRequest<'_>,
+        _template: Template,
+        form: Option<&Form>,
+        _transaction: &Transaction,
+    ) -> Result<Option<PageContent>, IntegrationError> {
+        Ok(guidance(form))
+    }
+
+    async fn after_form_validation(
+        &self,
+        _request: &InteractiveRequest<'_>,
+        form: &Form,
+        transaction: &Transaction,
+    ) -> Result<(), IntegrationError> {
+        self.save_form(form, transaction)
+    }
+
     async fn process_sep6_request(
         &self,
         _request: &Sep6Request<'_>,

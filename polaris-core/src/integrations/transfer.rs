@@ -61,7 +61,8 @@ pub enum Sep6Response {
 /// only what its flows need.
 #[async_trait]
 pub trait DepositIntegration: Send + Sync + 'static {
-    /// Instructions (text or HTML) shown on the more-info page of a pending deposit.
+    /// Instructions (plain text, escaped when shown) on the more-info page of a deposit
+    /// waiting for the user's transfer (`pending_user_transfer_start`).
     async fn instructions_for_pending_deposit(
         &self,
         _transaction: &Transaction,
