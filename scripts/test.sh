@@ -4,7 +4,8 @@
 # - Rust: unit, store (SQLite always; PostgreSQL when POLARIS_TEST_DATABASE_URL is set),
 #   HTTP and sandbox tests.
 # - Python: the wallet-side suites with the real stellar-sdk (a venv in .venv is created).
-# - Browser: the SEP-24 pages in headless Chromium, when chromium and chromedriver exist.
+# - Browser: the SEP-24 pages in headless Chromium (part of the Python suites), when
+#   chromium and chromedriver exist.
 #
 # A suite whose dependency is missing says SKIPPED loudly; with POLARIS_REQUIRE_ALL_SUITES=1
 # (set by CI) a skip is a failure.
@@ -28,7 +29,4 @@ else
   [ "${POLARIS_REQUIRE_ALL_SUITES:-}" = "1" ] && exit 1
 fi
 
-if [ -x tests/browser/run.sh ] || [ -f tests/browser/run.sh ]; then
-  bash tests/browser/run.sh
-fi
 echo "all suites passed"
