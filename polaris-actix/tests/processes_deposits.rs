@@ -189,6 +189,93 @@ async fn a_missing_trustline_waits_in_pending_trust() {
 }
 
 #[actix_web::test]
+async fn a_missing_account_is_created_then_paid_once_it_trusts() {
+    let db = TestDatabase::sqlite();
+    let s = setup(&db).await;
+    let user = KeyPair::random();
+    let tx = deposit(&s, user.public_key(), 10, None);
+    let worker = Worker::new();
+    let summary = run_once(&s.ctx, &worker).await.unwrap();
+    assert_eq!(summary.pending_trust, 1, "{summary:?}");
+    let stored = load(&s, &tx);
+    assert_eq!(stored.status, Status::PendingTrust);
+    let created = s
+        .ctx
+        .horizon
+        .account(user.public_key())
+        .await
+        .unwrap()
+        .expect("created");
+    assert_eq!(
+        created
+            .balance(&polaris_core::stellar::Asset::Native)
+            .map(|b| b.balance),
+        Some(polaris_core::processors::delivery::STARTING_BALANCE)
+    );
+    // Another round does not create it again, nor pay without a trustline.
+    run_once(&s.ctx, &worker).await.unwrap();
+    assert_eq!(
+        check_trustlines(&s.ctx, &worker).await.unwrap().completed,
+        0
+    );
+    op(&client(&s.sb), &s.sb, &user, Op::trust(&s.stellar_asset))
+        .await
+        .unwrap();
+    assert_eq!(
+        check_trustlines(&s.ctx, &worker).await.unwrap().completed,
+        1
+    );
+    assert_eq!(srt_balance(&s, user.public_key()).await, 9 * SRT);
+    s.sb.stop().await;
+}
+
+fn claimable_deposit(s: &Setup, to: &str, amount: i64) -> Transaction {
+    let tx = deposit(s, to, amount, None);
+    let mut t = load(s, &tx);
+    t.claimable_balance_supported = true;
+    s.ctx
+        .store
+        .with_conn(|c| transactions::update_if_status(c, &t, Status::PendingUserTransferStart))
+        .unwrap();
+    t
+}
+
+#[actix_web::test]
+async fn wallets_with_claimable_balances_get_one_instead_of_waiting() {
+    for db in TestDatabase::all() {
+        let s = setup(&db).await;
+        let no_trust = wallet(&s, false).await;
+        let no_account = KeyPair::random();
+        let a = claimable_deposit(&s, no_trust.public_key(), 10);
+        let b = claimable_deposit(&s, no_account.public_key(), 5);
+        let summary = run_once(&s.ctx, &Worker::new()).await.unwrap();
+        assert_eq!(summary.completed, 2, "{summary:?}");
+        for (tx, user, amount) in [(&a, &no_trust, 9), (&b, &no_account, 4)] {
+            let done = load(&s, tx);
+            assert_eq!(done.status, Status::Completed);
+            let id = done
+                .claimable_balance_id
+                .clone()
+                .expect("claimable balance id");
+            // The user claims it after adding the trustline: exactly the amount out.
+            op(&client(&s.sb), &s.sb, user, Op::trust(&s.stellar_asset))
+                .await
+                .unwrap();
+            op(
+                &client(&s.sb),
+                &s.sb,
+                user,
+                Op::claim_claimable_balance(&id).unwrap(),
+            )
+            .await
+            .unwrap();
+            assert_eq!(srt_balance(&s, user.public_key()).await, amount * SRT);
+        }
+        s.sb.stop().await;
+    }
+}
+
+#[actix_web::test]
 async fn workers_running_at_once_pay_each_deposit_once() {
     for db in TestDatabase::all() {
         let s = setup(&db).await;
@@ -223,8 +310,10 @@ async fn three_workers_pay_many_deposits_exactly_once() {
     for db in TestDatabase::all() {
         let s = setup(&db).await;
         let user = wallet(&s, true).await;
+        // Half with a memo (one envelope each), half without (batched in shared envelopes).
         for i in 0..COUNT {
-            deposit(&s, user.public_key(), 2, Some(i as u64));
+            let memo = (i % 2 == 0).then_some(i as u64);
+            deposit(&s, user.public_key(), 2, memo);
         }
         let workers: Vec<Worker> = (0..3).map(|_| Worker::new()).collect();
         let started = std::time::Instant::now();

@@ -388,10 +388,8 @@ async fn a_url_callback_receives_the_signed_transaction() {
     let encoded: String = url::form_urlencoded::byte_serialize(url.as_bytes()).collect();
     let (page, cookie) = open(&app, &format!("{uri}&callback={encoded}")).await;
     assert!(
-        page.body.contains(&format!(
-            "name=\"callback\" value=\"{}",
-            url
-        )),
+        page.body
+            .contains(&format!("name=\"callback\" value=\"{}", url)),
         "{}",
         page.body
     );

@@ -240,6 +240,12 @@ fn write(
     Err(TransitionError::Conflict { expected, found })
 }
 
+impl From<diesel::result::Error> for TransitionError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
 /// [`transition`] on the blocking pool; returns the updated transaction.
 pub async fn transition_async(
     store: &Store,

@@ -4,12 +4,17 @@
 //!    [`RailsIntegration::poll_pending_deposits`](crate::integrations::RailsIntegration) in
 //!    batches; those whose funds arrived get their amounts and move to `pending_anchor`
 //!    with stage `ready_to_pay`.
-//! 2. Every `ready_to_pay` deposit is claimed, its payment signed and stored, then
-//!    submitted and settled; interrupted ones (`pending_stellar` / `submitting`) are resumed.
+//! 2. `ready_to_pay` deposits are claimed in batches; the payments of a batch go in one
+//!    envelope (one per deposit with a memo), signed and stored on every deposit of the
+//!    batch before it is submitted and settled; interrupted ones (`pending_stellar` /
+//!    `submitting`) are resumed, once per envelope.
 
 use chrono::{DateTime, Utc};
 
-use super::payment::{prepare, settle, Step};
+use futures::StreamExt;
+
+use super::delivery::Delivery;
+use super::payment::{prepare, settle, submit_fresh, Step};
 use super::{ProcessError, Worker};
 use crate::context::Context;
 use crate::integrations::{calculate_fee, FeeParams};
@@ -182,23 +187,14 @@ async fn asset_of(ctx: &Context, tx: &Transaction) -> Result<Option<Asset>, Proc
 }
 
 async fn trusts(ctx: &Context, tx: &Transaction, asset: &Asset) -> bool {
-    let Some(account) = tx
-        .to_address
-        .as_deref()
-        .and_then(|a| Address::parse(a).ok())
-    else {
-        return false;
-    };
-    let Ok(stellar_asset) = StellarAsset::credit(&asset.code, &asset.issuer) else {
-        return false;
-    };
-    match ctx.horizon.account(&account.account_id()).await {
-        Ok(Some(details)) => details
-            .balance(&stellar_asset)
-            .is_some_and(|b| b.is_authorized),
-        _ => false,
-    }
+    matches!(reach(ctx, tx, asset).await, Reach::Trusts)
 }
+
+/// The most payments put in one envelope (Stellar allows 100 operations).
+const MAX_PAYMENTS_PER_ENVELOPE: usize = 100;
+
+/// How many destination accounts are checked for a trustline at once.
+const TRUST_CHECKS_AT_ONCE: usize = 16;
 
 async fn pay_ready(
     ctx: &Context,
@@ -220,9 +216,13 @@ async fn pay_ready(
             let Some(last) = rows.last() else { break };
             after = Some(last.started_at);
             let full = rows.len() as i64 == worker.batch;
-            for tx in rows {
-                let step = pay_one(ctx, worker, tx).await?;
-                count(summary, step);
+            let claimed = claim_all(ctx, worker, rows).await?;
+            let steps = match stage {
+                Stage::Submitting => resume(ctx, claimed).await,
+                _ => pay_claimed(ctx, claimed).await,
+            };
+            for step in steps? {
+                count(summary, Some(step));
             }
             if !full {
                 break;
@@ -241,63 +241,198 @@ fn count(summary: &mut Summary, step: Option<Step>) {
     }
 }
 
-/// Claims one deposit and drives it as far as it goes now; `None` when another worker has it.
-async fn pay_one(
+/// Claims what it can of `rows` for this worker, in one database round, and returns them
+/// as stored after the claim (rows another worker holds or moved meanwhile are left out).
+async fn claim_all(
     ctx: &Context,
     worker: &Worker,
-    tx: Transaction,
-) -> Result<Option<Step>, ProcessError> {
-    let (id, status, me) = (tx.id, tx.status, worker.id.clone());
+    rows: Vec<Transaction>,
+) -> Result<Vec<Transaction>, ProcessError> {
+    let me = worker.id.clone();
     let until =
         now() + chrono::Duration::from_std(worker.lease).unwrap_or(chrono::Duration::seconds(60));
-    let claimed = ctx
+    Ok(ctx
         .store
-        .run(move |c| transactions::claim(c, id, status, &me, now(), until))
-        .await?;
-    if !claimed {
-        return Ok(None);
-    }
-    // Reload after claiming: another worker may have moved it meanwhile.
-    let Some(mut tx) = ctx.store.run(move |c| transactions::by_id(c, id)).await? else {
-        return Ok(None);
-    };
-    if tx.status != status {
-        return Ok(None);
-    }
-    let Some(asset) = asset_of(ctx, &tx).await? else {
-        return Ok(None);
-    };
-    if tx.status == Status::PendingAnchor {
-        if !trusts(ctx, &tx, &asset).await {
-            let mut next = tx;
-            next.stage = Stage::None;
-            let moved = ctx
-                .store
-                .run(move |c| Ok(state::transition(c, &mut next, Status::PendingTrust)))
-                .await?;
-            return Ok(moved.ok().map(|_| Step::NeedsTrust));
+        .run(move |c| {
+            let mut claimed = Vec::with_capacity(rows.len());
+            for tx in rows {
+                if !transactions::claim(c, tx.id, tx.status, &me, now(), until)? {
+                    continue;
+                }
+                if let Some(fresh) = transactions::by_id(c, tx.id)? {
+                    if fresh.status == tx.status && fresh.stage == tx.stage {
+                        claimed.push(fresh);
+                    }
+                }
+            }
+            Ok(claimed)
+        })
+        .await?)
+}
+
+/// Settles interrupted payments, once per stored envelope.
+async fn resume(ctx: &Context, rows: Vec<Transaction>) -> Result<Vec<Step>, ProcessError> {
+    let mut groups: Vec<Vec<Transaction>> = Vec::new();
+    for tx in rows {
+        match groups
+            .iter_mut()
+            .find(|g| g[0].submission_hash == tx.submission_hash)
+        {
+            Some(g) => g.push(tx),
+            None => groups.push(vec![tx]),
         }
+    }
+    let mut steps = Vec::new();
+    for group in groups {
+        steps.extend(settle(ctx, group).await.or_else(lost_all)?);
+    }
+    Ok(steps)
+}
+
+/// Pays claimed `ready_to_pay` deposits: destinations checked, then one envelope per asset
+/// for up to [`MAX_PAYMENTS_PER_ENVELOPE`] payments without memo, one per deposit with a
+/// memo, a claimable balance or an account to create.
+async fn pay_claimed(ctx: &Context, rows: Vec<Transaction>) -> Result<Vec<Step>, ProcessError> {
+    let mut steps = Vec::new();
+    let mut by_asset: Vec<(Asset, Vec<Transaction>)> = Vec::new();
+    for tx in rows {
+        if let Some((_, group)) = by_asset.iter_mut().find(|(a, _)| a.id == tx.asset_id) {
+            group.push(tx);
+            continue;
+        }
+        match asset_of(ctx, &tx).await? {
+            Some(asset) => by_asset.push((asset, vec![tx])),
+            None => steps.push(Step::Retry("unknown asset".into())),
+        }
+    }
+    for (asset, group) in by_asset {
         let Some(Ok(key)) = asset.distribution_key() else {
             return Err(ProcessError::Config(format!(
                 "asset {} has no valid distribution seed",
                 asset.code
             )));
         };
-        tx = match prepare(ctx, tx, &asset, &key).await {
-            Ok(Ok(stored)) => stored,
-            Ok(Err(step)) => return Ok(Some(step)),
-            Err(e) => return lost(e),
-        };
-    }
-    match settle(ctx, tx).await {
-        Ok(step) => {
-            if let Step::Retry(why) = &step {
-                tracing::info!(%id, reason = %why, "deposit payment left for the next round");
-            }
-            Ok(Some(step))
+        let mut batchable = Vec::new();
+        let mut envelopes: Vec<Vec<(Transaction, Delivery)>> = Vec::new();
+        for (reach, tx) in reach_all(ctx, &asset, group).await {
+            let claimable = tx.claimable_balance_supported;
+            let delivery = match reach {
+                Reach::Trusts if tx.memo.is_none() => {
+                    batchable.push((tx, Delivery::Payment));
+                    continue;
+                }
+                Reach::Trusts => Delivery::Payment,
+                Reach::NoTrust if claimable => Delivery::Claimable,
+                Reach::NoTrust => {
+                    steps.push(wait_for_trust(ctx, tx).await?);
+                    continue;
+                }
+                Reach::NoAccount if claimable => Delivery::CreateAndClaimable,
+                Reach::NoAccount => Delivery::CreateAccount,
+                Reach::Unknown => {
+                    steps.push(Step::Retry("cannot read the destination account".into()));
+                    continue;
+                }
+            };
+            envelopes.push(vec![(tx, delivery)]);
         }
-        Err(e) => lost(e),
+        envelopes.extend(
+            batchable
+                .chunks(MAX_PAYMENTS_PER_ENVELOPE)
+                .map(<[(Transaction, Delivery)]>::to_vec),
+        );
+        for txs in envelopes {
+            steps.extend(pay_envelope(ctx, txs, &asset, &key).await?);
+        }
     }
+    Ok(steps)
+}
+
+/// Where a deposit's destination stands on the ledger.
+enum Reach {
+    /// It exists and trusts the asset.
+    Trusts,
+    /// It exists without the trustline.
+    NoTrust,
+    /// It does not exist.
+    NoAccount,
+    /// Horizon could not tell.
+    Unknown,
+}
+
+async fn reach(ctx: &Context, tx: &Transaction, asset: &Asset) -> Reach {
+    let Some(account) = tx
+        .to_address
+        .as_deref()
+        .and_then(|a| Address::parse(a).ok())
+    else {
+        return Reach::Unknown;
+    };
+    let Ok(stellar_asset) = StellarAsset::credit(&asset.code, &asset.issuer) else {
+        return Reach::Unknown;
+    };
+    match ctx.horizon.account(&account.account_id()).await {
+        Ok(Some(details))
+            if details
+                .balance(&stellar_asset)
+                .is_some_and(|b| b.is_authorized) =>
+        {
+            Reach::Trusts
+        }
+        Ok(Some(_)) => Reach::NoTrust,
+        Ok(None) => Reach::NoAccount,
+        Err(_) => Reach::Unknown,
+    }
+}
+
+async fn reach_all(
+    ctx: &Context,
+    asset: &Asset,
+    rows: Vec<Transaction>,
+) -> Vec<(Reach, Transaction)> {
+    futures::stream::iter(rows)
+        .map(|tx| async move { (reach(ctx, &tx, asset).await, tx) })
+        .buffered(TRUST_CHECKS_AT_ONCE)
+        .collect()
+        .await
+}
+
+async fn wait_for_trust(ctx: &Context, tx: Transaction) -> Result<Step, ProcessError> {
+    let mut next = tx;
+    next.stage = Stage::None;
+    next.lease_owner = None;
+    next.lease_expires_at = None;
+    let moved = ctx
+        .store
+        .run(move |c| Ok(state::transition(c, &mut next, Status::PendingTrust)))
+        .await?;
+    Ok(moved.map_or(Step::Retry("lost a race".into()), |_| Step::NeedsTrust))
+}
+
+async fn pay_envelope(
+    ctx: &Context,
+    txs: Vec<(Transaction, Delivery)>,
+    asset: &Asset,
+    key: &crate::stellar::KeyPair,
+) -> Result<Vec<Step>, ProcessError> {
+    let count = txs.len();
+    let prepared = match prepare(ctx, txs, asset, key).await {
+        Ok(p) => p,
+        Err(e) => return lost_all(e).map(|_| vec![Step::Retry("lost a race".into()); count]),
+    };
+    let mut steps = prepared.steps;
+    let settled = submit_fresh(ctx, prepared.stored).await.or_else(lost_all)?;
+    for step in &settled {
+        if let Step::Retry(why) = step {
+            tracing::info!(reason = %why, "deposit payment left for the next round");
+        }
+    }
+    steps.extend(settled);
+    Ok(steps)
+}
+
+fn lost_all(e: TransitionError) -> Result<Vec<Step>, ProcessError> {
+    lost(e).map(|_| Vec::new())
 }
 
 fn lost(e: TransitionError) -> Result<Option<Step>, ProcessError> {

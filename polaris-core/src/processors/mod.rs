@@ -11,6 +11,7 @@
 //! only built once the stored one is proven dead (its sequence number consumed by another
 //! transaction, or its time bounds passed), so a deposit is never paid twice.
 
+pub mod delivery;
 pub mod deposits;
 mod payment;
 pub mod withdrawals;

@@ -1,8 +1,7 @@
-//! Paying one deposit on Stellar, crash-safely.
+//! Paying deposits on Stellar, crash-safely: one envelope per batch of deposits.
 
 use chrono::Utc;
-use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::Decimal;
+use diesel::Connection;
 use stellar_base::xdr;
 
 use crate::context::Context;
@@ -12,7 +11,9 @@ use crate::stellar::envelope::{decode_envelope, encode_xdr, envelope_hash_hex};
 use crate::stellar::horizon::{base_fee, HorizonError};
 use crate::stellar::memo::Memo;
 use crate::stellar::tx::{Op, TransactionBuilder};
-use crate::stellar::{Address, Asset as StellarAsset, KeyPair};
+use crate::stellar::KeyPair;
+
+use super::delivery::{self, Delivered, Delivery};
 
 /// How long a signed envelope stays valid on the ledger.
 const ENVELOPE_LIFETIME_SECONDS: u64 = 300;
@@ -34,13 +35,6 @@ pub(crate) enum Step {
     Failed(String),
 }
 
-fn stroops(amount: Decimal) -> Option<i64> {
-    let scaled = amount * Decimal::from(10_000_000);
-    (scaled.fract().is_zero() && scaled > Decimal::ZERO)
-        .then(|| scaled.to_i64())
-        .flatten()
-}
-
 fn memo_of(tx: &Transaction) -> Result<Memo, String> {
     match &tx.memo {
         None => Ok(Memo::None),
@@ -48,50 +42,81 @@ fn memo_of(tx: &Transaction) -> Result<Memo, String> {
     }
 }
 
-/// Builds and signs the payment of `tx` and stores it before anything is submitted.
-/// `tx` must be `pending_anchor` / `ready_to_pay` and claimed by this worker.
+/// What [`prepare`] did with a batch.
+#[derive(Debug, Default)]
+pub(crate) struct Prepared {
+    /// Deposits whose shared envelope is now stored (`pending_stellar` / `submitting`).
+    pub stored: Vec<Transaction>,
+    /// What became of the others (failed for good, or left for the next round).
+    pub steps: Vec<Step>,
+}
+
+/// Builds and signs ONE envelope paying every deposit of `txs` (all of `asset`, claimed by
+/// this worker, `pending_anchor` / `ready_to_pay`; several only when none has a memo), and
+/// stores it with its hash on every one of them in a single database transaction, before
+/// anything is submitted. Either all of them hold the envelope or none does, so an envelope
+/// that could still apply is never rebuilt for part of its deposits.
 pub(crate) async fn prepare(
     ctx: &Context,
-    tx: Transaction,
+    txs: Vec<(Transaction, Delivery)>,
     asset: &Asset,
     key: &KeyPair,
-) -> Result<Result<Transaction, Step>, TransitionError> {
-    let built = build(ctx, &tx, asset, key).await;
-    let (xdr_b64, hash) = match built {
-        Ok(b) => b,
-        Err(Step::Failed(why)) => return fail(ctx, tx, why).await.map(Err),
-        Err(other) => return Ok(Err(other)),
+) -> Result<Prepared, TransitionError> {
+    let mut out = Prepared::default();
+    let mut payable = Vec::new();
+    for (tx, delivery) in txs {
+        match delivery::ops(&tx, asset, delivery) {
+            Ok(ops) => payable.push((tx, ops)),
+            Err(why) => out.steps.push(fail(ctx, tx, why).await?),
+        }
+    }
+    let Some((first, _)) = payable.first() else {
+        return Ok(out);
     };
-    let mut next = tx;
-    next.envelope_xdr = Some(xdr_b64);
-    next.submission_hash = Some(hash);
-    next.stage = Stage::Submitting;
-    let stored = ctx
+    let memo = match memo_of(first) {
+        Ok(m) => m,
+        Err(why) => {
+            for (tx, _) in payable {
+                out.steps.push(fail(ctx, tx, why.clone()).await?);
+            }
+            return Ok(out);
+        }
+    };
+    let ops: Vec<Op> = payable.iter().flat_map(|(_, ops)| ops.clone()).collect();
+    let (xdr_b64, hash) = match build(ctx, memo, ops, key).await {
+        Ok(b) => b,
+        Err(step) => {
+            out.steps.extend(payable.iter().map(|_| step.clone()));
+            return Ok(out);
+        }
+    };
+    let rows: Vec<Transaction> = payable.into_iter().map(|(tx, _)| tx).collect();
+    out.stored = ctx
         .store
-        .run(move |c| Ok(state::transition(c, &mut next, Status::PendingStellar).map(|_| next)))
-        .await?;
-    stored.map(Ok)
+        .run(move |c| {
+            Ok(c.transaction::<_, TransitionError, _>(|c| {
+                let mut stored = Vec::with_capacity(rows.len());
+                for tx in rows {
+                    let mut next = tx;
+                    next.envelope_xdr = Some(xdr_b64.clone());
+                    next.submission_hash = Some(hash.clone());
+                    next.stage = Stage::Submitting;
+                    state::transition(c, &mut next, Status::PendingStellar)?;
+                    stored.push(next);
+                }
+                Ok(stored)
+            }))
+        })
+        .await??;
+    Ok(out)
 }
 
 async fn build(
     ctx: &Context,
-    tx: &Transaction,
-    asset: &Asset,
+    memo: Memo,
+    ops: Vec<Op>,
     key: &KeyPair,
 ) -> Result<(String, String), Step> {
-    let amount = tx
-        .amount_out
-        .ok_or_else(|| Step::Failed("no amount_out to pay".into()))?;
-    let amount = stroops(amount)
-        .ok_or_else(|| Step::Failed(format!("amount {amount} cannot be paid on Stellar")))?;
-    let destination = tx
-        .to_address
-        .clone()
-        .ok_or_else(|| Step::Failed("no destination account".into()))?;
-    Address::parse(&destination).map_err(|e| Step::Failed(e.0))?;
-    let memo = memo_of(tx).map_err(Step::Failed)?;
-    let stellar_asset =
-        StellarAsset::credit(&asset.code, &asset.issuer).map_err(|e| Step::Failed(e.0))?;
     let source = ctx
         .horizon
         .load_account(key.public_key())
@@ -104,12 +129,14 @@ async fn build(
     )
     .await;
     let until = Utc::now().timestamp().max(0) as u64 + ENVELOPE_LIFETIME_SECONDS;
-    let op = Op::payment(&destination, stellar_asset, amount).map_err(|e| Step::Failed(e.0))?;
-    let env = TransactionBuilder::new(key.public_key(), source.sequence + 1, fee)
+    let mut builder = TransactionBuilder::new(key.public_key(), source.sequence + 1, fee)
         .map_err(|e| Step::Failed(e.0))?
         .memo(memo)
-        .time_bounds(0, until)
-        .op(op)
+        .time_bounds(0, until);
+    for op in ops {
+        builder = builder.op(op);
+    }
+    let env = builder
         .sign(&[key], &ctx.settings.network_passphrase)
         .map_err(|e| Step::Failed(e.0))?;
     let hash =
@@ -117,58 +144,141 @@ async fn build(
     Ok((encode_xdr(&env), hash))
 }
 
-/// Settles a stored envelope: look the hash up first, then resubmit the same envelope,
-/// and rebuild only when the envelope is proven dead.
-pub(crate) async fn settle(ctx: &Context, tx: Transaction) -> Result<Step, TransitionError> {
-    let (Some(hash), Some(envelope)) = (tx.submission_hash.clone(), tx.envelope_xdr.clone()) else {
-        return rebuild(ctx, tx).await;
+/// Settles deposits that hold the same stored envelope: look its hash up first, then
+/// resubmit the same envelope once, and rebuild only when the envelope is proven dead.
+pub(crate) async fn settle(
+    ctx: &Context,
+    rows: Vec<Transaction>,
+) -> Result<Vec<Step>, TransitionError> {
+    let Some(first) = rows.first() else {
+        return Ok(Vec::new());
+    };
+    let (Some(hash), Some(envelope)) = (first.submission_hash.clone(), first.envelope_xdr.clone())
+    else {
+        return each(ctx, rows, |ctx, tx| Box::pin(rebuild(ctx, tx))).await;
     };
     // Observed BEFORE the lookup: if the envelope was already dead then and the lookup
     // does not find it, it never applied and never will.
     let dead = is_dead(ctx, &envelope).await;
     match ctx.horizon.transaction(&hash).await {
-        Ok(Some(record)) if record.successful => return complete(ctx, tx, hash).await,
+        Ok(Some(record)) if record.successful => {
+            return complete_all(ctx, rows, hash).await;
+        }
         Ok(Some(_)) => {
-            return fail(ctx, tx, format!("the payment {hash} failed on the ledger")).await
+            // Included and failed: nothing was paid and the envelope is spent.
+            tracing::warn!(%hash, "a payment envelope failed on the ledger; rebuilding");
+            return each(ctx, rows, |ctx, tx| Box::pin(rebuild(ctx, tx))).await;
         }
         Ok(None) | Err(HorizonError::NotFound) => {}
-        Err(e) => return Ok(Step::Retry(format!("looking up {hash}: {e}"))),
+        Err(e) => return Ok(retry_all(&rows, format!("looking up {hash}: {e}"))),
     }
     if dead {
-        return rebuild(ctx, tx).await;
+        return each(ctx, rows, |ctx, tx| Box::pin(rebuild(ctx, tx))).await;
     }
-    match ctx.horizon.submit(&envelope).await {
-        Ok(_) => complete(ctx, tx, hash).await,
-        Err(HorizonError::Failed {
-            transaction,
-            operations,
-        }) => refused(ctx, tx, &transaction, &operations).await,
-        Err(e) => Ok(Step::Retry(format!("submitting {hash}: {e}"))),
+    submit(ctx, rows, hash, envelope).await
+}
+
+/// Submits the envelope that [`prepare`] just stored on `rows`. It was never sent, so
+/// there is nothing to look up first; an unknown outcome leaves it to [`settle`].
+pub(crate) async fn submit_fresh(
+    ctx: &Context,
+    rows: Vec<Transaction>,
+) -> Result<Vec<Step>, TransitionError> {
+    let Some(first) = rows.first() else {
+        return Ok(Vec::new());
+    };
+    match (first.submission_hash.clone(), first.envelope_xdr.clone()) {
+        (Some(hash), Some(envelope)) => submit(ctx, rows, hash, envelope).await,
+        _ => settle(ctx, rows).await,
     }
 }
 
+async fn submit(
+    ctx: &Context,
+    rows: Vec<Transaction>,
+    hash: String,
+    envelope: String,
+) -> Result<Vec<Step>, TransitionError> {
+    match ctx.horizon.submit(&envelope).await {
+        Ok(_) => complete_all(ctx, rows, hash).await,
+        Err(HorizonError::Failed {
+            transaction,
+            operations,
+        }) => {
+            let mut steps = Vec::with_capacity(rows.len());
+            for tx in rows {
+                let code = op_code(&envelope, &tx, &operations);
+                steps.push(refused(ctx, tx, &transaction, code.as_deref(), &operations).await?);
+            }
+            Ok(steps)
+        }
+        Err(e) => Ok(retry_all(&rows, format!("submitting {hash}: {e}"))),
+    }
+}
+
+fn retry_all(rows: &[Transaction], why: String) -> Vec<Step> {
+    rows.iter().map(|_| Step::Retry(why.clone())).collect()
+}
+
+type StepFuture<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Step, TransitionError>> + Send + 'a>>;
+
+async fn each<'a>(
+    ctx: &'a Context,
+    rows: Vec<Transaction>,
+    f: impl Fn(&'a Context, Transaction) -> StepFuture<'a>,
+) -> Result<Vec<Step>, TransitionError> {
+    let mut steps = Vec::with_capacity(rows.len());
+    for tx in rows {
+        steps.push(f(ctx, tx).await?);
+    }
+    Ok(steps)
+}
+
+async fn complete_all(
+    ctx: &Context,
+    rows: Vec<Transaction>,
+    hash: String,
+) -> Result<Vec<Step>, TransitionError> {
+    let mut steps = Vec::with_capacity(rows.len());
+    for tx in rows {
+        steps.push(complete(ctx, tx, hash.clone()).await?);
+    }
+    Ok(steps)
+}
+
+/// The result code of the operation of `envelope` that carries `tx`'s funds.
+fn op_code(envelope: &str, tx: &Transaction, codes: &[String]) -> Option<String> {
+    let (index, _) = delivery::find(envelope, tx)?;
+    codes.get(index).cloned()
+}
+
+/// What to do with `tx` when its envelope was refused with `code`; `own` is the result
+/// of its own operation when known, `ops` those of every operation.
 async fn refused(
     ctx: &Context,
     tx: Transaction,
     code: &str,
+    own: Option<&str>,
     ops: &[String],
 ) -> Result<Step, TransitionError> {
-    let has = |c: &str| ops.iter().any(|o| o == c);
-    match code {
-        // Included in the ledger and failed: the envelope is spent.
-        "tx_failed"
-            if has("op_no_trust") || has("op_no_destination") || has("op_not_authorized") =>
-        {
+    let no_trust = |c: &str| matches!(c, "op_no_trust" | "op_no_destination" | "op_not_authorized");
+    match (code, own) {
+        // Included in the ledger and failed: the envelope is spent, nothing was paid.
+        ("tx_failed", Some(c)) if no_trust(c) => {
             move_to(ctx, tx, Status::PendingTrust, Stage::None)
                 .await
                 .map(|_| Step::NeedsTrust)
         }
-        "tx_failed" => fail(ctx, tx, format!("the payment failed: {}", ops.join(", "))).await,
+        // Another operation of the batch failed: pay this one in the next envelope.
+        ("tx_failed", Some("op_success")) => rebuild(ctx, tx).await,
+        ("tx_failed", None) if ops.len() > 1 => rebuild(ctx, tx).await,
+        ("tx_failed", _) => fail(ctx, tx, format!("the payment failed: {}", ops.join(", "))).await,
         // Refused before the ledger: decided by the next lookup, or rebuilt once dead.
-        "tx_bad_seq" | "tx_too_late" | "tx_too_early" | "tx_insufficient_fee" => {
+        ("tx_bad_seq" | "tx_too_late" | "tx_too_early" | "tx_insufficient_fee", _) => {
             Ok(Step::Retry(format!("submission refused with {code}")))
         }
-        other => {
+        (other, _) => {
             fail(
                 ctx,
                 tx,
@@ -241,7 +351,22 @@ async fn fail(ctx: &Context, tx: Transaction, why: String) -> Result<Step, Trans
 }
 
 async fn complete(ctx: &Context, tx: Transaction, hash: String) -> Result<Step, TransitionError> {
+    let delivered = tx
+        .envelope_xdr
+        .as_deref()
+        .and_then(|e| delivery::find(e, &tx))
+        .map(|(_, d)| d);
     let mut next = tx;
+    match delivered {
+        Some(Delivered::AccountCreated) => {
+            tracing::info!(id = %next.id, %hash, "destination account created; waiting for its trustline");
+            return move_to(ctx, next, Status::PendingTrust, Stage::None)
+                .await
+                .map(|_| Step::NeedsTrust);
+        }
+        Some(Delivered::Claimable(id)) => next.claimable_balance_id = Some(id),
+        _ => {}
+    }
     next.stellar_transaction_id = Some(hash);
     next.stage = Stage::None;
     next.lease_owner = None;
