@@ -202,7 +202,7 @@ rps_of() {
 # make_challenge_pool SERVER FILE: pre-signed challenges for POST /auth, as many as
 # the server answered GET /auth in one point plus a margin (token exchange does more
 # work than challenge creation), at most BENCH_TOKEN_POOL_MAX. Made while the server
-# is idle, on the client cores.
+# is idle, on every core.
 make_challenge_pool() {
     local server=$1 file=$2 rate n
     rate=$(rps_of "$server" "GET /auth (challenge)")
@@ -210,7 +210,7 @@ make_challenge_pool() {
     ((n <= TOKEN_POOL_MAX)) || n=$TOKEN_POOL_MAX
     log "signing $n challenges for $server"
     SIGNING_SEED=$SIGNING_SEED CLIENT_SEED=$CLIENT_SEED HOME_DOMAIN=$HOME_DOMAIN \
-        NETWORK_PASSPHRASE=$PASSPHRASE taskset -c "$CLIENT_CPUS" \
+        NETWORK_PASSPHRASE=$PASSPHRASE \
         "$PY" "$BENCH/sep10_tool.py" challenges "$n" "$file"
 }
 
