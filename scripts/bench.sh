@@ -165,6 +165,13 @@ make_keys() {
 
 # --- measuring -------------------------------------------------------------------
 
+# drain URL: one more request, answered only once the server has worked through the
+# requests wrk left queued when it stopped (gunicorn's sync workers keep accepting
+# them), so that no point starts with the previous one's backlog.
+drain() {
+    curl -s -o /dev/null --max-time 120 "$1" || true
+}
+
 # measure ENDPOINT SERVER PID URL METHOD [BODY_FILE]: one point of the table.
 # Environment read by bench.lua: BENCH_AUTH, BENCH_BODY, BENCH_CONTENT_TYPE.
 # MEASURE_CONNECTIONS overrides the connection count; MEASURE_WARMUP=0 skips warm-up.
@@ -178,6 +185,7 @@ measure() {
     if [[ $warm != 0 && -z $body_file ]]; then
         BENCH_THREADS=1 taskset -c "$CLIENT_CPUS" wrk -t1 -c"$conns" -d"${warm}s" \
             -s "$BENCH/wrk/bench.lua" "$url" -- "$method" >/dev/null
+        drain "$url"
     fi
     taskset -c "$CLIENT_CPUS" "$PY" "$BENCH/rss_peak.py" "$pid" "$rss_file" &
     sampler=$!
@@ -186,6 +194,7 @@ measure() {
         --timeout 10s -s "$BENCH/wrk/bench.lua" "$url" -- "$method" "$body_file" \
         >"$wrk_out" 2>&1 || true
     stop_server "$sampler"
+    drain "$url"
     result=$(grep '^{"requests"' "$wrk_out" || true)
     [[ -n $result ]] || result='{"requests":0,"seconds":0,"rps":0,"p50_us":0,"p99_us":0,"max_us":0,"errors":1,"status_errors":0,"socket_errors":1,"bodies_exhausted":0}'
     rss=$(cat "$rss_file" 2>/dev/null || echo 0)
