@@ -20,7 +20,7 @@
 #   BENCH_SERVERS="ceiling anchor-sqlite anchor-postgres django-polaris"
 #   BENCH_DJANGO_WORKERS="2 4"   gunicorn worker counts for django-polaris
 #   BENCH_PG_ADMIN_URL=postgres://postgres@127.0.0.1:5432/postgres
-#   BENCH_RUST_LOG=warn      the anchor's RUST_LOG (info logs one line per request)
+#   BENCH_RUST_LOG=warn      the anchor's RUST_LOG
 #   BENCH_VENV=bench/.venv   Python venv (created with django-polaris, gunicorn, stellar-sdk)
 #   BENCH_SKIP_BUILD=0       1: use the release binaries already built
 #   BENCH_OUT=bench/out/<time>
