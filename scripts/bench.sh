@@ -80,6 +80,7 @@ cleanup() {
     done
     PIDS=()
 }
+# A signal is acted on once the step in the foreground (wrk, seeding) has returned.
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
