@@ -15,5 +15,5 @@ async fn stellar_toml(ctx: web::Data<Context>) -> HttpResult {
     Ok(HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
         .insert_header(("Access-Control-Allow-Origin", "*"))
-        .body(text))
+        .body(text.to_string()))
 }

@@ -8,20 +8,28 @@ use crate::context::Context;
 use crate::error::ApiError;
 use crate::model::Asset;
 use crate::settings::{Sep, Settings};
-use crate::store::assets;
+use std::sync::Arc;
 
 /// The stellar.toml text for this anchor: the static file if one is configured,
-/// otherwise generated and merged with the toml integration's entries.
-pub async fn stellar_toml(ctx: &Context) -> Result<String, ApiError> {
+/// otherwise generated and merged with the toml integration's entries. A generated file
+/// is kept as long as the asset list it was made from (see [`crate::store::cache`]).
+pub async fn stellar_toml(ctx: &Context) -> Result<Arc<str>, ApiError> {
     if let Some(text) = &ctx.integrations.static_toml {
-        return Ok(text.to_string());
+        return Ok(text.clone());
     }
-    let all = ctx.store.run(assets::all).await?;
+    let cached = &ctx.store.caches().stellar_toml;
+    if let Some(text) = cached.get() {
+        return Ok(text);
+    }
+    let generation = crate::store::cache::generation();
+    let all = ctx.store.assets().await?;
     let mut table = generate(&ctx.settings, &all);
     if let Some(hook) = &ctx.integrations.toml {
         merge(&mut table, hook.toml().await?);
     }
-    toml::to_string(&table).map_err(ApiError::internal)
+    let text: Arc<str> = toml::to_string(&table).map_err(ApiError::internal)?.into();
+    cached.put(generation, text.clone());
+    Ok(text)
 }
 
 /// The generated stellar.toml: network, keys, the endpoints of active SEPs and the currencies.

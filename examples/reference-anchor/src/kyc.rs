@@ -10,9 +10,9 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use polaris_core::forms::{Field, Form};
 use polaris_core::integrations::{
-    default_form, CustomerData, CustomerInfo, CustomerIntegration, CustomerRequest,
-    CustomerStatus, DepositIntegration, IntegrationError, InteractiveRequest, PageContent,
-    Sep6Request, Sep6Response, Sep9Fields, Template, WithdrawalIntegration,
+    default_form, CustomerData, CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus,
+    DepositIntegration, IntegrationError, InteractiveRequest, PageContent, Sep6Request,
+    Sep6Response, Sep9Fields, Template, WithdrawalIntegration,
 };
 use polaris_core::model::Transaction;
 use serde_json::{json, Map, Value};

@@ -11,6 +11,7 @@ use super::IntegrationError;
 /// one is merged into it, others are appended.
 #[async_trait]
 pub trait TomlIntegration: Send + Sync + 'static {
-    /// The entries to add or override.
+    /// The entries to add or override. Polaris keeps the rendered file for a few seconds
+    /// (`store::cache::ASSET_CACHE_SECONDS`), so this is not called on every request.
     async fn toml(&self) -> Result<toml::Table, IntegrationError>;
 }

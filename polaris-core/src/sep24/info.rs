@@ -6,7 +6,6 @@ use serde_json::{json, Map, Value};
 
 use crate::integrations::{default_fee, FeeParams};
 use crate::model::{Asset, Kind, OperationConfig};
-use crate::store::assets;
 use crate::{ApiError, Context};
 
 /// The query of `GET /sep24/fee`.
@@ -45,7 +44,7 @@ fn operation_json(op: &OperationConfig, fee_replaced: bool) -> Value {
 
 /// The `/info` document: every SEP-24 asset with its deposit and withdrawal configuration.
 pub async fn info(ctx: &Context) -> Result<Value, ApiError> {
-    let all = ctx.store.run(assets::all).await?;
+    let all = ctx.store.assets().await?;
     let replaced = ctx.integrations.fee.is_some();
     let (mut deposit, mut withdraw) = (Map::new(), Map::new());
     for a in all.iter().filter(|a| a.sep24_enabled) {
@@ -70,7 +69,8 @@ pub async fn sep24_asset(
         .filter(|c| !c.is_empty())
         .ok_or_else(|| ApiError::bad_request("asset_code is required"))?
         .to_string();
-    let found = ctx.store.run(move |c| assets::by_code(c, &code)).await?;
+    let all = ctx.store.assets().await?;
+    let found: Vec<_> = all.iter().filter(|a| a.code == code).cloned().collect();
     found
         .into_iter()
         .filter(|a| a.sep24_enabled)

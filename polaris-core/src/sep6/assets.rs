@@ -7,7 +7,6 @@ use crate::error::ApiError;
 use crate::integrations::{calculate_fee, FeeParams};
 use crate::model::{Asset, Kind, OperationConfig};
 use crate::params::Params;
-use crate::store::assets;
 
 /// The operation's configuration of an asset.
 pub(super) fn config(asset: &Asset, kind: Kind) -> &OperationConfig {
@@ -30,7 +29,8 @@ fn verb(kind: Kind) -> &'static str {
 /// refused with a 400 when unknown, not offered through SEP-6, or not enabled for `kind`.
 pub(super) async fn find(ctx: &Context, params: &Params, kind: Kind) -> Result<Asset, ApiError> {
     let code = params.required("asset_code")?.to_string();
-    let found = ctx.store.run(move |c| assets::by_code(c, &code)).await?;
+    let all = ctx.store.assets().await?;
+    let found: Vec<_> = all.iter().filter(|a| a.code == code).cloned().collect();
     let code = params.required("asset_code")?;
     let mut candidates: Vec<Asset> = found.into_iter().filter(|a| a.sep6_enabled).collect();
     if let Some(issuer) = params.get("asset_issuer") {

@@ -8,14 +8,13 @@ use crate::error::ApiError;
 use crate::integrations::AssetInfo;
 use crate::model::{Asset, Kind, OperationConfig};
 use crate::params::Params;
-use crate::store::assets;
 
 /// `GET /sep6/info`: per asset, whether deposits and withdrawals are enabled, their
 /// limits, their fees (only while fees come from the asset: a custom fee function hides
 /// them), and the fields and types of the info integration; plus the other endpoints and features.
 pub async fn info(ctx: &Context, params: &Params) -> Result<Value, ApiError> {
     let lang = params.get("lang").unwrap_or("en");
-    let all = ctx.store.run(assets::all).await?;
+    let all = ctx.store.assets().await?;
     let mut deposit = Map::new();
     let mut withdraw = Map::new();
     for asset in all.iter().filter(|a| a.sep6_enabled) {

@@ -10,7 +10,6 @@ use crate::context::Context;
 use crate::error::ApiError;
 use crate::model::{Kind, Protocol};
 use crate::params::Params;
-use crate::store::assets;
 use crate::store::transactions::{self, ListQuery, Lookup};
 
 /// The most transactions one `/transactions` answer holds.
@@ -50,7 +49,8 @@ pub async fn transactions(
     params: &Params,
 ) -> Result<Value, ApiError> {
     let code = params.required("asset_code")?.to_string();
-    let found = ctx.store.run(move |c| assets::by_code(c, &code)).await?;
+    let all = ctx.store.assets().await?;
+    let found: Vec<_> = all.iter().filter(|a| a.code == code).cloned().collect();
     let mut found: Vec<_> = found.into_iter().filter(|a| a.sep6_enabled).collect();
     if let Some(issuer) = params.get("asset_issuer") {
         found.retain(|a| a.issuer == issuer);

@@ -14,7 +14,7 @@ fn load(rows: Vec<AssetRow>) -> Result<Vec<Asset>, StoreError> {
 /// Inserts an asset, or updates the one with the same code and issuer; returns it stored.
 pub fn upsert(conn: &mut DbConnection, asset: &Asset) -> Result<Asset, StoreError> {
     let values = AssetValues::from(asset);
-    conn.transaction(|conn| {
+    let written = conn.transaction(|conn| {
         let existing = by_code_and_issuer(conn, &asset.code, &asset.issuer)?;
         match existing {
             Some(found) => {
@@ -30,7 +30,9 @@ pub fn upsert(conn: &mut DbConnection, asset: &Asset) -> Result<Asset, StoreErro
         }
         by_code_and_issuer(conn, &asset.code, &asset.issuer)?
             .ok_or_else(|| StoreError::Corrupt("asset vanished after upsert".into()))
-    })
+    });
+    super::cache::assets_changed();
+    written
 }
 
 /// Every asset, by code.

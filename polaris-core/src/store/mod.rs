@@ -5,6 +5,7 @@
 //! which runs the closure on tokio's blocking pool so the runtime never blocks.
 
 pub mod assets;
+pub mod cache;
 pub mod challenges;
 mod connection;
 pub mod customers;
@@ -14,7 +15,10 @@ pub mod schema;
 pub mod transactions;
 pub mod watcher;
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use crate::model::Asset;
 
 pub use connection::{Backend, DbConnection, ManagerError};
 use connection::{Manager, Pool, Target};
@@ -44,6 +48,7 @@ pub enum StoreError {
 pub struct Store {
     pool: Pool,
     backend: Backend,
+    caches: Arc<cache::Caches>,
 }
 
 impl std::fmt::Debug for Store {
@@ -68,7 +73,11 @@ impl Store {
             .connection_timeout(Duration::from_secs(30))
             .build(Manager(target))
             .map_err(|e| StoreError::Connection(e.to_string()))?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            caches: Arc::default(),
+        })
     }
 
     /// The backend this store runs on.
@@ -96,6 +105,22 @@ impl Store {
             .get()
             .map_err(|e| StoreError::Connection(e.to_string()))?;
         f(&mut conn)
+    }
+
+    /// Every asset, from the cache when fresh (see [`cache`]).
+    pub async fn assets(&self) -> Result<Arc<Vec<Asset>>, StoreError> {
+        if let Some(all) = self.caches.assets.get() {
+            return Ok(all);
+        }
+        let generation = cache::generation();
+        let all = Arc::new(self.run(assets::all).await?);
+        self.caches.assets.put(generation, all.clone());
+        Ok(all)
+    }
+
+    /// The caches of this store, for answers derived from the assets.
+    pub fn caches(&self) -> &cache::Caches {
+        &self.caches
     }
 
     /// Runs `f` with a pooled connection on tokio's blocking pool.
