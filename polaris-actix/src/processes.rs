@@ -27,7 +27,8 @@ pub enum ProcessCommand {
 /// `--loop` and `--interval`.
 #[derive(Debug, Clone, Args)]
 pub struct LoopArgs {
-    /// Keep running, one round every interval, until SIGINT or SIGTERM.
+    /// Keep running, one round every interval, until SIGINT or SIGTERM (watch-transactions
+    /// then follows the payment streams and reads no interval).
     #[arg(long = "loop")]
     pub repeat: bool,
     /// Seconds between rounds (default: 5 for watch-transactions, 60 for check-trustlines and
@@ -128,9 +129,26 @@ pub async fn run(ctx: Context, command: ProcessCommand) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let shutdown = shutdown_signal();
-    let interval = command.interval();
-    run_loop(interval, shutdown, || round(&ctx, &worker, &command)).await;
+    repeat(&ctx, &worker, &command, shutdown).await;
     ExitCode::SUCCESS
+}
+
+/// Runs `command` until `shutdown`: rounds at its interval, or, for `watch-transactions`,
+/// the payment streams.
+async fn repeat(
+    ctx: &Context,
+    worker: &Worker,
+    command: &ProcessCommand,
+    shutdown: watch::Receiver<bool>,
+) {
+    if let ProcessCommand::WatchTransactions(_) = command {
+        if let Err(e) = withdrawals::watch_stream(ctx, shutdown).await {
+            tracing::error!(error = %e, "watch-transactions stopped");
+        }
+        return;
+    }
+    let interval = command.interval();
+    run_loop(interval, shutdown, || round(ctx, worker, command)).await;
 }
 
 /// Starts every process in a loop, in this runtime, until `shutdown` turns true; each at
@@ -157,8 +175,7 @@ pub fn spawn_all(
         let (ctx, shutdown) = (ctx.clone(), shutdown.clone());
         tokio::spawn(async move {
             let worker = Worker::new();
-            let interval = command.interval();
-            run_loop(interval, shutdown, || round(&ctx, &worker, &command)).await;
+            repeat(&ctx, &worker, &command, shutdown).await;
         })
     })
     .collect()

@@ -187,3 +187,62 @@ async fn a_withdrawal_is_matched_once_and_paid_out() {
         s.sb.stop().await;
     }
 }
+
+#[actix_web::test]
+async fn the_stream_survives_drops_without_gaps_or_repeats() {
+    use polaris_core::processors::withdrawals::watch_stream;
+    for db in TestDatabase::all() {
+        let s = setup(&db, Arc::new(Bank::default())).await;
+        let horizon = client(&s.sb);
+        let user = funded(&s.sb).await;
+        op(&horizon, &s.sb, &user, Op::trust(&s.stellar_asset))
+            .await
+            .unwrap();
+        op(
+            &horizon,
+            &s.sb,
+            &s.distribution,
+            Op::payment(user.public_key(), s.stellar_asset.clone(), 100 * SRT).unwrap(),
+        )
+        .await
+        .unwrap();
+        // The first run starts from now: let it set the cursor before the payments.
+        watch_once(&s.ctx).await.unwrap();
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let ctx = s.ctx.clone();
+        let watcher_task = tokio::spawn(async move { watch_stream(&ctx, stopped).await });
+        let all: Vec<Transaction> = (0..6).map(|_| withdrawal(&s, &user, Stage::None)).collect();
+        for (i, tx) in all.iter().enumerate() {
+            pay_anchor(&s, &user, 10 * SRT, hash_memo(tx)).await;
+            if i % 2 == 1 {
+                // The connection drops: the watcher reconnects from the last payment handled.
+                s.sb.faults().drop_streams();
+            }
+        }
+        let mut matched = 0;
+        for _ in 0..100 {
+            matched = all
+                .iter()
+                .filter(|t| load(&s, t).status == Status::PendingAnchor)
+                .count();
+            if matched == all.len() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        if matched != all.len() {
+            let statuses: Vec<_> = all.iter().map(|t| load(&s, t).status).collect();
+            let unmatched = s.ctx.store.with_conn(watcher::unmatched).unwrap();
+            let more = watch_once(&s.ctx).await.unwrap();
+            panic!("matched {matched}: {statuses:?}; unmatched {unmatched:?}; a page round matches {more} more");
+        }
+        stop.send(true).unwrap();
+        watcher_task.await.unwrap().unwrap();
+        let unmatched = s.ctx.store.with_conn(watcher::unmatched).unwrap();
+        assert!(unmatched.is_empty(), "nothing handled twice: {unmatched:?}");
+        for tx in &all {
+            assert_eq!(load(&s, tx).amount_in, Some(Decimal::from(10)));
+        }
+        s.sb.stop().await;
+    }
+}

@@ -4,12 +4,16 @@
 //! database. Matching a payment to its withdrawal and moving the cursor past it are one
 //! database transaction, so a restart resumes exactly after the last payment handled: no gap,
 //! nothing handled twice. A payment that matches no withdrawal, or several, is stored in
-//! `unmatched_payments` for an operator, never dropped.
+//! `unmatched_payments` for an operator, never dropped. [`watch_once`] reads pages;
+//! [`watch_stream`] catches up the same way, then follows the accounts' payment streams.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use diesel::Connection;
+use futures::StreamExt;
 use rust_decimal::Decimal;
+use tokio::sync::watch;
 
 use super::{ProcessError, Worker};
 use crate::context::Context;
@@ -105,6 +109,78 @@ async fn watch_account(
             cursor = record.paging_token.clone();
         }
     }
+}
+
+/// How often `watch_stream` re-reads the distribution accounts (new assets) and restarts
+/// its streams after catching up by pages.
+pub const STREAM_REFRESH: Duration = Duration::from_secs(60);
+
+/// The longest wait before a broken stream is opened again.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// `watch-transactions` as a long-running process: catches up page by page from the stored
+/// cursors, then follows every distribution account's payment stream, handling each payment
+/// as it arrives. A dropped stream reconnects with backoff, from the last payment handled;
+/// nothing is skipped or handled twice, since the cursor moves with each payment in one
+/// database transaction. Returns when `shutdown` turns true.
+pub async fn watch_stream(
+    ctx: &Context,
+    mut shutdown: watch::Receiver<bool>,
+) -> Result<(), ProcessError> {
+    loop {
+        if *shutdown.borrow() {
+            return Ok(());
+        }
+        if let Err(e) = watch_once(ctx).await {
+            tracing::error!(error = %e, "catching up on payments failed; following the streams anyway");
+        }
+        let accounts = watched(ctx).await?;
+        let follows = accounts
+            .iter()
+            .map(|(account, assets)| follow(ctx, account, assets));
+        tokio::select! {
+            result = futures::future::try_join_all(follows) => {
+                if let Err(e) = result {
+                    tracing::error!(error = %e, "following payments failed; starting again");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+            _ = tokio::time::sleep(STREAM_REFRESH) => {}
+            _ = shutdown.changed() => return Ok(()),
+        }
+    }
+}
+
+/// Whether paging token `token` comes after `cursor`.
+fn after(token: &str, cursor: &str) -> bool {
+    match (token.parse::<u128>(), cursor.parse::<u128>()) {
+        (Ok(t), Ok(c)) => t > c,
+        _ => token > cursor,
+    }
+}
+
+async fn follow(ctx: &Context, account: &str, assets: &[Asset]) -> Result<(), ProcessError> {
+    let Some(mut cursor) = start_cursor(ctx, account).await? else {
+        return Ok(());
+    };
+    let mut payments = ctx.horizon.stream_payments(account, &cursor);
+    let mut backoff = Duration::from_millis(250);
+    while let Some(item) = payments.next().await {
+        match item {
+            Ok(record) if after(&record.paging_token, &cursor) => {
+                handle(ctx, account, assets, &record).await?;
+                cursor = record.paging_token;
+                backoff = Duration::from_millis(250);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(%account, error = %e, "payment stream interrupted; reconnecting");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn decimal(stroops: i64) -> Decimal {
