@@ -54,10 +54,29 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def anchor():
-    """`reference-anchor serve` on zero configuration (SQLite, dev keys, in-process sandbox):
-    (base URL, home domain, sandbox Horizon URL). HOST_URL is http://localhost:<port>."""
+def postgres_database():
+    """A new, empty database on the server of POLARIS_TEST_DATABASE_URL: (URL, drop function)."""
+    import urllib.parse
+    import uuid
+
+    admin = os.environ.get("POLARIS_TEST_DATABASE_URL")
+    if not admin:
+        pytest.skip("SKIPPED: set POLARIS_TEST_DATABASE_URL to run the wallet suites on PostgreSQL")
+    name = "polaris_e2e_" + uuid.uuid4().hex[:12]
+    subprocess.run(["psql", admin, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+    url = urllib.parse.urlsplit(admin)._replace(path="/" + name).geturl()
+
+    def drop():
+        subprocess.run(["psql", admin, "-q", "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)
+
+    return url, drop
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def anchor(request):
+    """`reference-anchor serve` with its zero-configuration defaults (dev keys, in-process
+    sandbox) on SQLite, then on PostgreSQL: (base URL, home domain, sandbox Horizon URL).
+    HOST_URL is http://localhost:<port>."""
     import tempfile
     import time
 
@@ -79,6 +98,9 @@ def anchor():
     )
     env.pop("DATABASE_URL", None)
     env.pop("HORIZON_URL", None)
+    drop = None
+    if request.param == "postgres":
+        env["DATABASE_URL"], drop = postgres_database()
     log = open(os.path.join(workdir, "anchor.log"), "w")
     proc = subprocess.Popen(
         [binary, "serve", "--bind", f"127.0.0.1:{port}"], cwd=workdir, env=env, stdout=log, stderr=log
@@ -94,3 +116,5 @@ def anchor():
     proc.terminate()
     proc.wait(timeout=10)
     log.close()
+    if drop:
+        drop()

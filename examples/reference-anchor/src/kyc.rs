@@ -1,11 +1,8 @@
 //! Sample integrations: KYC kept in memory, SEP-6 transfers that ask for it first, and a
 //! SEP-24 flow of two forms (the amount, then the KYC fields still missing).
 //!
-//! A real anchor stores customers in its own database and reviews them; here every customer
-//! who gave a first and a last name is accepted at once.
-
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+//! Customers are kept in the database (see `customers.rs`). A real anchor would also review
+//! them; here every customer who gave the three fields is accepted at once.
 
 use async_trait::async_trait;
 use polaris_core::forms::{Field, Form};
@@ -17,6 +14,8 @@ use polaris_core::integrations::{
 use polaris_core::model::Transaction;
 use serde_json::{json, Map, Value};
 
+use crate::customers::Customers;
+
 /// The KYC fields the reference anchor asks for.
 const REQUIRED: &[(&str, &str)] = &[
     ("first_name", "your given name"),
@@ -24,26 +23,22 @@ const REQUIRED: &[(&str, &str)] = &[
     ("email_address", "where we send status updates"),
 ];
 
-/// Customers by id, each with the account that created it and its fields.
-type Customers = HashMap<String, (String, Sep9Fields)>;
-
-/// The in-memory customer store.
-#[derive(Clone, Default)]
+/// KYC backed by the customer table.
+#[derive(Clone)]
 pub struct Kyc {
-    customers: Arc<Mutex<Customers>>,
+    customers: Customers,
 }
 
 impl Kyc {
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Customers>, IntegrationError> {
-        self.customers
-            .lock()
-            .map_err(|_| IntegrationError::Other("customer store poisoned".into()))
+    /// KYC kept in `customers`.
+    pub fn new(customers: Customers) -> Self {
+        Self { customers }
     }
 
     /// The fields `account` has not given yet.
-    fn missing(&self, account: &str) -> Result<Vec<String>, IntegrationError> {
-        let all = self.lock()?;
-        let given = all.values().find(|(a, _)| a == account).map(|(_, f)| f);
+    async fn missing(&self, account: &str) -> Result<Vec<String>, IntegrationError> {
+        let found = self.customers.of(account).await?;
+        let given = found.as_ref().map(|(_, f)| f);
         Ok(REQUIRED
             .iter()
             .filter(|(name, _)| given.is_none_or(|f| !f.contains_key(*name)))
@@ -54,7 +49,7 @@ impl Kyc {
 
 impl Kyc {
     /// SEP-24, step by step: the amount, then the KYC fields still missing, then done.
-    fn next_form(
+    async fn next_form(
         &self,
         request: &InteractiveRequest<'_>,
         tx: &Transaction,
@@ -62,7 +57,7 @@ impl Kyc {
         if let Some(amount) = default_form(request, tx) {
             return Ok(Some(amount));
         }
-        let missing = self.missing(&tx.stellar_account)?;
+        let missing = self.missing(&tx.stellar_account).await?;
         if missing.is_empty() {
             return Ok(None);
         }
@@ -78,7 +73,7 @@ impl Kyc {
     }
 
     /// Keeps what the KYC form collected, as if sent through SEP-12.
-    fn save_form(&self, form: &Form, tx: &Transaction) -> Result<(), IntegrationError> {
+    async fn save_form(&self, form: &Form, tx: &Transaction) -> Result<(), IntegrationError> {
         if form.id() != "kyc" {
             return Ok(());
         }
@@ -87,14 +82,9 @@ impl Kyc {
             .iter()
             .filter_map(|f| Some((f.name().to_string(), f.value()?.to_string())))
             .collect();
-        let mut all = self.lock()?;
-        let entry = match all.iter_mut().find(|(_, (a, _))| a == &tx.stellar_account) {
-            Some((_, entry)) => entry,
-            None => all
-                .entry(uuid::Uuid::new_v4().to_string())
-                .or_insert_with(|| (tx.stellar_account.clone(), Sep9Fields::new())),
-        };
-        entry.1.extend(fields);
+        self.customers
+            .save(None, &tx.stellar_account, &fields)
+            .await?;
         Ok(())
     }
 }
@@ -123,7 +113,7 @@ fn describe(names: &[String]) -> Map<String, Value> {
 #[async_trait]
 impl CustomerIntegration for Kyc {
     async fn get(&self, request: &CustomerRequest<'_>) -> Result<CustomerInfo, IntegrationError> {
-        let missing = self.missing(request.account)?;
+        let missing = self.missing(request.account).await?;
         let all: Vec<String> = REQUIRED.iter().map(|(n, _)| n.to_string()).collect();
         let provided: Vec<String> = all
             .iter()
@@ -152,20 +142,13 @@ impl CustomerIntegration for Kyc {
         request: &CustomerRequest<'_>,
         data: &CustomerData,
     ) -> Result<String, IntegrationError> {
-        let mut all = self.lock()?;
-        let id = request
-            .id
-            .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_string);
-        let entry = all
-            .entry(id.clone())
-            .or_insert_with(|| (request.account.to_string(), Sep9Fields::new()));
-        entry.1.extend(data.fields.clone());
-        Ok(id)
+        self.customers
+            .save(request.id, request.account, &data.fields)
+            .await
     }
 
     async fn delete(&self, customer_id: &str) -> Result<(), IntegrationError> {
-        self.lock()?.remove(customer_id);
-        Ok(())
+        self.customers.delete(customer_id).await
     }
 }
 
@@ -188,7 +171,7 @@ impl DepositIntegration for Kyc {
         request: &InteractiveRequest<'_>,
         transaction: &Transaction,
     ) -> Result<Option<Form>, IntegrationError> {
-        self.next_form(request, transaction)
+        self.next_form(request, transaction).await
     }
 
     async fn content_for_template(
@@ -207,7 +190,7 @@ impl DepositIntegration for Kyc {
         form: &Form,
         transaction: &Transaction,
     ) -> Result<(), IntegrationError> {
-        self.save_form(form, transaction)
+        self.save_form(form, transaction).await
     }
 
     async fn process_sep6_request(
@@ -215,7 +198,7 @@ impl DepositIntegration for Kyc {
         request: &Sep6Request<'_>,
         tx: &Transaction,
     ) -> Result<Sep6Response, IntegrationError> {
-        let missing = self.missing(&tx.stellar_account)?;
+        let missing = self.missing(&tx.stellar_account).await?;
         if !missing.is_empty() {
             return Ok(Sep6Response::CustomerInfoNeeded { fields: missing });
         }
@@ -241,7 +224,7 @@ impl WithdrawalIntegration for Kyc {
         request: &InteractiveRequest<'_>,
         transaction: &Transaction,
     ) -> Result<Option<Form>, IntegrationError> {
-        self.next_form(request, transaction)
+        self.next_form(request, transaction).await
     }
 
     async fn content_for_template(
@@ -260,7 +243,7 @@ impl WithdrawalIntegration for Kyc {
         form: &Form,
         transaction: &Transaction,
     ) -> Result<(), IntegrationError> {
-        self.save_form(form, transaction)
+        self.save_form(form, transaction).await
     }
 
     async fn process_sep6_request(
@@ -268,7 +251,7 @@ impl WithdrawalIntegration for Kyc {
         _request: &Sep6Request<'_>,
         tx: &Transaction,
     ) -> Result<Sep6Response, IntegrationError> {
-        let missing = self.missing(&tx.stellar_account)?;
+        let missing = self.missing(&tx.stellar_account).await?;
         if !missing.is_empty() {
             return Ok(Sep6Response::CustomerInfoNeeded { fields: missing });
         }

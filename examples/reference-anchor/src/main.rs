@@ -7,7 +7,9 @@
 //! Every setting of `polaris_core::Settings` can be given in the environment or a `.env` file.
 
 mod bank;
+mod customers;
 mod demo;
+mod fee;
 mod kyc;
 mod testnet;
 
@@ -21,6 +23,7 @@ use polaris_actix::processes::{self, ProcessCommand};
 use polaris_actix::sandbox::{self, SandboxConfig, SandboxHandle};
 use polaris_actix::Polaris;
 use polaris_core::stellar::{Horizon, HorizonClient};
+use polaris_core::store::Store;
 use polaris_core::Settings;
 
 /// The reference anchor's command line.
@@ -119,11 +122,17 @@ async fn sandbox_alone(settings: &Settings, opts: &SandboxArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Polaris with the reference anchor's integrations.
+/// Polaris with the reference anchor's integrations, on the database of `settings`.
 fn builder(settings: Settings) -> polaris_actix::PolarisBuilder {
-    let kyc = kyc::Kyc::default();
+    let store = Store::connect(settings.database_url.expose(), settings.database_pool_size)
+        .unwrap_or_else(|e| cli::fail(&format!("DATABASE_URL: {e}")));
+    let customers = customers::Customers::open(store.clone())
+        .unwrap_or_else(|e| cli::fail(&format!("customer table: {e}")));
+    let kyc = kyc::Kyc::new(customers);
     Polaris::builder(settings)
+        .store(store)
         .toml(demo::Toml)
+        .fee(fee::TieredFee)
         .deposit(kyc.clone())
         .withdrawal(kyc.clone())
         .customer(kyc)

@@ -1,0 +1,118 @@
+//! The reference anchor's customers, kept in a table of its own in the Polaris database
+//! (SQLite or PostgreSQL alike): one row per customer, its SEP-9 fields as JSON.
+
+use diesel::prelude::*;
+use polaris_core::integrations::{IntegrationError, Sep9Fields};
+use polaris_core::store::{Store, StoreError};
+
+diesel::table! {
+    reference_customers (id) {
+        id -> Text,
+        account -> Text,
+        fields -> Text,
+    }
+}
+
+use reference_customers::dsl;
+
+const CREATE: &str = "CREATE TABLE IF NOT EXISTS reference_customers (
+    id TEXT PRIMARY KEY,
+    account TEXT NOT NULL,
+    fields TEXT NOT NULL
+)";
+
+fn unavailable(e: StoreError) -> IntegrationError {
+    IntegrationError::Unavailable(format!("customer store: {e}"))
+}
+
+/// Customers in the database.
+#[derive(Clone, Debug)]
+pub struct Customers {
+    store: Store,
+}
+
+impl Customers {
+    /// Uses `store`, creating the table if it is missing.
+    pub fn open(store: Store) -> Result<Self, StoreError> {
+        store.with_conn(|c| {
+            diesel::sql_query(CREATE).execute(c)?;
+            Ok(())
+        })?;
+        Ok(Self { store })
+    }
+
+    /// The customer of `account`: its id and fields.
+    pub async fn of(
+        &self,
+        account: &str,
+    ) -> Result<Option<(String, Sep9Fields)>, IntegrationError> {
+        let account = account.to_string();
+        let row: Option<(String, String)> = self
+            .store
+            .run(move |c| {
+                Ok(dsl::reference_customers
+                    .filter(dsl::account.eq(account))
+                    .select((dsl::id, dsl::fields))
+                    .first(c)
+                    .optional()?)
+            })
+            .await
+            .map_err(unavailable)?;
+        row.map(|(id, json)| {
+            serde_json::from_str(&json)
+                .map(|f| (id, f))
+                .map_err(|e| IntegrationError::Other(format!("customer fields: {e}")))
+        })
+        .transpose()
+    }
+
+    /// Adds `fields` to customer `id` (or to `account`'s, or to a new one); returns its id.
+    pub async fn save(
+        &self,
+        id: Option<&str>,
+        account: &str,
+        fields: &Sep9Fields,
+    ) -> Result<String, IntegrationError> {
+        let existing = self.of(account).await?;
+        let (id, mut all) = match existing {
+            Some((found, all)) if id.is_none_or(|i| i == found) => (found, all),
+            _ => (
+                id.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_string),
+                Sep9Fields::new(),
+            ),
+        };
+        all.extend(fields.clone());
+        let json =
+            serde_json::to_string(&all).map_err(|e| IntegrationError::Other(e.to_string()))?;
+        let (row_id, account) = (id.clone(), account.to_string());
+        self.store
+            .run(move |c| {
+                c.transaction(|c| {
+                    diesel::delete(dsl::reference_customers.find(&row_id)).execute(c)?;
+                    diesel::insert_into(dsl::reference_customers)
+                        .values((
+                            dsl::id.eq(&row_id),
+                            dsl::account.eq(&account),
+                            dsl::fields.eq(&json),
+                        ))
+                        .execute(c)?;
+                    Ok(())
+                })
+            })
+            .await
+            .map_err(unavailable)?;
+        Ok(id)
+    }
+
+    /// Forgets customer `id`.
+    pub async fn delete(&self, id: &str) -> Result<(), IntegrationError> {
+        let id = id.to_string();
+        self.store
+            .run(move |c| {
+                diesel::delete(dsl::reference_customers.find(id)).execute(c)?;
+                Ok(())
+            })
+            .await
+            .map_err(unavailable)
+    }
+}
