@@ -33,7 +33,11 @@ fn ok(body: serde_json::Value) -> HttpResponse {
 }
 
 async fn info(ctx: web::Data<Context>) -> HttpResult {
-    Ok(ok(sep24::info(&ctx).await?))
+    let text = sep24::info_text(&ctx).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .content_type("application/json")
+        .body(text.to_string()))
 }
 
 async fn fee(ctx: web::Data<Context>, _token: Sep24Token, q: web::Query<FeeQuery>) -> HttpResult {

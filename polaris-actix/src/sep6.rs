@@ -41,7 +41,10 @@ fn params(req: &HttpRequest) -> Params {
 }
 
 async fn info(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
-    Ok(HttpResponse::Ok().json(sep6::info(&ctx, &params(&req)).await?))
+    let text = sep6::info_text(&ctx, &params(&req)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(text.to_string()))
 }
 
 async fn fee(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {

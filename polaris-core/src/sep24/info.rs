@@ -42,6 +42,18 @@ fn operation_json(op: &OperationConfig, fee_replaced: bool) -> Value {
     Value::Object(m)
 }
 
+/// The `/info` document as JSON text, kept as long as the asset list it was made from.
+pub async fn info_text(ctx: &Context) -> Result<std::sync::Arc<str>, ApiError> {
+    let cached = &ctx.store.caches().sep24_info;
+    if let Some(text) = cached.get() {
+        return Ok(text);
+    }
+    let generation = crate::store::cache::generation();
+    let text: std::sync::Arc<str> = info(ctx).await?.to_string().into();
+    cached.put(generation, text.clone());
+    Ok(text)
+}
+
 /// The `/info` document: every SEP-24 asset with its deposit and withdrawal configuration.
 pub async fn info(ctx: &Context) -> Result<Value, ApiError> {
     let all = ctx.store.assets().await?;

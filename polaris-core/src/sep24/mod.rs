@@ -16,7 +16,7 @@ mod start;
 
 pub use hooks::template;
 pub use info::{compute_fee, fixed, parse_amount, sep24_asset};
-pub use info::{fee, info, FeeQuery};
+pub use info::{fee, info, info_text, FeeQuery};
 pub use object::{more_info_url, transaction_json, MORE_INFO_PATH};
 pub use read::{transaction, transactions, TransactionQuery, TransactionsQuery};
 pub use start::webapp_path;

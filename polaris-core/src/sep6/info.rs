@@ -9,6 +9,20 @@ use crate::integrations::AssetInfo;
 use crate::model::{Asset, Kind, OperationConfig};
 use crate::params::Params;
 
+/// [`info`] as JSON text, kept per language as long as the asset list it was made from
+/// (the info integration is asked again after that).
+pub async fn info_text(ctx: &Context, params: &Params) -> Result<std::sync::Arc<str>, ApiError> {
+    let lang = params.get("lang").unwrap_or("en").to_string();
+    let cached = &ctx.store.caches().sep6_info;
+    if let Some(text) = cached.get(&lang) {
+        return Ok(text);
+    }
+    let generation = crate::store::cache::generation();
+    let text: std::sync::Arc<str> = info(ctx, params).await?.to_string().into();
+    cached.put(&lang, generation, text.clone());
+    Ok(text)
+}
+
 /// `GET /sep6/info`: per asset, whether deposits and withdrawals are enabled, their
 /// limits, their fees (only while fees come from the asset: a custom fee function hides
 /// them), and the fields and types of the info integration; plus the other endpoints and features.

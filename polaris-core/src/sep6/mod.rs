@@ -14,7 +14,7 @@ mod patch;
 mod transactions;
 mod transfer;
 
-pub use info::{fee, info};
+pub use info::{fee, info, info_text};
 pub use json::transaction_json;
 pub use more_info::{more_info_page, more_info_url};
 pub use patch::patch_transaction;

@@ -51,13 +51,7 @@ impl<T: Clone> Slot<T> {
     /// The cached value, if still fresh.
     pub fn get(&self) -> Option<T> {
         let entry = self.entry.lock().unwrap_or_else(|p| p.into_inner());
-        entry
-            .as_ref()
-            .filter(|e| {
-                e.generation == GENERATION.load(Ordering::SeqCst)
-                    && e.at.elapsed() < Duration::from_secs(ASSET_CACHE_SECONDS)
-            })
-            .map(|e| e.value.clone())
+        entry.as_ref().filter(|e| fresh(e)).map(|e| e.value.clone())
     }
 
     /// Keeps `value`, computed from assets read at generation `generation`.
@@ -69,6 +63,53 @@ impl<T: Clone> Slot<T> {
             value,
         });
     }
+}
+
+/// Cached values by key (a language, say), each like a [`Slot`].
+pub struct Keyed<T> {
+    entries: Mutex<std::collections::HashMap<String, Entry<T>>>,
+}
+
+impl<T> std::fmt::Debug for Keyed<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Keyed")
+    }
+}
+
+impl<T: Clone> Default for Keyed<T> {
+    fn default() -> Self {
+        Self {
+            entries: Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+}
+
+impl<T: Clone> Keyed<T> {
+    /// The value cached for `key`, if still fresh.
+    pub fn get(&self, key: &str) -> Option<T> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(key)
+            .filter(|e| fresh(e))
+            .map(|e| e.value.clone())
+    }
+
+    /// Keeps `value` for `key`, computed from assets read at generation `generation`.
+    pub fn put(&self, key: &str, generation: u64, value: T) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.retain(|_, e| fresh(e));
+        let entry = Entry {
+            at: Instant::now(),
+            generation,
+            value,
+        };
+        entries.insert(key.to_string(), entry);
+    }
+}
+
+fn fresh<T>(e: &Entry<T>) -> bool {
+    e.generation == GENERATION.load(Ordering::SeqCst)
+        && e.at.elapsed() < Duration::from_secs(ASSET_CACHE_SECONDS)
 }
 
 /// The current generation, to read before loading what will be cached.
@@ -83,6 +124,10 @@ pub struct Caches {
     pub assets: Slot<Arc<Vec<Asset>>>,
     /// The rendered stellar.toml.
     pub stellar_toml: Slot<Arc<str>>,
+    /// The rendered `/sep24/info` document.
+    pub sep24_info: Slot<Arc<str>>,
+    /// The rendered `/sep6/info` documents, by language.
+    pub sep6_info: Keyed<Arc<str>>,
 }
 
 #[cfg(test)]
