@@ -98,7 +98,11 @@ async fn transactions(
     token: Sep24Token,
     q: web::Query<TransactionsQuery>,
 ) -> HttpResult {
-    Ok(ok(sep24::transactions(&ctx, &token.subject, &q).await?))
+    let text = sep24::transactions(&ctx, &token.subject, &q).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .content_type("application/json")
+        .body(text))
 }
 
 async fn transaction(

@@ -1,44 +1,13 @@
-//! The SEP-24 transaction object.
+//! The SEP-24 transaction object, serialized straight from the transaction (no
+//! intermediate JSON tree), null fields left out.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rust_decimal::Decimal;
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::Value;
 
-use crate::model::{Asset, Kind, Transaction};
+use crate::model::{Asset, Kind, MemoType, Status, Transaction};
 use crate::Settings;
-
-fn time(t: Option<DateTime<Utc>>) -> Value {
-    t.map_or(Value::Null, |t| {
-        json!(t.to_rfc3339_opts(SecondsFormat::Secs, true))
-    })
-}
-
-fn amount(a: Option<Decimal>, decimals: u32) -> Value {
-    a.map_or(Value::Null, |a| json!(super::info::fixed(a, decimals)))
-}
-
-fn refunds(tx: &Transaction, decimals: u32) -> Value {
-    let Some(r) = &tx.refunds else {
-        return Value::Null;
-    };
-    let payments: Vec<Value> = r
-        .payments
-        .iter()
-        .map(|p| {
-            json!({
-                "id": p.id,
-                "id_type": p.id_type,
-                "amount": amount(Some(p.amount), decimals),
-                "fee": amount(Some(p.fee), decimals),
-            })
-        })
-        .collect();
-    json!({
-        "amount_refunded": amount(Some(r.amount_refunded), decimals),
-        "amount_fee": amount(Some(r.amount_fee), decimals),
-        "payments": payments,
-    })
-}
 
 /// The path of the more-info page under `HOST_URL`.
 pub const MORE_INFO_PATH: &str = "sep24/transaction/more_info";
@@ -53,56 +22,147 @@ pub fn more_info_url(settings: &Settings, tx: &Transaction) -> String {
     )
 }
 
-/// A transaction as SEP-24 shows it to wallets; null fields are left out.
-pub fn transaction_json(settings: &Settings, tx: &Transaction, asset: &Asset) -> Value {
-    let d = asset.significant_decimals;
-    let asset_id = format!("stellar:{}", asset.asset_id());
-    let mut o = json!({
-        "id": tx.id,
-        "kind": if tx.kind == Kind::Withdrawal { "withdrawal" } else { "deposit" },
-        "status": tx.status,
-        "status_eta": tx.status_eta,
-        "more_info_url": more_info_url(settings, tx),
-        "amount_in": amount(tx.amount_in, d),
-        "amount_in_asset": tx.amount_in.map(|_| asset_id.clone()),
-        "amount_out": amount(tx.amount_out, d),
-        "amount_out_asset": tx.amount_out.map(|_| asset_id.clone()),
-        "amount_fee": amount(tx.amount_fee, d),
-        "amount_fee_asset": tx.amount_fee.map(|_| asset_id.clone()),
-        "quote_id": tx.quote_id,
-        "started_at": time(Some(tx.started_at)),
-        "updated_at": time(Some(tx.updated_at)),
-        "completed_at": time(tx.completed_at),
-        "stellar_transaction_id": tx.stellar_transaction_id,
-        "external_transaction_id": tx.external_transaction_id,
-        "message": tx.status_message.clone().or_else(|| tx.message.clone()),
-        "refunded": tx.refunded,
-        "refunds": refunds(tx, d),
-        "from": tx.from_address,
-        "to": tx.to_address,
-    });
-    if let Value::Object(m) = &mut o {
-        extend_kind(m, tx);
-        m.retain(|_, v| !v.is_null());
-    }
-    o
+fn time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn extend_kind(m: &mut Map<String, Value>, tx: &Transaction) {
-    let memo_type = tx.memo.as_ref().map(|_| json!(tx.memo_type));
-    if tx.kind == Kind::Withdrawal {
-        m.insert(
-            "withdraw_anchor_account".into(),
-            json!(tx.receiving_anchor_account),
-        );
-        m.insert("withdraw_memo".into(), json!(tx.memo));
-        m.insert("withdraw_memo_type".into(), json!(memo_type));
-    } else {
-        m.insert("deposit_memo".into(), json!(tx.memo));
-        m.insert("deposit_memo_type".into(), json!(memo_type));
-        m.insert(
-            "claimable_balance_id".into(),
-            json!(tx.claimable_balance_id),
-        );
+fn amount(a: Option<Decimal>, decimals: u32) -> Option<String> {
+    a.map(|a| super::info::fixed(a, decimals))
+}
+
+#[derive(Serialize)]
+struct RefundPaymentObject<'a> {
+    id: &'a str,
+    id_type: &'a str,
+    amount: String,
+    fee: String,
+}
+
+#[derive(Serialize)]
+struct RefundsObject<'a> {
+    amount_refunded: String,
+    amount_fee: String,
+    payments: Vec<RefundPaymentObject<'a>>,
+}
+
+/// A transaction as SEP-24 shows it to wallets.
+#[derive(Serialize)]
+pub struct TransactionObject<'a> {
+    id: uuid::Uuid,
+    kind: &'static str,
+    status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status_eta: Option<i64>,
+    more_info_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amount_in: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amount_in_asset: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amount_out: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amount_out_asset: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amount_fee: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amount_fee_asset: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quote_id: Option<&'a str>,
+    started_at: String,
+    updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    completed_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stellar_transaction_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external_transaction_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+    refunded: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refunds: Option<RefundsObject<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deposit_memo: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deposit_memo_type: Option<MemoType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claimable_balance_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    withdraw_anchor_account: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    withdraw_memo: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    withdraw_memo_type: Option<MemoType>,
+}
+
+impl<'a> TransactionObject<'a> {
+    /// The object of `tx`, whose asset id (`stellar:CODE:ISSUER`) is `asset_id`.
+    pub fn new(settings: &Settings, tx: &'a Transaction, asset: &Asset, asset_id: &'a str) -> Self {
+        let d = asset.significant_decimals;
+        let withdrawal = tx.kind == Kind::Withdrawal;
+        let memo = tx.memo.as_deref();
+        let memo_type = memo.map(|_| tx.memo_type);
+        let refunds = tx.refunds.as_ref().map(|r| RefundsObject {
+            amount_refunded: super::info::fixed(r.amount_refunded, d),
+            amount_fee: super::info::fixed(r.amount_fee, d),
+            payments: r
+                .payments
+                .iter()
+                .map(|p| RefundPaymentObject {
+                    id: &p.id,
+                    id_type: &p.id_type,
+                    amount: super::info::fixed(p.amount, d),
+                    fee: super::info::fixed(p.fee, d),
+                })
+                .collect(),
+        });
+        Self {
+            id: tx.id,
+            kind: if withdrawal { "withdrawal" } else { "deposit" },
+            status: tx.status,
+            status_eta: tx.status_eta,
+            more_info_url: more_info_url(settings, tx),
+            amount_in: amount(tx.amount_in, d),
+            amount_in_asset: tx.amount_in.map(|_| asset_id),
+            amount_out: amount(tx.amount_out, d),
+            amount_out_asset: tx.amount_out.map(|_| asset_id),
+            amount_fee: amount(tx.amount_fee, d),
+            amount_fee_asset: tx.amount_fee.map(|_| asset_id),
+            quote_id: tx.quote_id.as_deref(),
+            started_at: time(tx.started_at),
+            updated_at: time(tx.updated_at),
+            completed_at: tx.completed_at.map(time),
+            stellar_transaction_id: tx.stellar_transaction_id.as_deref(),
+            external_transaction_id: tx.external_transaction_id.as_deref(),
+            message: tx.status_message.as_deref().or(tx.message.as_deref()),
+            refunded: tx.refunded,
+            refunds,
+            from: tx.from_address.as_deref(),
+            to: tx.to_address.as_deref(),
+            deposit_memo: memo.filter(|_| !withdrawal),
+            deposit_memo_type: memo_type.filter(|_| !withdrawal),
+            claimable_balance_id: tx.claimable_balance_id.as_deref().filter(|_| !withdrawal),
+            withdraw_anchor_account: tx
+                .receiving_anchor_account
+                .as_deref()
+                .filter(|_| withdrawal),
+            withdraw_memo: memo.filter(|_| withdrawal),
+            withdraw_memo_type: memo_type.filter(|_| withdrawal),
+        }
     }
+}
+
+/// The `stellar:CODE:ISSUER` id of an asset.
+pub fn asset_id(asset: &Asset) -> String {
+    format!("stellar:{}", asset.asset_id())
+}
+
+/// A transaction as SEP-24 shows it to wallets; null fields are left out.
+pub fn transaction_json(settings: &Settings, tx: &Transaction, asset: &Asset) -> Value {
+    let id = asset_id(asset);
+    serde_json::to_value(TransactionObject::new(settings, tx, asset, &id)).unwrap_or(Value::Null)
 }

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::info::sep24_asset;
-use super::object::transaction_json;
+use super::object::{asset_id, transaction_json, TransactionObject};
 use crate::auth::Subject;
 use crate::model::{Kind, Protocol};
 use crate::store::assets;
@@ -102,12 +102,12 @@ fn list_query(
     })
 }
 
-/// The authenticated account's SEP-24 transactions: `{"transactions": [...]}`.
+/// The authenticated account's SEP-24 transactions as JSON text: `{"transactions": [...]}`.
 pub async fn transactions(
     ctx: &Context,
     subject: &Subject,
     q: &TransactionsQuery,
-) -> Result<Value, ApiError> {
+) -> Result<String, ApiError> {
     super::check_lang(&ctx.settings, q.lang.as_deref())?;
     let asset = sep24_asset(ctx, q.asset_code.as_deref(), None).await?;
     let query = list_query(q, subject, asset.id)?;
@@ -115,11 +115,19 @@ pub async fn transactions(
         .store
         .run(move |c| transactions::list(c, &query))
         .await?;
-    let list: Vec<Value> = found
-        .iter()
-        .map(|tx| transaction_json(&ctx.settings, tx, &asset))
-        .collect();
-    Ok(json!({ "transactions": list }))
+    let id = asset_id(&asset);
+    let list = List {
+        transactions: found
+            .iter()
+            .map(|tx| TransactionObject::new(&ctx.settings, tx, &asset, &id))
+            .collect(),
+    };
+    serde_json::to_string(&list).map_err(ApiError::internal)
+}
+
+#[derive(serde::Serialize)]
+struct List<'a> {
+    transactions: Vec<TransactionObject<'a>>,
 }
 
 /// One of the authenticated account's SEP-24 transactions: `{"transaction": {...}}`.
