@@ -117,52 +117,54 @@ async fn deposits_are_paid_once_with_their_memo() {
 
 #[actix_web::test]
 async fn a_timeout_after_the_ledger_applied_is_settled_by_the_hash() {
-    let db = TestDatabase::sqlite();
-    let s = setup(&db).await;
-    let user = wallet(&s, true).await;
-    let tx = deposit(&s, user.public_key(), 10, None);
-    let worker = Worker::new();
-    s.sb.faults().timeout_after_apply(1);
-    let first = run_once(&s.ctx, &worker).await.unwrap();
-    assert_eq!(first.completed, 0, "the outcome was unknown: {first:?}");
-    assert_eq!(load(&s, &tx).status, Status::PendingStellar);
-    assert_eq!(
-        srt_balance(&s, user.public_key()).await,
-        9 * SRT,
-        "the ledger applied it"
-    );
-    let second = run_once(&s.ctx, &worker).await.unwrap();
-    assert_eq!(second.completed, 1, "{second:?}");
-    assert_eq!(load(&s, &tx).status, Status::Completed);
-    assert_eq!(
-        srt_balance(&s, user.public_key()).await,
-        9 * SRT,
-        "paid exactly once"
-    );
-    s.sb.stop().await;
+    for db in TestDatabase::all() {
+        let s = setup(&db).await;
+        let user = wallet(&s, true).await;
+        let tx = deposit(&s, user.public_key(), 10, None);
+        let worker = Worker::new();
+        s.sb.faults().timeout_after_apply(1);
+        let first = run_once(&s.ctx, &worker).await.unwrap();
+        assert_eq!(first.completed, 0, "the outcome was unknown: {first:?}");
+        assert_eq!(load(&s, &tx).status, Status::PendingStellar);
+        assert_eq!(
+            srt_balance(&s, user.public_key()).await,
+            9 * SRT,
+            "the ledger applied it"
+        );
+        let second = run_once(&s.ctx, &worker).await.unwrap();
+        assert_eq!(second.completed, 1, "{second:?}");
+        assert_eq!(load(&s, &tx).status, Status::Completed);
+        assert_eq!(
+            srt_balance(&s, user.public_key()).await,
+            9 * SRT,
+            "paid exactly once"
+        );
+        s.sb.stop().await;
+    }
 }
 
 #[actix_web::test]
 async fn a_timeout_before_the_ledger_resubmits_the_same_envelope() {
-    let db = TestDatabase::sqlite();
-    let s = setup(&db).await;
-    let user = wallet(&s, true).await;
-    let tx = deposit(&s, user.public_key(), 10, None);
-    let worker = Worker::new();
-    s.sb.faults().timeout_before_apply(1);
-    run_once(&s.ctx, &worker).await.unwrap();
-    let pending = load(&s, &tx);
-    assert_eq!(pending.status, Status::PendingStellar);
-    assert_eq!(srt_balance(&s, user.public_key()).await, 0);
-    run_once(&s.ctx, &worker).await.unwrap();
-    let done = load(&s, &tx);
-    assert_eq!(done.status, Status::Completed);
-    assert_eq!(
-        done.stellar_transaction_id, pending.submission_hash,
-        "the same envelope"
-    );
-    assert_eq!(srt_balance(&s, user.public_key()).await, 9 * SRT);
-    s.sb.stop().await;
+    for db in TestDatabase::all() {
+        let s = setup(&db).await;
+        let user = wallet(&s, true).await;
+        let tx = deposit(&s, user.public_key(), 10, None);
+        let worker = Worker::new();
+        s.sb.faults().timeout_before_apply(1);
+        run_once(&s.ctx, &worker).await.unwrap();
+        let pending = load(&s, &tx);
+        assert_eq!(pending.status, Status::PendingStellar);
+        assert_eq!(srt_balance(&s, user.public_key()).await, 0);
+        run_once(&s.ctx, &worker).await.unwrap();
+        let done = load(&s, &tx);
+        assert_eq!(done.status, Status::Completed);
+        assert_eq!(
+            done.stellar_transaction_id, pending.submission_hash,
+            "the same envelope"
+        );
+        assert_eq!(srt_balance(&s, user.public_key()).await, 9 * SRT);
+        s.sb.stop().await;
+    }
 }
 
 #[actix_web::test]
@@ -353,4 +355,54 @@ async fn three_workers_pay_many_deposits_exactly_once() {
         );
         s.sb.stop().await;
     }
+}
+
+/// A bank where each deposit arrived for the amount the interactive form agreed on.
+struct ArrivedAsAgreed;
+
+#[async_trait]
+impl RailsIntegration for ArrivedAsAgreed {
+    async fn poll_pending_deposits(
+        &self,
+        pending: &[Transaction],
+    ) -> Result<Vec<Transaction>, IntegrationError> {
+        Ok(pending.to_vec())
+    }
+}
+
+#[actix_web::test]
+async fn an_additive_fee_agreed_in_the_form_is_kept_and_the_amount_asked_is_paid() {
+    let db = TestDatabase::sqlite();
+    let s = base_setup(&db, Arc::new(ArrivedAsAgreed)).await;
+    let user = wallet(&s, true).await;
+    // ADDITIVE_FEES_ENABLED: the user asked for 10, was told to send 10 + 1.
+    let mut tx = Transaction::new(
+        Kind::Deposit,
+        Protocol::Sep24,
+        s.asset.id,
+        user.public_key(),
+    );
+    tx.status = Status::PendingUserTransferStart;
+    tx.to_address = Some(user.public_key().to_string());
+    tx.amount_expected = Some(Decimal::from(10));
+    tx.amount_in = Some(Decimal::from(11));
+    tx.amount_fee = Some(Decimal::ONE);
+    tx.amount_out = Some(Decimal::from(10));
+    s.ctx
+        .store
+        .with_conn(|c| transactions::insert(c, &tx))
+        .unwrap();
+    let summary = run_once(&s.ctx, &Worker::new()).await.unwrap();
+    assert_eq!(summary.completed, 1, "{summary:?}");
+    let done = load(&s, &tx);
+    assert_eq!(
+        (done.amount_in, done.amount_fee, done.amount_out),
+        (
+            Some(Decimal::from(11)),
+            Some(Decimal::ONE),
+            Some(Decimal::from(10))
+        )
+    );
+    assert_eq!(srt_balance(&s, user.public_key()).await, 10 * SRT);
+    s.sb.stop().await;
 }

@@ -246,3 +246,48 @@ async fn the_stream_survives_drops_without_gaps_or_repeats() {
         s.sb.stop().await;
     }
 }
+
+#[actix_web::test]
+async fn a_fee_bumped_payment_to_the_muxed_account_is_matched() {
+    use polaris_core::stellar::{encode_xdr, envelope, Address, Horizon};
+    for db in TestDatabase::all() {
+        let s = setup(&db, Arc::new(Bank::default())).await;
+        let horizon = client(&s.sb);
+        let (user, sponsor) = (funded(&s.sb).await, funded(&s.sb).await);
+        op(&horizon, &s.sb, &user, Op::trust(&s.stellar_asset))
+            .await
+            .unwrap();
+        op(
+            &horizon,
+            &s.sb,
+            &s.distribution,
+            Op::payment(user.public_key(), s.stellar_asset.clone(), 100 * SRT).unwrap(),
+        )
+        .await
+        .unwrap();
+        watch_once(&s.ctx).await.unwrap();
+        let tx = withdrawal(&s, &user, Stage::None);
+        // The wallet pays the anchor's muxed address, in an envelope whose fee a sponsor pays.
+        let muxed = Address::Muxed {
+            key: s.distribution.public_key_bytes(),
+            id: 7,
+        }
+        .to_string();
+        let inner = builder(&horizon, &user)
+            .await
+            .memo(hash_memo(&tx))
+            .op(Op::payment(&muxed, s.stellar_asset.clone(), 10 * SRT).unwrap())
+            .sign(&[&user], &s.sb.passphrase())
+            .unwrap();
+        let fee_source = Address::parse(sponsor.public_key()).unwrap();
+        let bumped =
+            envelope::fee_bump(inner, &fee_source, 1000, &sponsor, &s.sb.passphrase()).unwrap();
+        horizon.submit(&encode_xdr(&bumped)).await.unwrap();
+        assert_eq!(watch_once(&s.ctx).await.unwrap(), 1);
+        let got = load(&s, &tx);
+        assert_eq!(got.status, Status::PendingAnchor);
+        assert_eq!(got.amount_in, Some(Decimal::from(10)));
+        assert_eq!(got.from_address.as_deref(), Some(user.public_key()));
+        s.sb.stop().await;
+    }
+}

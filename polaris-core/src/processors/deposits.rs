@@ -12,6 +12,7 @@
 use chrono::{DateTime, Utc};
 
 use futures::StreamExt;
+use rust_decimal::Decimal;
 
 use super::delivery::Delivery;
 use super::payment::{prepare, settle, submit_fresh, Step};
@@ -54,8 +55,10 @@ async fn batch(
 /// Runs both steps once over every pending deposit.
 pub async fn run_once(ctx: &Context, worker: &Worker) -> Result<Summary, ProcessError> {
     let mut summary = Summary::default();
-    poll_received(ctx, worker, &mut summary).await?;
+    // Payments already under way are resumed even when the bank cannot be asked now.
+    let polled = poll_received(ctx, worker, &mut summary).await;
     pay_ready(ctx, worker, &mut summary).await?;
+    polled?;
     Ok(summary)
 }
 
@@ -159,11 +162,13 @@ async fn mark_received(
             calculate_fee(&ctx.integrations, &params).await?
         }
     };
-    let amount_out = if ctx.settings.additive_fees_enabled {
-        amount_in
-    } else {
-        amount_in - fee
-    };
+    // Whatever the fee mode, the anchor pays what arrived minus the fee: with
+    // ADDITIVE_FEES_ENABLED the user was asked to send the amount plus the fee.
+    let amount_out = amount_in - fee;
+    if amount_out <= Decimal::ZERO {
+        tracing::warn!(id = %original.id, %amount_in, %fee, "received deposit does not cover its fee; left pending");
+        return Ok(false);
+    }
     let mut next = original;
     next.amount_in = Some(amount_in);
     next.amount_fee = Some(fee);

@@ -269,13 +269,20 @@ async fn match_withdrawal(
         ));
     };
     let amount_in = decimal(record.amount);
-    let params = FeeParams {
-        asset,
-        operation: Kind::Withdrawal,
-        kind: None,
-        amount: amount_in,
+    let agreed = tx.amount_fee.filter(|_| tx.amount_in == Some(amount_in));
+    let fee = match agreed {
+        // The amount the interactive form agreed on (fee added on top or taken out).
+        Some(fee) => fee,
+        None => {
+            let params = FeeParams {
+                asset,
+                operation: Kind::Withdrawal,
+                kind: None,
+                amount: amount_in,
+            };
+            calculate_fee(&ctx.integrations, &params).await?
+        }
     };
-    let fee = calculate_fee(&ctx.integrations, &params).await?;
     if tx.amount_expected.is_some_and(|e| e != amount_in) {
         tracing::warn!(id = %tx.id, expected = ?tx.amount_expected, received = %amount_in, "withdrawal amount differs from the announced one");
     }
