@@ -75,23 +75,13 @@ fn env_usize(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-fn peak_rss_kib() -> u64 {
+/// A memory figure of this process from /proc/self/status (`VmRSS`, `VmHWM`), in KiB.
+fn status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .find_map(|l| l.strip_prefix(field))
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         })
         .unwrap_or(0)
@@ -226,12 +216,12 @@ async fn memory(db: &TestDatabase, rows: usize) -> (u64, u64, u64) {
     let b = setup(db, Arc::new(Waiting)).await;
     let wallets = vec![KeyPair::random()];
     insert_deposits(&b, &wallets, rows, false);
-    let before = rss_kib();
+    let before = status_kib("VmRSS:");
     let worker = Worker::new();
     let started = Instant::now();
     run_once(&b.ctx, &worker).await.unwrap();
     let seconds = started.elapsed().as_secs();
-    let after = rss_kib();
+    let after = status_kib("VmRSS:");
     b.sb.stop().await;
     (before, after, seconds)
 }
@@ -266,7 +256,7 @@ async fn main() {
             db.backend(),
             before / 1024,
             after / 1024,
-            peak_rss_kib() / 1024
+            status_kib("VmHWM:") / 1024
         );
     }
 }

@@ -173,16 +173,18 @@ async fn submit(
 ) -> HttpResult {
     let (params, files) = body::read(&req, payload).await?;
     let query = Params::parse(req.query_string());
-    let lang = page_lang(&ctx, query.get("lang"), None);
-    let (id, session) = match session_for(&ctx, &req, params.get("transaction_id")) {
-        Ok(s) => s,
-        Err(e) => return denied(&ctx, &lang, &e),
+    let (tx, asset, lang, csrf) = match in_session(
+        &ctx,
+        &req,
+        kind,
+        params.get("transaction_id"),
+        query.get("lang"),
+    )
+    .await?
+    {
+        Ok(found) => found,
+        Err(refused) => return Ok(refused),
     };
-    let Some((tx, asset)) = load(&ctx, id, kind).await? else {
-        return denied(&ctx, &lang, &Denied::BadToken);
-    };
-    let lang = page_lang(&ctx, query.get("lang"), Some(&tx));
-    let csrf = interactive::csrf_token(&session);
     if params.get("csrf_token") != Some(csrf.as_str()) {
         return denied(&ctx, &lang, &Denied::Csrf);
     }
@@ -192,6 +194,27 @@ async fn submit(
         files: files.into_iter().collect(),
     };
     Ok(reply(flow::submit(&ctx, tx, &asset, &page, &data).await?))
+}
+
+/// The transaction of a request authenticated by its session cookie, with the page
+/// language and the CSRF token; or the 403 page to answer.
+async fn in_session(
+    ctx: &Context,
+    req: &HttpRequest,
+    kind: Kind,
+    transaction_id: Option<&str>,
+    lang: Option<&str>,
+) -> HttpResult<Result<(Transaction, Asset, String, String), HttpResponse>> {
+    let fallback = page_lang(ctx, lang, None);
+    let (id, session) = match session_for(ctx, req, transaction_id) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(denied(ctx, &fallback, &e)?)),
+    };
+    let Some((tx, asset)) = load(ctx, id, kind).await? else {
+        return Ok(Err(denied(ctx, &fallback, &Denied::BadToken)?));
+    };
+    let lang = page_lang(ctx, lang, Some(&tx));
+    Ok(Ok((tx, asset, lang, interactive::csrf_token(&session))))
 }
 
 async fn fee(ctx: web::Data<Context>, req: HttpRequest, kind: Kind) -> HttpResult {
@@ -210,16 +233,18 @@ async fn fee(ctx: web::Data<Context>, req: HttpRequest, kind: Kind) -> HttpResul
 
 async fn complete(ctx: web::Data<Context>, req: HttpRequest, kind: Kind) -> HttpResult {
     let params = Params::parse(req.query_string());
-    let lang = page_lang(&ctx, params.get("lang"), None);
-    let (id, session) = match session_for(&ctx, &req, params.get("transaction_id")) {
-        Ok(s) => s,
-        Err(e) => return denied(&ctx, &lang, &e),
+    let (tx, asset, lang, csrf) = match in_session(
+        &ctx,
+        &req,
+        kind,
+        params.get("transaction_id"),
+        params.get("lang"),
+    )
+    .await?
+    {
+        Ok(found) => found,
+        Err(refused) => return Ok(refused),
     };
-    let Some((tx, asset)) = load(&ctx, id, kind).await? else {
-        return denied(&ctx, &lang, &Denied::BadToken);
-    };
-    let lang = page_lang(&ctx, params.get("lang"), Some(&tx));
-    let csrf = interactive::csrf_token(&session);
     let page = page_request(&ctx, &lang, &params, &csrf);
     Ok(reply(flow::complete(&ctx, tx, &asset, &page).await?))
 }
