@@ -23,6 +23,8 @@
 #   BENCH_RUST_LOG=warn      the anchor's RUST_LOG
 #   BENCH_VENV=bench/.venv   Python venv (created with django-polaris, gunicorn, stellar-sdk)
 #   BENCH_SKIP_BUILD=0       1: use the release binaries already built
+#   BENCH_DEPOSITS=1         0: skip the deposits-per-second bench of the processes
+#   BENCH_DEPOSIT_COUNT=2000 deposits per point of that bench
 #   BENCH_OUT=bench/out/<time>
 #   CARGO_TARGET_DIR         where cargo builds (default: target/ of the workspace)
 set -euo pipefail
@@ -333,6 +335,16 @@ bench_django() {
 
 # --- main ------------------------------------------------------------------------
 
+# Deposits completed per second by process-pending-deposits against the sandbox, with 1
+# and 3 workers, on SQLite and PostgreSQL, and the memory of a round over 100,000 pending
+# rows (polaris-actix/benches/deposits.rs).
+bench_deposits() {
+    [[ ${BENCH_DEPOSITS:-1} == 1 ]] || return 0
+    log "deposits per second (cargo bench -p polaris-actix --bench deposits)"
+    (cd "$ROOT" && POLARIS_TEST_DATABASE_URL="$PG_ADMIN_URL" DEPOSITS="${BENCH_DEPOSIT_COUNT:-2000}" \
+        cargo bench -q -p polaris-actix --bench deposits) | tee "$OUT/deposits.md"
+}
+
 main() {
     mkdir -p "$OUT"
     : >"$RESULTS"
@@ -353,6 +365,7 @@ main() {
         esac
     done
     "$PY" "$BENCH/report.py" "$RESULTS" | tee "$OUT/table.md"
+    bench_deposits
 }
 
 main "$@"
