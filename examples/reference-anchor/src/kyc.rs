@@ -64,9 +64,8 @@ impl Kyc {
         let mut form = Form::new("kyc");
         for name in &missing {
             form = form.field(match name.as_str() {
-                "email_address" => Field::email(name, "Email").required(),
-                "first_name" => Field::text(name, "First name").required(),
-                _ => Field::text(name, "Last name").required(),
+                "email_address" => Field::email(name, text(request.lang, name)).required(),
+                _ => Field::text(name, text(request.lang, name)).required(),
             });
         }
         Ok(Some(form))
@@ -90,16 +89,43 @@ impl Kyc {
 }
 
 /// Guidance shown above each SEP-24 form.
-fn guidance(form: Option<&Form>) -> Option<PageContent> {
-    let text = match form.map(Form::id) {
-        Some("kyc") => "We need to know who you are before the transfer. This is asked once.",
-        Some(_) => "Enter the amount. The fee is shown as you type.",
+fn guidance(form: Option<&Form>, lang: &str) -> Option<PageContent> {
+    let key = match form.map(Form::id) {
+        Some("kyc") => "kyc",
+        Some(_) => "amount",
         None => return None,
     };
+    let text = text(lang, key);
     Some(PageContent {
         guidance: Some(text.into()),
         ..PageContent::default()
     })
+}
+
+/// The reference anchor's own texts, in the languages Polaris ships (an anchor translates
+/// what it writes; Polaris translates its own strings).
+fn text(lang: &str, key: &str) -> &'static str {
+    match (lang, key) {
+        ("es", "kyc") => {
+            "Necesitamos saber quién es usted antes de la transferencia. Se pide una sola vez."
+        }
+        ("fr", "kyc") => {
+            "Nous devons savoir qui vous êtes avant le transfert. C'est demandé une seule fois."
+        }
+        (_, "kyc") => "We need to know who you are before the transfer. This is asked once.",
+        ("es", "amount") => "Introduzca el monto. La comisión se muestra mientras escribe.",
+        ("fr", "amount") => "Saisissez le montant. Les frais s'affichent pendant la saisie.",
+        (_, "amount") => "Enter the amount. The fee is shown as you type.",
+        ("es", "first_name") => "Nombre",
+        ("fr", "first_name") => "Prénom",
+        (_, "first_name") => "First name",
+        ("es", "last_name") => "Apellido",
+        ("fr", "last_name") => "Nom",
+        (_, "last_name") => "Last name",
+        ("es", "email_address") => "Correo electrónico",
+        ("fr", "email_address") => "E-mail",
+        _ => "Email",
+    }
 }
 
 fn describe(names: &[String]) -> Map<String, Value> {
@@ -176,12 +202,12 @@ impl DepositIntegration for Kyc {
 
     async fn content_for_template(
         &self,
-        _request: &InteractiveRequest<'_>,
+        request: &InteractiveRequest<'_>,
         _template: Template,
         form: Option<&Form>,
         _transaction: &Transaction,
     ) -> Result<Option<PageContent>, IntegrationError> {
-        Ok(guidance(form))
+        Ok(guidance(form, request.lang))
     }
 
     async fn after_form_validation(
@@ -229,12 +255,12 @@ impl WithdrawalIntegration for Kyc {
 
     async fn content_for_template(
         &self,
-        _request: &InteractiveRequest<'_>,
+        request: &InteractiveRequest<'_>,
         _template: Template,
         form: Option<&Form>,
         _transaction: &Transaction,
     ) -> Result<Option<PageContent>, IntegrationError> {
-        Ok(guidance(form))
+        Ok(guidance(form, request.lang))
     }
 
     async fn after_form_validation(
