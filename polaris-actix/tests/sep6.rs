@@ -601,7 +601,10 @@ async fn more_info_links_are_signed_and_pages_escaped() {
     let resp = test::call_service(&app, test::TestRequest::get().uri(&path).to_request()).await;
     assert_eq!(resp.status().as_u16(), 200);
     let page = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
-    assert!(page.contains("pending user transfer start"), "{page}");
+    assert!(
+        page.contains("data-status=\"pending_user_transfer_start\""),
+        "{page}"
+    );
     assert!(page.contains("&lt;script&gt;"), "the message is escaped");
     assert!(!page.contains("<script>"));
 

@@ -216,6 +216,8 @@ pub async fn more_info_page(
         _ => None,
     };
     v.insert("instructions".into(), json!(instructions));
+    let message = tx.status_message.as_deref().or(tx.message.as_deref());
+    v.insert("message".into(), json!(message));
     v.insert("callback".into(), json!(page.callback));
     let object = transaction_json(page.settings, tx, asset);
     v.insert("transaction_json".into(), json!(object.to_string()));

@@ -4,10 +4,12 @@
 use crate::auth::links;
 use crate::context::Context;
 use crate::error::ApiError;
-use crate::model::{Kind, Transaction};
+use crate::model::Transaction;
 use crate::params::Params;
+use crate::sep24::pages::{self, PageRequest};
 use crate::settings::Settings;
 use crate::store::{assets, transactions};
+use crate::ui::Ui;
 
 const PATH: &str = "sep6/transaction/more_info";
 
@@ -21,26 +23,9 @@ pub fn more_info_url(settings: &Settings, tx: &Transaction) -> String {
     )
 }
 
-const PAGE: &str = r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ kind }} {{ code }}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#1d2433}
-dt{font-weight:600;margin-top:.75rem}dd{margin:0}.status{display:inline-block;padding:.2rem .6rem;border-radius:1rem;background:#eef2ff}</style>
-</head><body>
-<h1>{{ kind }} of {{ code }}</h1>
-<p class="status">{{ status }}</p>
-<dl>
-<dt>Transaction</dt><dd>{{ id }}</dd>
-{% if amount_in %}<dt>Amount</dt><dd>{{ amount_in }} {{ code }}</dd>{% endif %}
-{% if amount_fee %}<dt>Fee</dt><dd>{{ amount_fee }} {{ code }}</dd>{% endif %}
-{% if amount_out %}<dt>You receive</dt><dd>{{ amount_out }} {{ code }}</dd>{% endif %}
-<dt>Started</dt><dd>{{ started_at }}</dd>
-{% if message %}<dt>Message</dt><dd>{{ message }}</dd>{% endif %}
-{% if instructions %}<dt>Instructions</dt><dd>{{ instructions }}</dd>{% endif %}
-</dl></body></html>"#;
-
-/// `GET /sep6/transaction/more_info?id=&token=`: the transaction as an HTML page.
+/// `GET /sep6/transaction/more_info?id=&token=[&lang=]`: the transaction as an HTML page,
+/// rendered with the same template as SEP-24's (`sep24/more_info.html`, replaceable through
+/// `ASSETS_DIR`).
 pub async fn more_info_page(ctx: &Context, params: &Params) -> Result<String, ApiError> {
     let id = params.required("id")?.to_string();
     let token = params.required("token")?;
@@ -58,44 +43,22 @@ pub async fn more_info_page(ctx: &Context, params: &Params) -> Result<String, Ap
         .await?
         .ok_or_else(|| ApiError::not_found("transaction not found"))?;
     let asset_id = tx.asset_id;
-    let asset = ctx.store.run(move |c| assets::by_id(c, asset_id)).await?;
-    let instructions = match tx.kind {
-        Kind::Deposit => {
-            ctx.integrations
-                .deposit
-                .instructions_for_pending_deposit(&tx)
-                .await?
-        }
-        _ => None,
+    let asset = ctx
+        .store
+        .run(move |c| assets::by_id(c, asset_id))
+        .await?
+        .ok_or_else(|| ApiError::not_found("asset not found"))?;
+    let lang = params
+        .get("lang")
+        .and_then(|l| Ui::get(&ctx.settings).ok()?.language(l))
+        .or_else(|| tx.lang.clone())
+        .unwrap_or_else(|| "en".to_string());
+    let page = PageRequest {
+        settings: &ctx.settings,
+        lang: &lang,
+        callback: None,
+        params,
+        csrf: "",
     };
-    render(&tx, asset.map(|a| a.code).unwrap_or_default(), instructions)
-}
-
-fn render(
-    tx: &Transaction,
-    code: String,
-    instructions: Option<String>,
-) -> Result<String, ApiError> {
-    let mut c = tera::Context::new();
-    c.insert(
-        "kind",
-        if tx.kind == Kind::Deposit {
-            "Deposit"
-        } else {
-            "Withdrawal"
-        },
-    );
-    c.insert("code", &code);
-    c.insert("status", &tx.status.as_str().replace('_', " "));
-    c.insert("id", &tx.id.to_string());
-    c.insert("amount_in", &tx.amount_in.map(|d| d.to_string()));
-    c.insert("amount_fee", &tx.amount_fee.map(|d| d.to_string()));
-    c.insert("amount_out", &tx.amount_out.map(|d| d.to_string()));
-    c.insert(
-        "started_at",
-        &tx.started_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-    );
-    c.insert("message", &tx.message);
-    c.insert("instructions", &instructions);
-    tera::Tera::one_off(PAGE, &c, true).map_err(ApiError::internal)
+    pages::more_info_page(ctx, &tx, &asset, &page).await
 }
