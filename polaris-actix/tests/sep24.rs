@@ -297,6 +297,14 @@ async fn invalid_start_requests_are_400() {
                 json!({"asset_code": "USDC", "account": "GNOTANACCOUNT"}),
             ),
             (DEPOSIT, json!({"asset_code": "USDC", "lang": "xx"})),
+            (
+                DEPOSIT,
+                json!({"asset_code": "USDC", "on_change_callback": "http://wallet.example.com/cb"}),
+            ),
+            (
+                DEPOSIT,
+                json!({"asset_code": "USDC", "on_change_callback": "not a url"}),
+            ),
         ];
         for (path, body) in cases {
             let (st, b) = call(&app, post(path, &jwt, body.clone())).await;

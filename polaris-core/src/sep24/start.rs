@@ -166,6 +166,13 @@ pub async fn start(
 ) -> Result<Value, ApiError> {
     let lang = super::check_lang(&ctx.settings, req.lang.as_deref())?;
     let asset = sep24_asset(ctx, req.asset_code.as_deref(), req.asset_issuer.as_deref()).await?;
+    if let Some(url) = req.on_change_callback.as_deref().filter(|u| !u.is_empty()) {
+        if !super::callback::is_callback_url(&ctx.settings, url) {
+            return Err(ApiError::bad_request(
+                "on_change_callback must be an https URL",
+            ));
+        }
+    }
     let tx = new_transaction(kind, &asset, subject, client_domain, req, lang.clone())?;
     let fields = req.sep9();
     if !fields.is_empty() {
