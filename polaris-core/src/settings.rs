@@ -320,7 +320,8 @@ impl Settings {
     }
 }
 
-fn host_with_port(url: &Url) -> String {
+/// `host` or `host:port` of a URL.
+pub(crate) fn host_with_port(url: &Url) -> String {
     let host = url.host_str().unwrap_or("localhost");
     match url.port() {
         Some(p) => format!("{host}:{p}"),

@@ -227,7 +227,7 @@ async fn pay_ready(
                 _ => pay_claimed(ctx, claimed).await,
             };
             for step in steps? {
-                count(summary, Some(step));
+                count(summary, step);
             }
             if !full {
                 break;
@@ -237,12 +237,12 @@ async fn pay_ready(
     Ok(())
 }
 
-fn count(summary: &mut Summary, step: Option<Step>) {
+fn count(summary: &mut Summary, step: Step) {
     match step {
-        Some(Step::Completed) => summary.completed += 1,
-        Some(Step::NeedsTrust) => summary.pending_trust += 1,
-        Some(Step::Failed(_)) => summary.failed += 1,
-        Some(Step::Retry(_)) | Some(Step::Rebuild) | None => summary.retried += 1,
+        Step::Completed => summary.completed += 1,
+        Step::NeedsTrust => summary.pending_trust += 1,
+        Step::Failed(_) => summary.failed += 1,
+        Step::Retry(_) | Step::Rebuild => summary.retried += 1,
     }
 }
 
@@ -436,13 +436,10 @@ async fn pay_envelope(
     Ok(steps)
 }
 
+/// A lost race (another worker moved the deposit) is no error: nothing to count.
 fn lost_all(e: TransitionError) -> Result<Vec<Step>, ProcessError> {
-    lost(e).map(|_| Vec::new())
-}
-
-fn lost(e: TransitionError) -> Result<Option<Step>, ProcessError> {
     match e {
-        TransitionError::Conflict { .. } => Ok(None),
+        TransitionError::Conflict { .. } => Ok(Vec::new()),
         TransitionError::Store(s) => Err(s.into()),
         TransitionError::Forbidden { .. } => Err(ProcessError::Config(e.to_string())),
     }

@@ -155,7 +155,7 @@ pub(crate) async fn settle(
     };
     let (Some(hash), Some(envelope)) = (first.submission_hash.clone(), first.envelope_xdr.clone())
     else {
-        return each(ctx, rows, |ctx, tx| Box::pin(rebuild(ctx, tx))).await;
+        return rebuild_all(ctx, rows).await;
     };
     // Observed BEFORE the lookup: if the envelope was already dead then and the lookup
     // does not find it, it never applied and never will.
@@ -167,13 +167,13 @@ pub(crate) async fn settle(
         Ok(Some(_)) => {
             // Included and failed: nothing was paid and the envelope is spent.
             tracing::warn!(%hash, "a payment envelope failed on the ledger; rebuilding");
-            return each(ctx, rows, |ctx, tx| Box::pin(rebuild(ctx, tx))).await;
+            return rebuild_all(ctx, rows).await;
         }
         Ok(None) | Err(HorizonError::NotFound) => {}
         Err(e) => return Ok(retry_all(&rows, format!("looking up {hash}: {e}"))),
     }
     if dead {
-        return each(ctx, rows, |ctx, tx| Box::pin(rebuild(ctx, tx))).await;
+        return rebuild_all(ctx, rows).await;
     }
     submit(ctx, rows, hash, envelope).await
 }
@@ -220,17 +220,10 @@ fn retry_all(rows: &[Transaction], why: String) -> Vec<Step> {
     rows.iter().map(|_| Step::Retry(why.clone())).collect()
 }
 
-type StepFuture<'a> =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Step, TransitionError>> + Send + 'a>>;
-
-async fn each<'a>(
-    ctx: &'a Context,
-    rows: Vec<Transaction>,
-    f: impl Fn(&'a Context, Transaction) -> StepFuture<'a>,
-) -> Result<Vec<Step>, TransitionError> {
+async fn rebuild_all(ctx: &Context, rows: Vec<Transaction>) -> Result<Vec<Step>, TransitionError> {
     let mut steps = Vec::with_capacity(rows.len());
     for tx in rows {
-        steps.push(f(ctx, tx).await?);
+        steps.push(rebuild(ctx, tx).await?);
     }
     Ok(steps)
 }

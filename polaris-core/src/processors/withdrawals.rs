@@ -23,15 +23,15 @@ use crate::state::{self, TransitionError};
 use crate::stellar::horizon::{Order, PageQuery, PaymentKind, PaymentRecord};
 use crate::stellar::Asset as StellarAsset;
 use crate::store::watcher::{self, UnmatchedPayment};
-use crate::store::{assets, transactions, StoreError};
+use crate::store::{transactions, StoreError};
 
 /// The distribution accounts to watch, each with the assets it receives.
 async fn watched(ctx: &Context) -> Result<BTreeMap<String, Vec<Asset>>, ProcessError> {
-    let all = ctx.store.run(assets::all).await?;
+    let all = ctx.store.assets().await?;
     let mut map: BTreeMap<String, Vec<Asset>> = BTreeMap::new();
-    for asset in all {
+    for asset in all.iter() {
         if let Some(account) = asset.distribution_account() {
-            map.entry(account).or_default().push(asset);
+            map.entry(account).or_default().push(asset.clone());
         }
     }
     Ok(map)

@@ -20,11 +20,7 @@ pub fn is_callback_url(settings: &Settings, callback: &str) -> bool {
 
 /// The `Signature` header value for `body` sent to `url` at `time` (seconds).
 pub fn signature(settings: &Settings, url: &url::Url, time: i64, body: &str) -> String {
-    let host = url.host_str().unwrap_or_default();
-    let host = match url.port() {
-        Some(p) => format!("{host}:{p}"),
-        None => host.to_string(),
-    };
+    let host = crate::settings::host_with_port(url);
     let payload = format!("{time}.{host}.{body}");
     let sig = settings.signing_key.sign(payload.as_bytes());
     format!(

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use super::hooks;
 use super::pages::{self, PageRequest};
 use crate::forms::{FieldError, Form, FormData, AMOUNT_FIELD};
-use crate::integrations::{IntegrationError, InteractiveRequest, PageContent};
+use crate::integrations::{IntegrationError, PageContent};
 use crate::model::{Asset, Kind, MemoType, Status, Transaction};
 use crate::state::{self, TransitionError};
 use crate::ui::Ui;
@@ -30,20 +30,6 @@ pub enum Reply {
     Redirect(String),
 }
 
-fn interactive<'a>(
-    page: &'a PageRequest<'a>,
-    tx: &Transaction,
-    asset: &'a Asset,
-) -> InteractiveRequest<'a> {
-    InteractiveRequest {
-        lang: page.lang,
-        asset,
-        amount: tx.amount_expected,
-        callback: page.callback,
-        params: page.params,
-    }
-}
-
 /// The page of an `incomplete` transaction: the next form, a content page, the anchor's
 /// external app, or (with nothing left to ask) the end of the flow.
 pub async fn show(
@@ -55,7 +41,7 @@ pub async fn show(
     if tx.status != Status::Incomplete {
         return Ok(Reply::Redirect(pages::more_info_path(&tx, page)));
     }
-    let req = interactive(page, &tx, asset);
+    let req = page.interactive(&tx, asset);
     if let Some(url) = hooks::interactive_url(ctx, &req, &tx).await? {
         return Ok(Reply::Redirect(url));
     }
@@ -78,7 +64,7 @@ pub async fn submit(
     if tx.status != Status::Incomplete {
         return Ok(Reply::Redirect(pages::more_info_path(&tx, page)));
     }
-    let req = interactive(page, &tx, asset);
+    let req = page.interactive(&tx, asset);
     let Some(mut form) = hooks::form_for_transaction(ctx, &req, &tx).await? else {
         return Ok(Reply::Redirect(pages::webapp_path(&tx, page)));
     };

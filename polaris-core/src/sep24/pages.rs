@@ -29,6 +29,19 @@ pub struct PageRequest<'a> {
     pub csrf: &'a str,
 }
 
+impl<'a> PageRequest<'a> {
+    /// What the interactive hooks are told of this request, for `tx` of `asset`.
+    pub fn interactive(&self, tx: &Transaction, asset: &'a Asset) -> InteractiveRequest<'a> {
+        InteractiveRequest {
+            lang: self.lang,
+            asset,
+            amount: tx.amount_expected,
+            callback: self.callback,
+            params: self.params,
+        }
+    }
+}
+
 fn with_query(settings: &Settings, path: &str, tx: &Transaction, page: &PageRequest<'_>) -> String {
     let mut url = url::Url::parse(&settings.url(path)).expect("HOST_URL joins paths");
     {
@@ -63,10 +76,10 @@ async fn icon(ctx: &Context, content: Option<&PageContent>) -> String {
     if let Some(path) = content.and_then(|c| c.icon_path.clone()) {
         return path;
     }
-    let table = match (&ctx.integrations.static_toml, &ctx.integrations.toml) {
-        (Some(text), _) => toml::from_str::<toml::Table>(text).ok(),
-        (None, Some(hook)) => hook.toml().await.ok(),
-        _ => None,
+    // The served stellar.toml, cached: the toml hook is not asked on every page.
+    let table = match crate::sep1::stellar_toml(ctx).await {
+        Ok(text) => toml::from_str::<toml::Table>(&text).ok(),
+        Err(_) => None,
     };
     table
         .as_ref()
@@ -89,6 +102,15 @@ async fn scripts(ctx: &Context) -> Result<Vec<String>, ApiError> {
         Some(s) => Ok(s.scripts().await?),
         None => Ok(Vec::new()),
     }
+}
+
+/// The default heading: "Deposit USDC", "Retirar USDC"...
+fn title(ui: &Ui, lang: &str, tx: &Transaction, asset: &Asset) -> String {
+    let word = match tx.kind {
+        Kind::Withdrawal => "withdraw",
+        _ => "deposit",
+    };
+    format!("{} {}", ui.text(lang, word), asset.code)
 }
 
 /// Values every page shares: title, guidance, icon, scripts, extra.
@@ -121,13 +143,7 @@ pub async fn transfer_page(
     content: Option<PageContent>,
 ) -> Result<String, ApiError> {
     let ui = Ui::get(&ctx.settings)?;
-    let word = if tx.kind == Kind::Withdrawal {
-        "withdraw"
-    } else {
-        "deposit"
-    };
-    let title = format!("{} {}", ui.text(page.lang, word), asset.code);
-    let mut v = common(ctx, content, title).await?;
+    let mut v = common(ctx, content, title(&ui, page.lang, tx, asset)).await?;
     if let Some(form) = form {
         let mut view = form.view(&|e| ui.error_text(page.lang, e));
         if form.is_transaction_form() {
@@ -167,25 +183,9 @@ pub async fn more_info_page(
 ) -> Result<String, ApiError> {
     let ui = Ui::get(&ctx.settings)?;
     let lang = page.lang;
-    let req = InteractiveRequest {
-        lang,
-        asset,
-        amount: tx.amount_expected,
-        callback: page.callback,
-        params: page.params,
-    };
+    let req = page.interactive(tx, asset);
     let content = hooks::content(ctx, &req, Template::MoreInfo, None, tx).await?;
-    let word = if tx.kind == Kind::Withdrawal {
-        "withdraw"
-    } else {
-        "deposit"
-    };
-    let mut v = common(
-        ctx,
-        content,
-        format!("{} {}", ui.text(lang, word), asset.code),
-    )
-    .await?;
+    let mut v = common(ctx, content, title(&ui, lang, tx, asset)).await?;
     let waiting = tx.status == Status::PendingUserTransferStart;
     if waiting && v["guidance"].is_null() {
         let key = if tx.kind == Kind::Withdrawal {
