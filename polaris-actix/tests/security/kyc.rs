@@ -1,0 +1,1 @@
+//! Security regression tests: users told apart by memo or muxed address.

@@ -1,0 +1,1 @@
+//! Security regression tests: money paths (payouts, watcher, seeds, arithmetic).

@@ -1,0 +1,1 @@
+//! Security regression tests: web surface (interactive flow, outgoing requests, SEP-10, bodies, logs).
