@@ -1,6 +1,9 @@
 //! Security regression tests: one test per finding, named after it, kept together so the list
 //! of threats and their defences stays visible (see docs/security.md).
 
+#[path = "security/kyc.rs"]
 mod kyc;
+#[path = "security/money.rs"]
 mod money;
+#[path = "security/web.rs"]
 mod web;
