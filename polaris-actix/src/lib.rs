@@ -22,6 +22,7 @@ pub mod auth;
 pub mod body;
 mod builder;
 pub mod cli;
+pub mod cors;
 pub mod error;
 pub mod processes;
 pub mod sep1;

@@ -7,13 +7,16 @@ use crate::error::HttpResult;
 
 /// Mounts the stellar.toml route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/.well-known/stellar.toml", web::get().to(stellar_toml));
+    cfg.service(
+        web::resource("/.well-known/stellar.toml")
+            .wrap(crate::cors::sep())
+            .route(web::get().to(stellar_toml)),
+    );
 }
 
 async fn stellar_toml(ctx: web::Data<Context>) -> HttpResult {
     let text = sep1::stellar_toml(&ctx).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
-        .insert_header(("Access-Control-Allow-Origin", "*"))
         .body(text.to_string()))
 }

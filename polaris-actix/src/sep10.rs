@@ -6,7 +6,6 @@
 //! included, as SEP-10 requires. Bodies over [`MAX_BODY_BYTES`] get a 413.
 
 use crate::error::HttpResult;
-use actix_cors::Cors;
 use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use actix_web::{web, HttpRequest, HttpResponse};
 use polaris_core::sep10::{get_auth, post_auth, MAX_BODY_BYTES};
@@ -16,19 +15,10 @@ use polaris_core::{ApiError, Context};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/auth")
-            .wrap(cors())
+            .wrap(crate::cors::sep())
             .route(web::get().to(challenge))
             .route(web::post().to(token)),
     );
-}
-
-fn cors() -> Cors {
-    Cors::default()
-        .allow_any_origin()
-        .send_wildcard()
-        .allowed_methods(["GET", "POST"])
-        .allow_any_header()
-        .max_age(3600)
 }
 
 fn header(req: &HttpRequest, name: actix_web::http::header::HeaderName) -> Option<&str> {

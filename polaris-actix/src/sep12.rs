@@ -1,6 +1,5 @@
 //! SEP-12 routes under `/kyc`. Glue only; the logic is in [`polaris_core::sep12`].
 
-use actix_cors::Cors;
 use actix_web::{web, HttpRequest, HttpResponse};
 use polaris_core::params::Params;
 use polaris_core::{sep12, Context};
@@ -13,22 +12,13 @@ use crate::error::HttpResult;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/kyc")
-            .wrap(cors())
+            .wrap(crate::cors::sep())
             .route("/customer", web::get().to(get_customer))
             .route("/customer", web::put().to(put_customer))
             .route("/customer/verification", web::put().to(verify_customer))
             .route("/customer/callback", web::put().to(set_callback))
             .route("/customer/{account}", web::delete().to(delete_customer)),
     );
-}
-
-fn cors() -> Cors {
-    Cors::default()
-        .allow_any_origin()
-        .send_wildcard()
-        .allowed_methods(["GET", "PUT", "DELETE"])
-        .allow_any_header()
-        .max_age(3600)
 }
 
 async fn get_customer(ctx: web::Data<Context>, token: SepToken, req: HttpRequest) -> HttpResult {

@@ -12,30 +12,30 @@ use crate::error::HttpResult;
 
 /// Mounts the SEP-24 API routes under `/sep24`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/sep24/info", web::get().to(info))
-        .route("/sep24/fee", web::get().to(fee))
-        .route(
+    let api = |path: &str, route: actix_web::Route| {
+        web::resource(path).wrap(crate::cors::sep()).route(route)
+    };
+    cfg.service(api("/sep24/info", web::get().to(info)))
+        .service(api("/sep24/fee", web::get().to(fee)))
+        .service(api(
             "/sep24/transactions/deposit/interactive",
             web::post().to(deposit),
-        )
-        .route(
+        ))
+        .service(api(
             "/sep24/transactions/withdraw/interactive",
             web::post().to(withdraw),
-        )
-        .route("/sep24/transactions", web::get().to(transactions))
-        .route("/sep24/transaction", web::get().to(transaction));
+        ))
+        .service(api("/sep24/transactions", web::get().to(transactions)))
+        .service(api("/sep24/transaction", web::get().to(transaction)));
 }
 
 fn ok(body: serde_json::Value) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(("Access-Control-Allow-Origin", "*"))
-        .json(body)
+    HttpResponse::Ok().json(body)
 }
 
 async fn info(ctx: web::Data<Context>) -> HttpResult {
     let text = sep24::info_text(&ctx).await?;
     Ok(HttpResponse::Ok()
-        .insert_header(("Access-Control-Allow-Origin", "*"))
         .content_type("application/json")
         .body(text.to_string()))
 }
@@ -100,7 +100,6 @@ async fn transactions(
 ) -> HttpResult {
     let text = sep24::transactions(&ctx, &token.subject, &q).await?;
     Ok(HttpResponse::Ok()
-        .insert_header(("Access-Control-Allow-Origin", "*"))
         .content_type("application/json")
         .body(text))
 }

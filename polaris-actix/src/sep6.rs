@@ -3,7 +3,6 @@
 //! Protected endpoints answer a missing or bad token with 403
 //! `{"type": "authentication_required"}`, as SEP-6 specifies.
 
-use actix_cors::Cors;
 use actix_web::{web, HttpRequest, HttpResponse};
 use polaris_core::params::Params;
 use polaris_core::{sep6, Context};
@@ -15,7 +14,7 @@ use crate::error::HttpResult;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/sep6")
-            .wrap(cors())
+            .wrap(crate::cors::sep())
             .route("/info", web::get().to(info))
             .route("/fee", web::get().to(fee))
             .route("/deposit", web::get().to(deposit))
@@ -25,15 +24,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/transaction/more_info", web::get().to(more_info))
             .route("/transactions/{id}", web::patch().to(patch)),
     );
-}
-
-fn cors() -> Cors {
-    Cors::default()
-        .allow_any_origin()
-        .send_wildcard()
-        .allowed_methods(["GET", "PATCH"])
-        .allow_any_header()
-        .max_age(3600)
 }
 
 fn params(req: &HttpRequest) -> Params {
