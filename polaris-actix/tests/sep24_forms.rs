@@ -175,6 +175,7 @@ async fn amount_then_kyc_with_a_file_then_pending_user_transfer_start() {
         let tx = stored(&db, &id).await;
         assert_eq!(tx.status, Status::PendingUserTransferStart);
         assert_eq!(tx.amount_in, Some(rust_decimal::Decimal::new(25, 0)));
+        assert_eq!(tx.amount_expected, Some(rust_decimal::Decimal::new(25, 0)));
     }
 }
 

@@ -89,6 +89,8 @@ async fn deposit_amount_step_to_pending_user_transfer_start() {
         let tx = stored(&db, &id).await;
         assert_eq!(tx.status, Status::PendingUserTransferStart);
         assert_eq!(tx.amount_in, Some(Decimal::new(50, 0)));
+        // The start request suggested 100; the amount typed in the page is what is expected.
+        assert_eq!(tx.amount_expected, Some(Decimal::new(50, 0)));
         assert_eq!(tx.amount_fee, Some(Decimal::new(150, 2)));
         assert_eq!(tx.amount_out, Some(Decimal::new(4850, 2)));
 

@@ -98,6 +98,8 @@ pub async fn complete(
 }
 
 /// Sets `amount_in`, `amount_fee` and `amount_out` from the amount form, or adds an error.
+/// The amount agreed in the page becomes `amount_expected`: what the anchor waits for (the
+/// start request's `amount`, when there was one, was only a suggestion the user could change).
 async fn fill_amounts(
     ctx: &Context,
     tx: &mut Transaction,
@@ -111,6 +113,7 @@ async fn fill_amounts(
     match amounts(ctx, asset, tx.kind, amount).await? {
         Some((amount_in, fee, amount_out)) => {
             tx.amount_in = Some(amount_in);
+            tx.amount_expected = Some(amount_in);
             tx.amount_fee = Some(fee);
             tx.amount_out = Some(amount_out);
         }
