@@ -75,6 +75,7 @@ fn usdc() -> Asset {
         fee_percent: Some(Decimal::ONE),
         min_amount: Some(Decimal::new(10, 0)),
         max_amount: Some(Decimal::new(1000, 0)),
+        funding_methods: Vec::new(),
     };
     a.withdrawal = OperationConfig::default();
     a

@@ -94,6 +94,7 @@ fn srt(distribution: &KeyPair) -> Asset {
         fee_percent: Some(Decimal::ONE),
         min_amount: Some(Decimal::ONE),
         max_amount: Some(Decimal::from(1000)),
+        funding_methods: Vec::new(),
     };
     let mut a = Asset::new("SRT", KeyPair::random().public_key());
     a.deposit = limits.clone();
@@ -185,15 +186,12 @@ async fn info_lists_sep6_assets_with_limits_and_fees() {
         "enabled": true, "authentication_required": true,
         "min_amount": 1.0, "max_amount": 1000.0, "fee_fixed": 5.0, "fee_percent": 1.0,
     });
-    let mut deposit = op.clone();
-    deposit["fields"] = json!({});
-    let mut withdraw = op;
-    withdraw["types"] = json!({});
+    // No funding methods declared: no (empty) `fields` or `types` either.
     assert_eq!(
         body,
         json!({
-            "deposit": { "SRT": deposit },
-            "withdraw": { "SRT": withdraw },
+            "deposit": { "SRT": op },
+            "withdraw": { "SRT": op },
             "fee": { "enabled": true, "authentication_required": false },
             "transactions": { "enabled": true, "authentication_required": true },
             "transaction": { "enabled": true, "authentication_required": true },

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use async_trait::async_trait;
 use polaris_core::integrations::{IntegrationError, TomlIntegration};
-use polaris_core::model::{Asset, OperationConfig};
+use polaris_core::model::{Asset, FieldSpec, FundingMethod, OperationConfig};
 use polaris_core::settings::Secret;
 use polaris_core::stellar::bootstrap::{ensure_asset, AssetSetup};
 use polaris_core::stellar::{Horizon, KeyPair};
@@ -42,7 +42,8 @@ fn demo_keys(path: &Path) -> Result<(KeyPair, KeyPair), String> {
     Ok((issuer, distribution))
 }
 
-/// The demo asset: a test token anchored to US dollars, with a small fee and bounds.
+/// The demo asset: a test token anchored to US dollars, with a small fee and bounds;
+/// deposits by wire, withdrawals to a bank account (`dest`, the account number).
 fn demo_asset(issuer: &KeyPair, distribution: &KeyPair) -> Asset {
     let limits = OperationConfig {
         enabled: true,
@@ -50,10 +51,22 @@ fn demo_asset(issuer: &KeyPair, distribution: &KeyPair) -> Asset {
         fee_percent: Some(Decimal::ONE),
         min_amount: Some(Decimal::ONE),
         max_amount: Some(Decimal::from(10_000)),
+        funding_methods: Vec::new(),
     };
     let mut a = Asset::new("SRT", issuer.public_key());
-    a.deposit = limits.clone();
-    a.withdrawal = limits;
+    a.deposit = OperationConfig {
+        funding_methods: vec![FundingMethod::new("WIRE")],
+        ..limits.clone()
+    };
+    a.withdrawal = OperationConfig {
+        funding_methods: vec![FundingMethod::new("bank_account")
+            .field("dest", FieldSpec::required("your bank account number"))
+            .field(
+                "dest_extra",
+                FieldSpec::optional("your bank's routing number"),
+            )],
+        ..limits
+    };
     a.distribution_seed = Some(Secret::new(distribution.seed().expose()));
     a.name = Some("Stellar Reference Token".into());
     a.description = Some("A test token of the Polaris reference anchor".into());

@@ -44,6 +44,7 @@ mod tests {
             fee_percent: Some(Decimal::ONE),
             min_amount: None,
             max_amount: None,
+            funding_methods: Vec::new(),
         };
         a.withdrawal = a.deposit.clone();
         a

@@ -24,6 +24,9 @@ pub struct Sep6Request<'a> {
     pub asset: &'a Asset,
     /// The language of messages for the user.
     pub lang: &'a str,
+    /// The funding method asked for (`funding_method`, or the older `type`), already
+    /// checked against the asset's declared methods when it declares any.
+    pub funding_method: Option<&'a str>,
 }
 
 /// What the anchor answers to a SEP-6 deposit or withdrawal request.

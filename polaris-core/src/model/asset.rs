@@ -1,7 +1,10 @@
 //! The anchored asset and its per-operation configuration.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 use crate::settings::Secret;
 use crate::stellar::keys::{KeyError, KeyPair};
@@ -21,6 +24,68 @@ pub struct OperationConfig {
     pub min_amount: Option<Decimal>,
     /// The largest amount accepted.
     pub max_amount: Option<Decimal>,
+    /// How money moves outside Stellar for this operation (SEP-6 `funding_methods`; the
+    /// `type` of older wallets). When any are declared, a SEP-6 request must name one of
+    /// them (or omit it when there is only one); when none are, any `type` is passed on.
+    pub funding_methods: Vec<FundingMethod>,
+}
+
+/// One way of moving money between the user and the anchor outside Stellar, e.g. `WIRE`
+/// or `bank_account`, and the request fields it takes (SEP-6 `/info` lists both).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FundingMethod {
+    /// The name wallets send as `funding_method` (or `type`).
+    pub name: String,
+    /// The request fields of this method by name, e.g. `dest` for a withdrawal.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, FieldSpec>,
+}
+
+impl FundingMethod {
+    /// A method without fields.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            fields: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a field to the method.
+    pub fn field(mut self, name: impl Into<String>, spec: FieldSpec) -> Self {
+        self.fields.insert(name.into(), spec);
+        self
+    }
+}
+
+/// What SEP-6 `/info` says of one request field.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FieldSpec {
+    /// What the field is for, for the user.
+    pub description: String,
+    /// Whether a request may leave it out.
+    #[serde(default)]
+    pub optional: bool,
+    /// The only values accepted, when the field is a choice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
+}
+
+impl FieldSpec {
+    /// A required field described by `description`.
+    pub fn required(description: impl Into<String>) -> Self {
+        Self {
+            description: description.into(),
+            ..Self::default()
+        }
+    }
+
+    /// An optional field described by `description`.
+    pub fn optional(description: impl Into<String>) -> Self {
+        Self {
+            optional: true,
+            ..Self::required(description)
+        }
+    }
 }
 
 impl OperationConfig {

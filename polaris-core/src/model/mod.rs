@@ -4,9 +4,22 @@ mod asset;
 mod enums;
 mod transaction;
 
-pub use asset::{Asset, OperationConfig};
+pub use asset::{Asset, FieldSpec, FundingMethod, OperationConfig};
 pub use enums::{Kind, MemoType, Protocol, Stage, Status, UnknownValue};
 pub use transaction::{RefundPayment, Refunds, Transaction};
+
+/// The key that tells one user from another: the muxed address (`M...`) when the wallet
+/// authenticated one, `G...:<memo>` for a user of a shared account, else the `G...` account.
+///
+/// It is the SEP-10 `sub` of the user's token. Two users of one custodial wallet share the
+/// `G...` account and differ only here: key customers and KYC decisions by it.
+pub fn user_key(account: &str, memo: Option<&str>, muxed_account: Option<&str>) -> String {
+    match (muxed_account, memo) {
+        (Some(muxed), _) => muxed.to_string(),
+        (None, Some(memo)) => format!("{account}:{memo}"),
+        (None, None) => account.to_string(),
+    }
+}
 
 /// The current time, truncated to microseconds: the precision both databases keep,
 /// so a stored value reads back equal.

@@ -2,11 +2,11 @@
 
 use serde_json::{json, Map, Value};
 
-use super::assets::{check_amount, fee_for, find, number};
+use super::assets::{check_amount, fee_for, find, funding_method, number};
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::integrations::AssetInfo;
-use crate::model::{Asset, Kind, OperationConfig};
+use crate::model::{Asset, FieldSpec, FundingMethod, Kind, OperationConfig};
 use crate::params::Params;
 
 /// [`info`] as JSON text, kept per language as long as the asset list it was made from
@@ -25,7 +25,9 @@ pub async fn info_text(ctx: &Context, params: &Params) -> Result<std::sync::Arc<
 
 /// `GET /sep6/info`: per asset, whether deposits and withdrawals are enabled, their
 /// limits, their fees (only while fees come from the asset: a custom fee function hides
-/// them), and the fields and types of the info integration; plus the other endpoints and features.
+/// them), the funding methods the asset declares with their fields (also as the deprecated
+/// deposit `fields` and withdraw `types`, unless the info integration describes those); plus
+/// the other endpoints and features.
 pub async fn info(ctx: &Context, params: &Params) -> Result<Value, ApiError> {
     let lang = params.get("lang").unwrap_or("en");
     let all = ctx.store.assets().await?;
@@ -36,12 +38,20 @@ pub async fn info(ctx: &Context, params: &Params) -> Result<Value, ApiError> {
         let fees = ctx.integrations.fee.is_none();
         let mut d = operation(&asset.deposit, fees);
         if asset.deposit.enabled {
-            d.insert("fields".into(), Value::Object(described.deposit_fields));
+            let fields = match described.deposit_fields.is_empty() {
+                true => all_fields(&asset.deposit.funding_methods),
+                false => described.deposit_fields,
+            };
+            put_object(&mut d, "fields", fields);
         }
         deposit.insert(asset.code.clone(), Value::Object(d));
         let mut w = operation(&asset.withdrawal, fees);
         if asset.withdrawal.enabled {
-            w.insert("types".into(), Value::Object(described.withdraw_types));
+            let types = match described.withdraw_types.is_empty() {
+                true => types(&asset.withdrawal.funding_methods),
+                false => described.withdraw_types,
+            };
+            put_object(&mut w, "types", types);
         }
         withdraw.insert(asset.code.clone(), Value::Object(w));
     }
@@ -63,6 +73,39 @@ async fn describe(ctx: &Context, asset: &Asset, lang: &str) -> Result<AssetInfo,
     }
 }
 
+fn put_object(m: &mut Map<String, Value>, key: &str, value: Map<String, Value>) {
+    if !value.is_empty() {
+        m.insert(key.into(), Value::Object(value));
+    }
+}
+
+fn field(spec: &FieldSpec) -> Value {
+    serde_json::to_value(spec).unwrap_or(Value::Null)
+}
+
+/// Every field of every method, for the deprecated deposit `fields`.
+fn all_fields(methods: &[FundingMethod]) -> Map<String, Value> {
+    methods
+        .iter()
+        .flat_map(|m| &m.fields)
+        .map(|(name, spec)| (name.clone(), field(spec)))
+        .collect()
+}
+
+/// The deprecated withdraw `types`: each method with its fields.
+fn types(methods: &[FundingMethod]) -> Map<String, Value> {
+    let fields = |m: &FundingMethod| -> Map<String, Value> {
+        m.fields
+            .iter()
+            .map(|(name, spec)| (name.clone(), field(spec)))
+            .collect()
+    };
+    methods
+        .iter()
+        .map(|m| (m.name.clone(), json!({ "fields": fields(m) })))
+        .collect()
+}
+
 fn operation(cfg: &OperationConfig, fees: bool) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("enabled".into(), Value::Bool(cfg.enabled));
@@ -70,6 +113,14 @@ fn operation(cfg: &OperationConfig, fees: bool) -> Map<String, Value> {
         return m;
     }
     m.insert("authentication_required".into(), Value::Bool(true));
+    if !cfg.funding_methods.is_empty() {
+        let names: Vec<&str> = cfg
+            .funding_methods
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        m.insert("funding_methods".into(), json!(names));
+    }
     let mut put = |k: &str, v: Option<rust_decimal::Decimal>| {
         if let Some(v) = v {
             m.insert(k.into(), number(v));
@@ -100,6 +151,7 @@ pub async fn fee(ctx: &Context, params: &Params) -> Result<Value, ApiError> {
         .ok_or_else(|| ApiError::bad_request("amount is required"))?;
     let asset = find(ctx, params, kind).await?;
     check_amount(&asset, kind, amount)?;
-    let fee = fee_for(ctx, &asset, kind, params.get("type"), amount).await?;
+    let method = funding_method(&asset, kind, params)?;
+    let fee = fee_for(ctx, &asset, kind, method.as_deref(), amount).await?;
     Ok(json!({ "fee": number(fee) }))
 }

@@ -4,7 +4,7 @@ use base64::Engine as _;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use super::assets::{check_amount, config, find, number};
+use super::assets::{check_amount, config, find, funding_method, number};
 use crate::auth::Subject;
 use crate::context::Context;
 use crate::error::ApiError;
@@ -67,6 +67,7 @@ fn memo_type(memo: &Memo) -> MemoType {
 /// only when the anchor accepts it.
 pub async fn deposit(ctx: &Context, subject: &Subject, params: &Params) -> Result<Value, ApiError> {
     let asset = find(ctx, params, Kind::Deposit).await?;
+    let method = funding_method(&asset, Kind::Deposit, params)?;
     let mut tx = draft(subject, &asset, Kind::Deposit, params)?;
     tx.to_address = Some(account_of(subject, params)?);
     if let Some(memo) = params.memo("memo", "memo_type")? {
@@ -78,6 +79,7 @@ pub async fn deposit(ctx: &Context, subject: &Subject, params: &Params) -> Resul
         params,
         asset: &asset,
         lang,
+        funding_method: method.as_deref(),
     };
     let answer = ctx
         .integrations
@@ -94,6 +96,7 @@ pub async fn withdraw(
     params: &Params,
 ) -> Result<Value, ApiError> {
     let asset = find(ctx, params, Kind::Withdrawal).await?;
+    let method = funding_method(&asset, Kind::Withdrawal, params)?;
     let anchor_account = asset.distribution_account().ok_or_else(|| {
         ApiError::unavailable(format!("withdrawals of {} are not set up", asset.code))
     })?;
@@ -108,6 +111,7 @@ pub async fn withdraw(
         params,
         asset: &asset,
         lang,
+        funding_method: method.as_deref(),
     };
     let answer = ctx
         .integrations

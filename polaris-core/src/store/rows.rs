@@ -79,6 +79,9 @@ pub(crate) struct AssetValues {
     anchor_asset: Option<String>,
     redemption_instructions: Option<String>,
     created_at: NaiveDateTime,
+    deposit_funding_methods: String,
+    withdrawal_funding_methods: String,
+    send_funding_methods: String,
 }
 
 /// A stored asset row.
@@ -94,15 +97,24 @@ fn op_config(
     prefix: &str,
     enabled: bool,
     cols: [Option<String>; 4],
+    methods: &str,
 ) -> Result<OperationConfig, StoreError> {
     let [fixed, percent, min, max] = cols;
+    let funding_methods = serde_json::from_str(methods)
+        .map_err(|e| StoreError::Corrupt(format!("{prefix}_funding_methods: {e}")))?;
     Ok(OperationConfig {
         enabled,
+        funding_methods,
         fee_fixed: dec(&format!("{prefix}_fee_fixed"), fixed)?,
         fee_percent: dec(&format!("{prefix}_fee_percent"), percent)?,
         min_amount: dec(&format!("{prefix}_min_amount"), min)?,
         max_amount: dec(&format!("{prefix}_max_amount"), max)?,
     })
+}
+
+/// The JSON text of an operation's funding methods.
+fn methods(op: &OperationConfig) -> String {
+    serde_json::to_string(&op.funding_methods).unwrap_or_else(|_| "[]".into())
 }
 
 impl TryFrom<AssetRow> for Asset {
@@ -123,6 +135,7 @@ impl TryFrom<AssetRow> for Asset {
                     v.deposit_min_amount,
                     v.deposit_max_amount,
                 ],
+                &v.deposit_funding_methods,
             )?,
             withdrawal: op_config(
                 "withdrawal",
@@ -133,6 +146,7 @@ impl TryFrom<AssetRow> for Asset {
                     v.withdrawal_min_amount,
                     v.withdrawal_max_amount,
                 ],
+                &v.withdrawal_funding_methods,
             )?,
             send: op_config(
                 "send",
@@ -143,6 +157,7 @@ impl TryFrom<AssetRow> for Asset {
                     v.send_min_amount,
                     v.send_max_amount,
                 ],
+                &v.send_funding_methods,
             )?,
             sep6_enabled: v.sep6_enabled,
             sep24_enabled: v.sep24_enabled,
@@ -200,6 +215,9 @@ impl From<&Asset> for AssetValues {
             anchor_asset: a.anchor_asset.clone(),
             redemption_instructions: a.redemption_instructions.clone(),
             created_at: to_db_time(a.created_at),
+            deposit_funding_methods: methods(&a.deposit),
+            withdrawal_funding_methods: methods(&a.withdrawal),
+            send_funding_methods: methods(&a.send),
         }
     }
 }

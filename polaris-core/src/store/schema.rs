@@ -36,6 +36,9 @@ diesel::table! {
         anchor_asset -> Nullable<Text>,
         redemption_instructions -> Nullable<Text>,
         created_at -> Timestamp,
+        deposit_funding_methods -> Text,
+        withdrawal_funding_methods -> Text,
+        send_funding_methods -> Text,
     }
 }
 
