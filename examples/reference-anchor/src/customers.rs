@@ -1,23 +1,27 @@
 //! The reference anchor's customers, kept in a table of its own in the Polaris database
 //! (SQLite or PostgreSQL alike): one row per customer, its SEP-9 fields as JSON.
+//!
+//! A customer is a user, not an account: the users of one custodial wallet share a `G...`
+//! account and differ by memo, and muxed users by their `M...` address. Rows are keyed by
+//! the user key Polaris gives (`CustomerRequest::user`, `Transaction::user`).
 
 use diesel::prelude::*;
 use polaris_core::integrations::{IntegrationError, Sep9Fields};
 use polaris_core::store::{Store, StoreError};
 
 diesel::table! {
-    reference_customers (id) {
+    reference_kyc (id) {
         id -> Text,
-        account -> Text,
+        user_key -> Text,
         fields -> Text,
     }
 }
 
-use reference_customers::dsl;
+use reference_kyc::dsl;
 
-const CREATE: &str = "CREATE TABLE IF NOT EXISTS reference_customers (
+const CREATE: &str = "CREATE TABLE IF NOT EXISTS reference_kyc (
     id TEXT PRIMARY KEY,
-    account TEXT NOT NULL,
+    user_key TEXT NOT NULL,
     fields TEXT NOT NULL
 )";
 
@@ -41,17 +45,14 @@ impl Customers {
         Ok(Self { store })
     }
 
-    /// The customer of `account`: its id and fields.
-    pub async fn of(
-        &self,
-        account: &str,
-    ) -> Result<Option<(String, Sep9Fields)>, IntegrationError> {
-        let account = account.to_string();
+    /// The customer of `user`: its id and fields.
+    pub async fn of(&self, user: &str) -> Result<Option<(String, Sep9Fields)>, IntegrationError> {
+        let user = user.to_string();
         let row: Option<(String, String)> = self
             .store
             .run(move |c| {
-                Ok(dsl::reference_customers
-                    .filter(dsl::account.eq(account))
+                Ok(dsl::reference_kyc
+                    .filter(dsl::user_key.eq(user))
                     .select((dsl::id, dsl::fields))
                     .first(c)
                     .optional()?)
@@ -66,14 +67,14 @@ impl Customers {
         .transpose()
     }
 
-    /// Adds `fields` to customer `id` (or to `account`'s, or to a new one); returns its id.
+    /// Adds `fields` to customer `id` (or to `user`'s, or to a new one); returns its id.
     pub async fn save(
         &self,
         id: Option<&str>,
-        account: &str,
+        user: &str,
         fields: &Sep9Fields,
     ) -> Result<String, IntegrationError> {
-        let existing = self.of(account).await?;
+        let existing = self.of(user).await?;
         let (id, mut all) = match existing {
             Some((found, all)) if id.is_none_or(|i| i == found) => (found, all),
             _ => (
@@ -84,15 +85,15 @@ impl Customers {
         all.extend(fields.clone());
         let json =
             serde_json::to_string(&all).map_err(|e| IntegrationError::Other(e.to_string()))?;
-        let (row_id, account) = (id.clone(), account.to_string());
+        let (row_id, user) = (id.clone(), user.to_string());
         self.store
             .run(move |c| {
                 c.transaction(|c| {
-                    diesel::delete(dsl::reference_customers.find(&row_id)).execute(c)?;
-                    diesel::insert_into(dsl::reference_customers)
+                    diesel::delete(dsl::reference_kyc.find(&row_id)).execute(c)?;
+                    diesel::insert_into(dsl::reference_kyc)
                         .values((
                             dsl::id.eq(&row_id),
-                            dsl::account.eq(&account),
+                            dsl::user_key.eq(&user),
                             dsl::fields.eq(&json),
                         ))
                         .execute(c)?;
@@ -109,7 +110,7 @@ impl Customers {
         let id = id.to_string();
         self.store
             .run(move |c| {
-                diesel::delete(dsl::reference_customers.find(id)).execute(c)?;
+                diesel::delete(dsl::reference_kyc.find(id)).execute(c)?;
                 Ok(())
             })
             .await

@@ -35,9 +35,9 @@ impl Kyc {
         Self { customers }
     }
 
-    /// The fields `account` has not given yet.
-    async fn missing(&self, account: &str) -> Result<Vec<String>, IntegrationError> {
-        let found = self.customers.of(account).await?;
+    /// The fields `user` (see `polaris_core::model::user_key`) has not given yet.
+    async fn missing(&self, user: &str) -> Result<Vec<String>, IntegrationError> {
+        let found = self.customers.of(user).await?;
         let given = found.as_ref().map(|(_, f)| f);
         Ok(REQUIRED
             .iter()
@@ -57,7 +57,7 @@ impl Kyc {
         if let Some(amount) = default_form(request, tx) {
             return Ok(Some(amount));
         }
-        let missing = self.missing(&tx.stellar_account).await?;
+        let missing = self.missing(&tx.user()).await?;
         if missing.is_empty() {
             return Ok(None);
         }
@@ -81,9 +81,7 @@ impl Kyc {
             .iter()
             .filter_map(|f| Some((f.name().to_string(), f.value()?.to_string())))
             .collect();
-        self.customers
-            .save(None, &tx.stellar_account, &fields)
-            .await?;
+        self.customers.save(None, &tx.user(), &fields).await?;
         Ok(())
     }
 }
@@ -139,7 +137,7 @@ fn describe(names: &[String]) -> Map<String, Value> {
 #[async_trait]
 impl CustomerIntegration for Kyc {
     async fn get(&self, request: &CustomerRequest<'_>) -> Result<CustomerInfo, IntegrationError> {
-        let missing = self.missing(request.account).await?;
+        let missing = self.missing(&request.user()).await?;
         let all: Vec<String> = REQUIRED.iter().map(|(n, _)| n.to_string()).collect();
         let provided: Vec<String> = all
             .iter()
@@ -169,7 +167,7 @@ impl CustomerIntegration for Kyc {
         data: &CustomerData,
     ) -> Result<String, IntegrationError> {
         self.customers
-            .save(request.id, request.account, &data.fields)
+            .save(request.id, &request.user(), &data.fields)
             .await
     }
 
@@ -224,7 +222,7 @@ impl DepositIntegration for Kyc {
         request: &Sep6Request<'_>,
         tx: &Transaction,
     ) -> Result<Sep6Response, IntegrationError> {
-        let missing = self.missing(&tx.stellar_account).await?;
+        let missing = self.missing(&tx.user()).await?;
         if !missing.is_empty() {
             return Ok(Sep6Response::CustomerInfoNeeded { fields: missing });
         }
@@ -277,7 +275,7 @@ impl WithdrawalIntegration for Kyc {
         _request: &Sep6Request<'_>,
         tx: &Transaction,
     ) -> Result<Sep6Response, IntegrationError> {
-        let missing = self.missing(&tx.stellar_account).await?;
+        let missing = self.missing(&tx.user()).await?;
         if !missing.is_empty() {
             return Ok(Sep6Response::CustomerInfoNeeded { fields: missing });
         }
@@ -294,3 +292,7 @@ impl WithdrawalIntegration for Kyc {
         })
     }
 }
+
+#[cfg(test)]
+#[path = "kyc_tests.rs"]
+mod tests;

@@ -76,11 +76,12 @@ impl Subject {
 
     /// The `sub` claim for this subject.
     pub fn to_sub(&self) -> String {
-        match (&self.muxed_account, self.memo) {
-            (Some(m), _) => m.clone(),
-            (None, Some(memo)) => format!("{}:{memo}", self.account),
-            (None, None) => self.account.clone(),
-        }
+        let memo = self.memo.map(|m| m.to_string());
+        crate::model::user_key(
+            &self.account,
+            memo.as_deref(),
+            self.muxed_account.as_deref(),
+        )
     }
 }
 

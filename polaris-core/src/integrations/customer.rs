@@ -40,10 +40,21 @@ pub struct CustomerRequest<'a> {
     pub account: &'a str,
     /// The authenticated memo, for shared accounts.
     pub memo: Option<&'a str>,
+    /// The authenticated muxed address (`M...`), when the wallet used one.
+    pub muxed_account: Option<&'a str>,
     /// The SEP-12 `type` of customer (e.g. `sep6-deposit`).
     pub customer_type: Option<&'a str>,
     /// The language of field descriptions.
     pub lang: &'a str,
+}
+
+impl CustomerRequest<'_> {
+    /// The user asking, as [`crate::model::user_key`] spells it. Users of one shared `G...`
+    /// account (told apart by memo) and muxed users (`M...`) are different customers: key
+    /// customer records by this value, never by `account` alone.
+    pub fn user(&self) -> String {
+        crate::model::user_key(self.account, self.memo, self.muxed_account)
+    }
 }
 
 /// What the anchor knows of a customer.

@@ -123,6 +123,16 @@ pub struct Transaction {
 }
 
 impl Transaction {
+    /// The user this transaction belongs to, as [`super::user_key`] spells it: tells apart
+    /// the users of one shared account (by memo) and muxed users (by `M...` address).
+    pub fn user(&self) -> String {
+        super::user_key(
+            &self.stellar_account,
+            self.account_memo.as_deref(),
+            self.muxed_account.as_deref(),
+        )
+    }
+
     /// A new transaction in status `incomplete` for an account and asset.
     pub fn new(
         kind: Kind,

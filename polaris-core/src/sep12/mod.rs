@@ -78,6 +78,7 @@ fn request<'a>(
         id,
         account: &subject.account,
         memo: memo.as_deref(),
+        muxed_account: subject.muxed_account.as_deref(),
         customer_type: params.get("type"),
         lang: params.get("lang").unwrap_or("en"),
     }
@@ -165,9 +166,16 @@ pub async fn put_customer(
             ));
         }
         let (owner, stored) = (subject.owner(), new_id.clone());
-        ctx.store
+        let recorded = ctx
+            .store
             .run(move |c| customers::record(c, &owner, &stored))
             .await?;
+        if !recorded {
+            return Err(ApiError::internal(
+                "the customer integration answered the id of another user's customer: \
+                 tell users apart by CustomerRequest::user() (memo and muxed account)",
+            ));
+        }
     }
     Ok(json!({ "id": new_id }))
 }

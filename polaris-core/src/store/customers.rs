@@ -28,8 +28,25 @@ pub fn owns(conn: &mut DbConnection, owner: &Owner, id: &str) -> Result<bool, St
     Ok(id_of(conn, owner)?.as_deref() == Some(id))
 }
 
-/// Records that customer `id` belongs to `owner`.
-pub fn record(conn: &mut DbConnection, owner: &Owner, id: &str) -> Result<(), StoreError> {
+/// Records that customer `id` belongs to `owner`. Returns `false`, recording nothing, when
+/// `id` already belongs to another owner.
+pub fn record(conn: &mut DbConnection, owner: &Owner, id: &str) -> Result<bool, StoreError> {
+    conn.transaction(|conn| {
+        let taken = dsl::customers
+            .find(id)
+            .select(dsl::id)
+            .first::<String>(conn)
+            .optional()?
+            .is_some();
+        if taken {
+            return Ok(false);
+        }
+        insert(conn, owner, id)?;
+        Ok(true)
+    })
+}
+
+fn insert(conn: &mut DbConnection, owner: &Owner, id: &str) -> Result<(), StoreError> {
     diesel::insert_into(dsl::customers)
         .values((
             dsl::id.eq(id),
