@@ -148,8 +148,10 @@ async fn info_lists_sep24_assets_and_hides_fees_when_replaced() {
         let (st, body) = call(&app, test::TestRequest::get().uri("/sep24/info")).await;
         assert_eq!(st, 200);
         assert_eq!(body["deposit"]["USDC"]["enabled"], true);
-        assert_eq!(body["deposit"]["USDC"]["fee_fixed"], json!("1"));
-        assert_eq!(body["deposit"]["USDC"]["min_amount"], json!("10"));
+        assert_eq!(body["deposit"]["USDC"]["fee_fixed"], json!(1.0));
+        assert_eq!(body["deposit"]["USDC"]["min_amount"], json!(10.0));
+        assert_eq!(body["deposit"]["USDC"]["max_amount"], json!(1000.0));
+        assert_eq!(body["deposit"]["USDC"]["fee_percent"], json!(1.0));
         assert_eq!(body["withdraw"]["USDC"]["enabled"], false);
         assert!(body["deposit"].get("HIDE").is_none());
         assert_eq!(body["features"]["claimable_balances"], true);
@@ -176,7 +178,7 @@ async fn fee_uses_asset_fees_or_the_integration() {
         let jwt = token(&s, KeyPair::random().public_key());
         let uri = "/sep24/fee?operation=deposit&asset_code=USDC&amount=100";
         let (st, body) = call(&app, get(uri, &jwt)).await;
-        assert_eq!((st, body), (200, json!({"fee": "2.00"})));
+        assert_eq!((st, body), (200, json!({"fee": 2.0})));
         let (st, _) = call(&app, test::TestRequest::get().uri(uri)).await;
         assert_eq!(st, 403);
         let (st, _) = call(
@@ -198,7 +200,7 @@ async fn fee_uses_asset_fees_or_the_integration() {
         let (app, s) = app_with_fee(&db).await;
         let jwt = token(&s, KeyPair::random().public_key());
         let (_, body) = call(&app, get(uri, &jwt)).await;
-        assert_eq!(body, json!({"fee": "4.20"}));
+        assert_eq!(body, json!({"fee": 4.2}));
     }
 }
 
@@ -223,6 +225,22 @@ async fn missing_or_bad_jwt_is_authentication_required() {
         )
         .await;
         assert_eq!(st, 403);
+    }
+}
+
+#[actix_web::test]
+async fn an_unknown_lang_falls_back_to_english() {
+    for db in TestDatabase::all() {
+        let (app, s) = app(&db, false).await;
+        let jwt = token(&s, KeyPair::random().public_key());
+        let body = json!({"asset_code": "USDC", "lang": "xx"});
+        let (st, b) = call(&app, post(DEPOSIT, &jwt, body)).await;
+        assert_eq!(st, 200, "{b}");
+        let url = b["url"].as_str().expect("url");
+        assert!(url.contains("lang=en") && !url.contains("lang=xx"), "{url}");
+        let id = b["id"].as_str().expect("id");
+        let uri = format!("/sep24/transaction?id={id}&lang=zz-ZZ");
+        assert_eq!(call(&app, get(&uri, &jwt)).await.0, 200);
     }
 }
 
@@ -297,7 +315,6 @@ async fn invalid_start_requests_are_400() {
                 DEPOSIT,
                 json!({"asset_code": "USDC", "account": "GNOTANACCOUNT"}),
             ),
-            (DEPOSIT, json!({"asset_code": "USDC", "lang": "xx"})),
             (
                 DEPOSIT,
                 json!({"asset_code": "USDC", "on_change_callback": "http://wallet.example.com/cb"}),

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::integrations::{default_fee, FeeParams};
-use crate::model::{Asset, Kind, OperationConfig};
+use crate::model::{json_number, Asset, Kind, OperationConfig};
 use crate::{ApiError, Context};
 
 /// The query of `GET /sep24/fee`.
@@ -27,17 +27,17 @@ fn operation_json(op: &OperationConfig, fee_replaced: bool) -> Value {
     m.insert("enabled".into(), json!(op.enabled));
     if !fee_replaced {
         if let Some(f) = op.fee_fixed {
-            m.insert("fee_fixed".into(), json!(f));
+            m.insert("fee_fixed".into(), json_number(f));
         }
         if let Some(p) = op.fee_percent {
-            m.insert("fee_percent".into(), json!(p));
+            m.insert("fee_percent".into(), json_number(p));
         }
     }
     if let Some(min) = op.min_amount {
-        m.insert("min_amount".into(), json!(min));
+        m.insert("min_amount".into(), json_number(min));
     }
     if let Some(max) = op.max_amount {
-        m.insert("max_amount".into(), json!(max));
+        m.insert("max_amount".into(), json_number(max));
     }
     Value::Object(m)
 }
@@ -128,7 +128,7 @@ pub async fn compute_fee(
     }
 }
 
-/// The `/fee` answer: `{"fee": "<amount>"}`.
+/// The `/fee` answer: `{"fee": <number>}`, rounded to the asset's decimals.
 pub async fn fee(ctx: &Context, q: &FeeQuery) -> Result<Value, ApiError> {
     let operation = match q.operation.as_deref() {
         Some("deposit") => Kind::Deposit,
@@ -156,7 +156,7 @@ pub async fn fee(ctx: &Context, q: &FeeQuery) -> Result<Value, ApiError> {
         &asset,
     )?;
     let fee = compute_fee(ctx, &asset, operation, q.kind.as_deref(), amount).await?;
-    Ok(json!({ "fee": fixed(fee, asset.significant_decimals) }))
+    Ok(json!({ "fee": json_number(fee.round_dp(asset.significant_decimals)) }))
 }
 
 /// `amount` rounded and padded to `decimals` places, as text.

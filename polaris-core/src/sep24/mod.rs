@@ -9,7 +9,7 @@ pub mod flow;
 mod hooks;
 mod info;
 pub mod interactive;
-mod object;
+pub(crate) mod object;
 pub mod pages;
 mod read;
 mod start;
@@ -26,14 +26,15 @@ use crate::settings::Settings;
 use crate::ui::Ui;
 use crate::ApiError;
 
-/// Checks a `lang` parameter against the UI's languages, defaulting to English.
+/// The language of a `lang` parameter among the UI's languages; English when it is absent
+/// or not one of them (the SEPs make `en` the default).
 pub fn check_lang(settings: &Settings, lang: Option<&str>) -> Result<String, ApiError> {
-    match lang.map(str::trim).filter(|l| !l.is_empty()) {
-        None => Ok("en".to_string()),
-        Some(l) => Ui::get(settings)?
-            .language(l)
-            .ok_or_else(|| ApiError::bad_request(format!("unsupported language '{l}'"))),
-    }
+    let Some(l) = lang.map(str::trim).filter(|l| !l.is_empty()) else {
+        return Ok("en".to_string());
+    };
+    Ok(Ui::get(settings)?
+        .language(l)
+        .unwrap_or_else(|| "en".to_string()))
 }
 
 /// The 403 body of every SEP-24 authentication failure.
@@ -46,10 +47,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lang_defaults_to_english_and_rejects_unknown() {
+    fn lang_defaults_to_english_and_falls_back_to_it() {
         let s = crate::testing::settings(&[]);
         assert_eq!(check_lang(&s, None).unwrap(), "en");
         assert_eq!(check_lang(&s, Some("es-AR")).unwrap(), "es");
-        assert_eq!(check_lang(&s, Some("xx")).unwrap_err().status, 400);
+        assert_eq!(check_lang(&s, Some("xx")).unwrap(), "en");
+        assert_eq!(check_lang(&s, Some("zz-ZZ")).unwrap(), "en");
     }
 }

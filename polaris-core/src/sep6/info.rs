@@ -12,7 +12,7 @@ use crate::params::Params;
 /// [`info`] as JSON text, kept per language as long as the asset list it was made from
 /// (the info integration is asked again after that).
 pub async fn info_text(ctx: &Context, params: &Params) -> Result<std::sync::Arc<str>, ApiError> {
-    let lang = params.get("lang").unwrap_or("en").to_string();
+    let lang = crate::sep24::check_lang(&ctx.settings, params.get("lang"))?;
     let cached = &ctx.store.caches().sep6_info;
     if let Some(text) = cached.get(&lang) {
         return Ok(text);
@@ -29,7 +29,8 @@ pub async fn info_text(ctx: &Context, params: &Params) -> Result<std::sync::Arc<
 /// deposit `fields` and withdraw `types`, unless the info integration describes those); plus
 /// the other endpoints and features.
 pub async fn info(ctx: &Context, params: &Params) -> Result<Value, ApiError> {
-    let lang = params.get("lang").unwrap_or("en");
+    let lang = crate::sep24::check_lang(&ctx.settings, params.get("lang"))?;
+    let lang = lang.as_str();
     let all = ctx.store.assets().await?;
     let mut deposit = Map::new();
     let mut withdraw = Map::new();
