@@ -30,7 +30,8 @@ pub struct PolarisBuilder {
 /// Why Polaris could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    /// The database could not be opened, migrated or checked.
+    /// The database could not be opened, migrated or checked, or a stored asset breaks
+    /// SEP-1's rules.
     #[error(transparent)]
     Store(#[from] StoreError),
     /// The Horizon client could not be created from `HORIZON_URL`.
@@ -164,7 +165,8 @@ impl PolarisBuilder {
         self
     }
 
-    /// Opens the store, migrates or checks its schema, and returns the mountable handle.
+    /// Opens the store, migrates or checks its schema, checks every stored asset against
+    /// SEP-1's rules, and returns the mountable handle.
     pub async fn build(self) -> Result<Polaris, BuildError> {
         let store = match self.store {
             Some(s) => s,
@@ -180,6 +182,9 @@ impl PolarisBuilder {
         })
         .await
         .map_err(|e| StoreError::Task(e.to_string()))??;
+        for asset in store.assets().await?.iter() {
+            asset.check_sep1().map_err(StoreError::Invalid)?;
+        }
         let horizon = match (self.horizon, &self.settings.horizon_url) {
             (Some(h), _) => h,
             (None, Some(url)) => {

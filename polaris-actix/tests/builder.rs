@@ -61,3 +61,38 @@ async fn a_database_without_migrations_is_refused_unless_asked_to_migrate() {
         .is_ok());
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[actix_web::test]
+async fn an_asset_that_breaks_sep1_rules_is_refused_when_saved_and_at_start() {
+    use diesel::RunQueryDsl;
+    use polaris_core::model::Asset;
+    use polaris_core::store::assets;
+    for db in TestDatabase::all() {
+        let mut asset = Asset::new("SRT", KeyPair::random().public_key());
+        asset.name = Some("Stellar Reference Token".into());
+        let refused = db.store.with_conn(|c| assets::upsert(c, &asset));
+        let err = refused
+            .expect_err("a 23-character name is refused")
+            .to_string();
+        assert!(err.contains("`name`") && err.contains("20"), "{err}");
+
+        // A row written past the check (by hand, or by an older version) stops the start.
+        asset.name = Some("Reference Token".into());
+        db.store.with_conn(|c| assets::upsert(c, &asset)).unwrap();
+        db.store
+            .with_conn(|c| {
+                diesel::sql_query("UPDATE assets SET name = 'Stellar Reference Token'")
+                    .execute(c)
+                    .map_err(Into::into)
+            })
+            .unwrap();
+        let err = Polaris::builder(settings("sep-1"))
+            .store(db.store.clone())
+            .build()
+            .await
+            .err()
+            .expect("refused at start")
+            .to_string();
+        assert!(err.contains("asset SRT") && err.contains("`name`"), "{err}");
+    }
+}

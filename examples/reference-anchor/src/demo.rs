@@ -68,7 +68,7 @@ fn demo_asset(issuer: &KeyPair, distribution: &KeyPair) -> Asset {
         ..limits
     };
     a.distribution_seed = Some(Secret::new(distribution.seed().expose()));
-    a.name = Some("Stellar Reference Token".into());
+    a.name = Some("Reference Token".into());
     a.description = Some("A test token of the Polaris reference anchor".into());
     a.anchor_asset_type = Some("fiat".into());
     a.anchor_asset = Some("USD".into());
@@ -135,19 +135,51 @@ pub async fn fund_on_sandbox(
     Ok(())
 }
 
-/// The reference anchor's stellar.toml additions.
-pub struct Toml;
+/// The reference anchor's stellar.toml additions: its organization, at `org_url` (the
+/// anchor's HOST_URL).
+pub struct Toml {
+    /// The organization's web site.
+    pub org_url: String,
+}
 
 #[async_trait]
 impl TomlIntegration for Toml {
     async fn toml(&self) -> Result<toml::Table, IntegrationError> {
-        let text = r#"
-            [DOCUMENTATION]
-            ORG_NAME = "Polaris Reference Anchor"
-            ORG_URL = "http://localhost:8000"
-            ORG_DESCRIPTION = "A demonstration anchor built with Polaris for Rust"
-        "#;
-        text.parse()
-            .map_err(|e| IntegrationError::Other(format!("{e}")))
+        let mut documentation = toml::Table::new();
+        let mut put = |k: &str, v: &str| {
+            documentation.insert(k.into(), toml::Value::String(v.into()));
+        };
+        put("ORG_NAME", "Polaris Reference Anchor");
+        put("ORG_URL", self.org_url.trim_end_matches('/'));
+        put(
+            "ORG_DESCRIPTION",
+            "A demonstration anchor built with Polaris for Rust",
+        );
+        let mut table = toml::Table::new();
+        table.insert("DOCUMENTATION".into(), toml::Value::Table(documentation));
+        Ok(table)
+    }
+}
+
+#[cfg(test)]
+mod toml_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn org_url_is_the_host_url() {
+        let toml = Toml {
+            org_url: "https://anchor.example.com/".into(),
+        };
+        let t = toml.toml().await.unwrap();
+        assert_eq!(
+            t["DOCUMENTATION"]["ORG_URL"].as_str(),
+            Some("https://anchor.example.com")
+        );
+    }
+
+    #[test]
+    fn the_demo_asset_keeps_sep1_rules() {
+        let asset = demo_asset(&KeyPair::random(), &KeyPair::random());
+        assert_eq!(asset.check_sep1(), Ok(()));
     }
 }

@@ -129,9 +129,10 @@ fn builder(settings: Settings) -> polaris_actix::PolarisBuilder {
     let customers = customers::Customers::open(store.clone())
         .unwrap_or_else(|e| cli::fail(&format!("customer table: {e}")));
     let kyc = kyc::Kyc::new(customers);
+    let org_url = settings.host_url.to_string();
     Polaris::builder(settings)
         .store(store)
-        .toml(demo::Toml)
+        .toml(demo::Toml { org_url })
         .fee(fee::TieredFee)
         .deposit(kyc.clone())
         .withdrawal(kyc.clone())

@@ -12,7 +12,9 @@ fn load(rows: Vec<AssetRow>) -> Result<Vec<Asset>, StoreError> {
 }
 
 /// Inserts an asset, or updates the one with the same code and issuer; returns it stored.
+/// An asset that breaks SEP-1's rules ([`Asset::check_sep1`]) is refused.
 pub fn upsert(conn: &mut DbConnection, asset: &Asset) -> Result<Asset, StoreError> {
+    asset.check_sep1().map_err(StoreError::Invalid)?;
     let values = AssetValues::from(asset);
     let written = conn.transaction(|conn| {
         let existing = by_code_and_issuer(conn, &asset.code, &asset.issuer)?;

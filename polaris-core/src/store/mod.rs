@@ -38,6 +38,9 @@ pub enum StoreError {
     /// Migrations are pending, or the schema is newer than this build.
     #[error("database schema: {0}")]
     Migration(String),
+    /// A value breaks a rule of the data it describes (e.g. an asset's SEP-1 limits).
+    #[error("invalid value: {0}")]
+    Invalid(String),
     /// The blocking task died.
     #[error("database task: {0}")]
     Task(String),
