@@ -176,6 +176,20 @@ impl Status {
                 | Status::Error
         )
     }
+
+    /// Whether the transaction waits on the user: the statuses in which SEP-6 and SEP-24
+    /// show `user_action_required_by`.
+    pub fn awaits_user(self) -> bool {
+        matches!(
+            self,
+            Status::Incomplete
+                | Status::PendingUserTransferStart
+                | Status::PendingUser
+                | Status::PendingCustomerInfoUpdate
+                | Status::PendingTransactionInfoUpdate
+                | Status::PendingTrust
+        )
+    }
 }
 
 #[cfg(test)]

@@ -2,10 +2,12 @@
 
 mod asset;
 mod enums;
+mod sep1_rules;
 mod transaction;
 
 pub use asset::{Asset, FieldSpec, FundingMethod, OperationConfig};
 pub use enums::{Kind, MemoType, Protocol, Stage, Status, UnknownValue};
+pub use sep1_rules::{ANCHOR_ASSET_TYPES, MAX_CODE_CHARS, MAX_NAME_CHARS, STATUSES};
 pub use transaction::{RefundPayment, Refunds, Transaction};
 
 /// The key that tells one user from another: the muxed address (`M...`) when the wallet
@@ -19,6 +21,17 @@ pub fn user_key(account: &str, memo: Option<&str>, muxed_account: Option<&str>) 
         (None, Some(memo)) => format!("{account}:{memo}"),
         (None, None) => account.to_string(),
     }
+}
+
+/// A decimal as a JSON number, as the SEPs send limits and fees in `/info` and `/fee`
+/// (amounts in transaction objects stay strings). The value is kept to its decimal digits:
+/// `10.5` is written `10.5`.
+pub fn json_number(d: rust_decimal::Decimal) -> serde_json::Value {
+    use rust_decimal::prelude::ToPrimitive;
+    d.normalize()
+        .to_f64()
+        .and_then(serde_json::Number::from_f64)
+        .map_or(serde_json::Value::Null, serde_json::Value::Number)
 }
 
 /// The current time, truncated to microseconds: the precision both databases keep,

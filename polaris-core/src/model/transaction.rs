@@ -120,6 +120,10 @@ pub struct Transaction {
     pub updated_at: DateTime<Utc>,
     /// When it completed.
     pub completed_at: Option<DateTime<Utc>>,
+    /// The time by which the user must act (send the funds, finish the form, update their
+    /// information). Shown to wallets as `user_action_required_by` only while the status
+    /// waits on the user (see [`Status::awaits_user`]).
+    pub user_action_required_by: Option<DateTime<Utc>>,
 }
 
 impl Transaction {
@@ -184,6 +188,7 @@ impl Transaction {
             started_at: now,
             updated_at: now,
             completed_at: None,
+            user_action_required_by: None,
         }
     }
 }

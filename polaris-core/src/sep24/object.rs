@@ -38,6 +38,15 @@ struct RefundPaymentObject<'a> {
     fee: String,
 }
 
+/// The SEP-6/SEP-24 fee details object: the total fee and the asset it is counted in.
+#[derive(Serialize)]
+pub struct FeeDetails<'a> {
+    /// The total fee, as a decimal string.
+    pub total: String,
+    /// The SEP-38 identifier of the asset the fee is counted in.
+    pub asset: &'a str,
+}
+
 #[derive(Serialize)]
 struct RefundsObject<'a> {
     amount_refunded: String,
@@ -67,11 +76,15 @@ pub struct TransactionObject<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     amount_fee_asset: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    fee_details: Option<FeeDetails<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     quote_id: Option<&'a str>,
     started_at: String,
     updated_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     completed_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_action_required_by: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     stellar_transaction_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -127,15 +140,19 @@ impl<'a> TransactionObject<'a> {
             status_eta: tx.status_eta,
             more_info_url: more_info_url(settings, tx),
             amount_in: amount(tx.amount_in, d),
-            amount_in_asset: tx.amount_in.map(|_| asset_id),
+            // Only the Stellar side is named: the off-chain side of a deposit's amount in
+            // and of a withdrawal's amount out is not the Stellar asset.
+            amount_in_asset: tx.amount_in.filter(|_| withdrawal).map(|_| asset_id),
             amount_out: amount(tx.amount_out, d),
-            amount_out_asset: tx.amount_out.map(|_| asset_id),
+            amount_out_asset: tx.amount_out.filter(|_| !withdrawal).map(|_| asset_id),
             amount_fee: amount(tx.amount_fee, d),
             amount_fee_asset: tx.amount_fee.map(|_| asset_id),
+            fee_details: fee_details(tx, d, asset_id),
             quote_id: tx.quote_id.as_deref(),
             started_at: time(tx.started_at),
             updated_at: time(tx.updated_at),
             completed_at: tx.completed_at.map(time),
+            user_action_required_by: user_action_required_by(tx).map(time),
             stellar_transaction_id: tx.stellar_transaction_id.as_deref(),
             external_transaction_id: tx.external_transaction_id.as_deref(),
             message: tx.status_message.as_deref().or(tx.message.as_deref()),
@@ -156,6 +173,25 @@ impl<'a> TransactionObject<'a> {
     }
 }
 
+/// The fee details of `tx` (its fee counted in the Stellar asset `asset_id`), once the fee
+/// is known.
+pub fn fee_details<'a>(
+    tx: &Transaction,
+    decimals: u32,
+    asset_id: &'a str,
+) -> Option<FeeDetails<'a>> {
+    tx.amount_fee.map(|fee| FeeDetails {
+        total: super::info::fixed(fee, decimals),
+        asset: asset_id,
+    })
+}
+
+/// The deadline for the user, shown only while the transaction waits on the user.
+pub fn user_action_required_by(tx: &Transaction) -> Option<DateTime<Utc>> {
+    tx.user_action_required_by
+        .filter(|_| tx.status.awaits_user())
+}
+
 /// The `stellar:CODE:ISSUER` id of an asset.
 pub fn asset_id(asset: &Asset) -> String {
     format!("stellar:{}", asset.asset_id())
@@ -165,4 +201,57 @@ pub fn asset_id(asset: &Asset) -> String {
 pub fn transaction_json(settings: &Settings, tx: &Transaction, asset: &Asset) -> Value {
     let id = asset_id(asset);
     serde_json::to_value(TransactionObject::new(settings, tx, asset, &id)).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Protocol;
+    use chrono::Duration;
+    use rust_decimal_macros::dec;
+
+    fn deposit() -> (Settings, Transaction, Asset) {
+        let settings = crate::testing::settings(&[]);
+        let asset = Asset::new("SRT", "GISSUER");
+        let mut tx = Transaction::new(Kind::Deposit, Protocol::Sep24, 1, "GACCOUNT");
+        tx.status = Status::PendingUserTransferStart;
+        tx.amount_in = Some(dec!(100));
+        tx.amount_fee = Some(dec!(1.5));
+        tx.amount_out = Some(dec!(98.5));
+        tx.user_action_required_by = Some(tx.started_at + Duration::hours(1));
+        (settings, tx, asset)
+    }
+
+    #[test]
+    fn fee_details_and_the_user_deadline_are_shown() {
+        let (settings, tx, asset) = deposit();
+        let v = transaction_json(&settings, &tx, &asset);
+        let id = "stellar:SRT:GISSUER";
+        assert_eq!(
+            v["fee_details"],
+            serde_json::json!({"total": "1.50", "asset": id})
+        );
+        let deadline = tx.user_action_required_by.unwrap();
+        assert_eq!(v["user_action_required_by"], time(deadline));
+        // The deposit's amount in is off-chain money, not the Stellar asset.
+        assert!(v.get("amount_in_asset").is_none(), "{v}");
+        assert_eq!(v["amount_out_asset"], id);
+    }
+
+    #[test]
+    fn the_deadline_is_hidden_once_the_user_has_acted() {
+        let (settings, mut tx, asset) = deposit();
+        tx.status = Status::PendingAnchor;
+        let v = transaction_json(&settings, &tx, &asset);
+        assert!(v.get("user_action_required_by").is_none(), "{v}");
+    }
+
+    #[test]
+    fn a_withdrawal_names_only_its_stellar_side() {
+        let (settings, mut tx, asset) = deposit();
+        tx.kind = Kind::Withdrawal;
+        let v = transaction_json(&settings, &tx, &asset);
+        assert_eq!(v["amount_in_asset"], "stellar:SRT:GISSUER");
+        assert!(v.get("amount_out_asset").is_none(), "{v}");
+    }
 }

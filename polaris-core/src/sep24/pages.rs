@@ -167,6 +167,9 @@ pub async fn transfer_page(
     v.insert("csrf".into(), json!(page.csrf));
     v.insert("callback".into(), json!(page.callback));
     v.insert("asset_code".into(), json!(asset.code));
+    let (amount_in_code, amount_out_code) = side_codes(tx, asset);
+    v.insert("amount_in_code".into(), json!(amount_in_code));
+    v.insert("amount_out_code".into(), json!(amount_out_code));
     let name = match hooks::template(tx.kind) {
         Template::Withdraw => "sep24/withdraw.html",
         _ => "sep24/deposit.html",
@@ -224,19 +227,28 @@ pub async fn more_info_page(
     ui.render("sep24/more_info.html", lang, Value::Object(v))
 }
 
+/// The codes the amount in and the amount out are counted in: the off-chain side (the
+/// asset's SEP-1 `anchor_asset`, e.g. `USD`, when set) is what the user wires in for a
+/// deposit and receives from a withdrawal; the other side is the Stellar asset.
+fn side_codes<'a>(tx: &Transaction, asset: &'a Asset) -> (&'a str, &'a str) {
+    let off_chain = asset.anchor_asset.as_deref().unwrap_or(&asset.code);
+    match tx.kind {
+        Kind::Deposit => (off_chain, &asset.code),
+        _ => (&asset.code, off_chain),
+    }
+}
+
 fn rows(ui: &Ui, tx: &Transaction, asset: &Asset, lang: &str) -> Vec<(String, String)> {
     let d = asset.significant_decimals;
+    let (in_code, out_code) = side_codes(tx, asset);
     let mut rows = Vec::new();
-    for (key, value) in [
-        ("amount_in", tx.amount_in),
-        ("amount_fee", tx.amount_fee),
-        ("amount_out", tx.amount_out),
+    for (key, value, code) in [
+        ("amount_in", tx.amount_in, in_code),
+        ("amount_fee", tx.amount_fee, asset.code.as_str()),
+        ("amount_out", tx.amount_out, out_code),
     ] {
         if let Some(v) = value {
-            rows.push((
-                ui.text(lang, key),
-                format!("{} {}", fixed(v, d), asset.code),
-            ));
+            rows.push((ui.text(lang, key), format!("{} {code}", fixed(v, d))));
         }
     }
     if tx.kind == Kind::Withdrawal && tx.status == Status::PendingUserTransferStart {
@@ -288,5 +300,22 @@ pub async fn fee_preview(
             "amount_out": fixed(amount_out, d),
         })),
         None => Err(ApiError::bad_request("the amount does not cover the fee")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Protocol;
+
+    #[test]
+    fn the_off_chain_side_is_counted_in_the_anchored_asset() {
+        let mut asset = Asset::new("SRT", "GISSUER");
+        let deposit = Transaction::new(Kind::Deposit, Protocol::Sep24, 1, "GACCOUNT");
+        let withdrawal = Transaction::new(Kind::Withdrawal, Protocol::Sep24, 1, "GACCOUNT");
+        assert_eq!(side_codes(&deposit, &asset), ("SRT", "SRT"));
+        asset.anchor_asset = Some("USD".into());
+        assert_eq!(side_codes(&deposit, &asset), ("USD", "SRT"));
+        assert_eq!(side_codes(&withdrawal, &asset), ("SRT", "USD"));
     }
 }

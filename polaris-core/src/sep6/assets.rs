@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::integrations::{calculate_fee, FeeParams};
-use crate::model::{Asset, Kind, OperationConfig};
+use crate::model::{Asset, Kind, OperationConfig, Transaction};
 use crate::params::Params;
 
 /// The operation's configuration of an asset.
@@ -97,12 +97,18 @@ pub(super) fn check_amount(asset: &Asset, kind: Kind, amount: Decimal) -> Result
     Ok(())
 }
 
+/// The asset of a stored transaction (from the cached asset list).
+pub(super) async fn of_transaction(ctx: &Context, tx: &Transaction) -> Result<Asset, ApiError> {
+    let all = ctx.store.assets().await?;
+    all.iter()
+        .find(|a| a.id == tx.asset_id)
+        .cloned()
+        .ok_or_else(|| ApiError::internal(format!("transaction {} has no asset", tx.id)))
+}
+
 /// A decimal as a JSON number (SEP-6 sends limits and fees as numbers).
 pub(super) fn number(d: Decimal) -> serde_json::Value {
-    use rust_decimal::prelude::ToPrimitive;
-    d.to_f64()
-        .and_then(serde_json::Number::from_f64)
-        .map_or(serde_json::Value::Null, serde_json::Value::Number)
+    crate::model::json_number(d)
 }
 
 /// The funding method of a request (`funding_method`, or the older `type`), checked against

@@ -94,7 +94,10 @@ pub async fn patch_transaction(
         .run(move |c| Ok(state::transition(c, &mut tx, Status::PendingAnchor).map(|_| tx)))
         .await?;
     match moved {
-        Ok(tx) => Ok(json!({ "transaction": transaction_json(&tx, &ctx.settings) })),
+        Ok(tx) => {
+            let asset = super::assets::of_transaction(ctx, &tx).await?;
+            Ok(json!({ "transaction": transaction_json(&tx, &asset, &ctx.settings) }))
+        }
         Err(TransitionError::Conflict { .. }) => Err(ApiError::bad_request(
             "the transaction changed meanwhile: fetch it again",
         )),

@@ -84,7 +84,7 @@ pub async fn transactions(
         .await?;
     let items: Vec<Value> = list
         .iter()
-        .map(|t| transaction_json(t, &ctx.settings))
+        .map(|t| transaction_json(t, asset, &ctx.settings))
         .collect();
     Ok(json!({ "transactions": items }))
 }
@@ -112,8 +112,7 @@ pub async fn transaction(
         .store
         .run(move |c| transactions::find_owned(c, &owner, Protocol::Sep6, &lookup))
         .await?;
-    match found {
-        Some(tx) => Ok(json!({ "transaction": transaction_json(&tx, &ctx.settings) })),
-        None => Err(ApiError::not_found("transaction not found")),
-    }
+    let tx = found.ok_or_else(|| ApiError::not_found("transaction not found"))?;
+    let asset = super::assets::of_transaction(ctx, &tx).await?;
+    Ok(json!({ "transaction": transaction_json(&tx, &asset, &ctx.settings) }))
 }

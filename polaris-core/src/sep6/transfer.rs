@@ -179,7 +179,10 @@ fn success_body(
     let mut m = Map::new();
     m.insert("id".into(), Value::String(tx.id.to_string()));
     if tx.kind == Kind::Deposit {
-        m.insert("how".into(), Value::String(how.unwrap_or_default()));
+        // `how` is deprecated: sent only when the anchor wrote one.
+        if let Some(how) = how.filter(|h| !h.is_empty()) {
+            m.insert("how".into(), Value::String(how));
+        }
         if let Some(i) = instructions {
             m.insert("instructions".into(), i);
         }

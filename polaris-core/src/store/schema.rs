@@ -86,6 +86,7 @@ diesel::table! {
         started_at -> Timestamp,
         updated_at -> Timestamp,
         completed_at -> Nullable<Timestamp>,
+        user_action_required_by -> Nullable<Timestamp>,
     }
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE transactions DROP COLUMN user_action_required_by;
