@@ -2,7 +2,8 @@
 user on the anchor's pages, against `reference-anchor serve` and its sandbox ledger.
 
 A deposit goes through the amount form (with its live fee table) and the KYC form to
-pending_user_transfer_start, then the simulated bank and the processes complete it; a
+pending_user_transfer_start, then the simulated bank and the processes complete it; a second
+deposit starts without an amount and the user types it into the page; a
 withdrawal goes through the amount form, the wallet pays with the memo shown, and the
 processes complete it. Balances are checked on the sandbox.
 
@@ -130,6 +131,20 @@ def test_sep24_deposit_and_withdrawal_in_chromium(anchor, browser):
     assert done["amount_out"] == "98.00" and done["stellar_transaction_id"]
     assert srt_balance(horizon_url, wallet.public_key) == "98.0000000"
 
+    # Deposit as most wallets start it: no amount; the user types it into the page, and the
+    # amount typed is the amount the bank must pay for the deposit to complete.
+    started = start(base, auth, "deposit", {"asset_code": "SRT"})
+    browser.get(started["url"])
+    assert browser.find_element(By.NAME, "amount").get_attribute("value") in ("", None)
+    amount_step(browser, "50", "48.50")
+    shoot(browser, "3b-deposit-typed-amount")
+    submit_form(browser)
+    wait(browser).until(ec.presence_of_element_located((By.ID, "status")))
+    done = wait_for_status(tx_url, {"id": started["id"]}, auth, "completed")
+    assert done["status"] == "completed", done
+    assert done["amount_in"] == "50.00" and done["amount_out"] == "48.50"
+    assert srt_balance(horizon_url, wallet.public_key) == "146.5000000"
+
     # Withdrawal: KYC is known now, so the amount is the only form.
     started = start(base, auth, "withdraw", {"asset_code": "SRT", "lang": "es"})
     browser.get(started["url"])
@@ -153,7 +168,7 @@ def test_sep24_deposit_and_withdrawal_in_chromium(anchor, browser):
     done = wait_for_status(tx_url, {"id": started["id"]}, auth, "completed")
     assert done["status"] == "completed", done
     assert done["amount_in"] == "20.00" and done["amount_out"] == "18.80"
-    assert srt_balance(horizon_url, wallet.public_key) == "78.0000000"
+    assert srt_balance(horizon_url, wallet.public_key) == "126.5000000"
 
     # The wallet's more_info_url opens without any cookie.
     browser.delete_all_cookies()
