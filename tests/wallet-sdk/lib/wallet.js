@@ -42,11 +42,15 @@ function sandboxConfiguration() {
   return config;
 }
 
-/** The SDK's wallet and its anchor object for HOME_DOMAIN (over http, as allowed on testnet). */
-function connect() {
+/**
+ * The SDK's wallet and its anchor object for HOME_DOMAIN (over http, as allowed on testnet),
+ * sending `language` (default `en`) with every request.
+ */
+function connect(language = "en") {
   const wallet = new Wallet({
     stellarConfiguration: sandboxConfiguration(),
     applicationConfiguration: new ApplicationConfiguration(),
+    language,
   });
   const anchor = wallet.anchor({ homeDomain: HOME_DOMAIN, allowHttp: true });
   return { wallet, anchor, stellar: wallet.stellar() };

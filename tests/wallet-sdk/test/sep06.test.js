@@ -135,3 +135,8 @@ test("SEP-6: both transaction objects carry fee_details (SEP-6 4.x)", async () =
     assertFeeDetails(await sep6.getTransactionBy({ authToken: state.token, id }));
   }
 });
+
+test("SEP-6: a language the anchor does not offer falls back to English", async () => {
+  const info = await w.connect("pt").anchor.sep6().info();
+  assert.equal(info.deposit.SRT.enabled, true);
+});

@@ -139,3 +139,11 @@ test("SEP-24: a deposit's amount_in_asset is what the anchor receives, not the S
     assert.doesNotMatch(tx.amount_in_asset, /^stellar:/, "the user wires dollars, not SRT");
   }
 });
+
+test("SEP-24: a language the anchor does not offer falls back to English", async () => {
+  const portuguese = w.connect("pt").anchor.sep24();
+  const info = await portuguese.info();
+  assert.equal(info.deposit.SRT.enabled, true);
+  const tx = await portuguese.getTransactionBy({ authToken: state.token, id: state.ids[0] });
+  assert.equal(tx.id, state.ids[0]);
+});
