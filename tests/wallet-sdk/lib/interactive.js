@@ -8,9 +8,12 @@ const { parse } = require("node-html-parser");
 /** The most forms one flow may show before the driver gives up. */
 const MAX_STEPS = 6;
 
-/** The `name=value` of the Set-Cookie headers of `resp`, joined for a Cookie header. */
+/** Keeps the `name=value` of every Set-Cookie header of `resp` in `jar`. */
 function cookiesOf(resp, jar) {
-  for (const line of resp.headers.getSetCookie()) {
+  const lines = resp.headers.getSetCookie
+    ? resp.headers.getSetCookie()
+    : [resp.headers.get("set-cookie")].filter(Boolean);
+  for (const line of lines) {
     const [pair] = line.split(";");
     const at = pair.indexOf("=");
     jar.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
@@ -18,6 +21,7 @@ function cookiesOf(resp, jar) {
   return jar;
 }
 
+/** The cookies of `jar` as a Cookie header. */
 function cookieHeader(jar) {
   return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
 }
