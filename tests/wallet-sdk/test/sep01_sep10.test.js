@@ -61,7 +61,7 @@ test("SEP-10: a muxed user logs in as its M address", async () => {
   assert.equal(token.memo, null);
 });
 
-test("SEP-10: a funded account (with signers on the ledger) logs in too", async () => {
+test("SEP-10: a funded account logs in too (its signers read from the sandbox)", async () => {
   const account = w.newKeypair();
   await w.fund(account);
   const token = await w.login(client.anchor, account);
@@ -81,8 +81,8 @@ test("SEP-10: a challenge signed by another key gets no token (4xx, not 5xx)", a
     },
   };
   const auth = await client.anchor.sep10();
-  await assert.rejects(auth.authenticate({ accountKp: account, walletSigner }), (e) => {
-    const status = e.response?.status ?? e.error?.response?.status;
-    return status === undefined ? /40[0-3]/.test(String(e.message)) : status >= 400 && status < 500;
-  });
+  // The SDK's ServerRequestFailedError keeps the status only in its message.
+  await assert.rejects(auth.authenticate({ accountKp: account, walletSigner }), (e) =>
+    /failed with error: 4\d\d \{"error":/.test(String(e.message)),
+  );
 });
