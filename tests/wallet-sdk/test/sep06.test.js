@@ -81,6 +81,17 @@ test("SEP-6: after KYC through SEP-12, the deposit is paid on the sandbox", asyn
   state.deposit = deposit.id;
 });
 
+test("SEP-6: a memo user and a muxed user of the KYC'd account are asked for their own KYC", async () => {
+  assert.ok(state.deposit, "the deposit test ran first");
+  const memoUser = await w.login(client.anchor, state.account, "5");
+  const muxedUser = await w.login(client.anchor, w.muxedKeypair(state.account, 5));
+  for (const authToken of [memoUser, muxedUser]) {
+    const answer = await sep6.deposit({ authToken, params: { asset_code: "SRT", amount: "10" } });
+    assert.equal(answer.type, "non_interactive_customer_info_needed", JSON.stringify(answer));
+    assert.ok(answer.fields.includes("first_name"));
+  }
+});
+
 test("SEP-6: a withdrawal type the asset does not declare is refused with a 400", async () => {
   await assert.rejects(
     sep6.withdraw({

@@ -147,3 +147,18 @@ test("SEP-24: a language the anchor does not offer falls back to English", async
   const tx = await portuguese.getTransactionBy({ authToken: state.token, id: state.ids[0] });
   assert.equal(tx.id, state.ids[0]);
 });
+
+test("SEP-24: a memo user of the KYC'd account is asked for its own KYC in the pages", async () => {
+  assert.ok(state.token, "the transfer tests ran first");
+  const memoUser = await w.login(client.anchor, state.account, "11");
+  const started = await sep24.deposit({
+    assetCode: "SRT",
+    authToken: memoUser,
+    extraFields: { amount: "5" },
+  });
+  assert.equal(started.type, "interactive_customer_info_needed");
+  const { forms } = await completeInteractiveFlow(started.url, w.KYC);
+  assert.ok(forms.some((f) => f.names.includes("first_name")), "the pages asked for KYC");
+  const tx = await sep24.getTransactionBy({ authToken: memoUser, id: started.id });
+  assert.notEqual(tx.status, "incomplete", "the pages were completed");
+});
