@@ -100,6 +100,8 @@ run_suite() {
   done
   if [ "$status" != 0 ]; then
     echo "FAILED: wallet-SDK suite on $engine; the anchor's log is $workdir/anchor.log" >&2
+  else
+    rm -rf "$workdir"
   fi
   return "$status"
 }
