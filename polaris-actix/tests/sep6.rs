@@ -1,5 +1,7 @@
 //! SEP-6 endpoints through actix: exact JSON shapes, auth and validation failures.
 
+mod schema;
+
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
@@ -166,10 +168,7 @@ where
     if let Some(jwt) = jwt {
         req = req.insert_header(("Authorization", format!("Bearer {jwt}")));
     }
-    let resp = test::call_service(app, req.to_request()).await;
-    let status = resp.status().as_u16();
-    let body = test::read_body(resp).await;
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    schema::read(test::call_service(app, req.to_request()).await).await
 }
 
 fn stored(f: &Fixture) -> i64 {
@@ -468,10 +467,7 @@ where
         .uri(uri)
         .insert_header(("Authorization", format!("Bearer {jwt}")))
         .set_json(body);
-    let resp = test::call_service(app, req.to_request()).await;
-    let status = resp.status().as_u16();
-    let body = test::read_body(resp).await;
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    schema::read(test::call_service(app, req.to_request()).await).await
 }
 
 #[actix_web::test]
