@@ -65,7 +65,7 @@ async fn a_currency_name_over_twenty_characters_breaks_the_schema() {
     toml["CURRENCIES"][0]["name"] = Value::String("Stellar Reference Token".into());
     let errors = schema::errors("sep1/stellar_toml.json", &toml);
     assert!(
-        errors.iter().any(|e| e.contains("/CURRENCIES/0")),
+        errors.iter().any(|e| e.contains("/CURRENCIES/0/name")),
         "{errors:?}"
     );
 }

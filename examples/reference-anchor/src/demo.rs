@@ -151,3 +151,7 @@ impl TomlIntegration for Toml {
             .map_err(|e| IntegrationError::Other(format!("{e}")))
     }
 }
+
+#[cfg(test)]
+#[path = "demo_tests.rs"]
+mod tests;

@@ -18,9 +18,13 @@ use serde_json::{json, Value};
 /// The `$id` prefix of every schema file; a file's `$id` is this plus its path under `schemas/`.
 pub const BASE: &str = "https://polaris-rs.invalid/schemas/";
 
-/// The `schemas/` directory.
+/// The `schemas/` directory at the root of the workspace (found from any member crate).
 pub fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|p| p.join("schemas"))
+        .find(|p| p.join("common/error.json").is_file())
+        .expect("schemas/ at the workspace root")
 }
 
 /// Every schema file as (path under `schemas/` with `/` separators, parsed JSON).
