@@ -45,7 +45,7 @@ fn collect(dir: &Path, prefix: &str, out: &mut Vec<(String, Value)>) {
             .to_string();
         if path.is_dir() {
             collect(&path, &format!("{prefix}{name}/"), out);
-        } else if name.ends_with(".json") {
+        } else if name.ends_with(".json") && name != "routes.json" {
             let text = std::fs::read_to_string(&path).expect("read schema");
             let value = serde_json::from_str(&text)
                 .unwrap_or_else(|e| panic!("schemas/{prefix}{name} is not JSON: {e}"));
@@ -122,73 +122,51 @@ pub struct Answered<'a> {
     pub status: u16,
 }
 
-/// The routes that answer HTML, files or nothing: no JSON body to check.
-fn without_json(a: Answered) -> bool {
-    let r = a.route;
-    r == "/.well-known/stellar.toml"
-        || r.starts_with("/polaris/static")
-        || r.ends_with("/more_info")
-        || r.contains("/webapp")
-        || r.ends_with("/interactive/complete")
-        || (a.status < 300 && matches!(r, "/kyc/customer/callback" | "/kyc/customer/{account}"))
-}
-
-/// The schema of a successful (2xx) answer of a SEP route.
-fn success_schema(method: &str, route: &str) -> Option<&'static str> {
-    Some(match (method, route) {
-        ("GET", "/auth") => "sep10/challenge.json",
-        ("POST", "/auth") => "sep10/token.json",
-        ("GET", "/sep6/info") => "sep6/info.json",
-        ("GET", "/sep6/fee") => "sep6/fee.json",
-        ("GET", "/sep6/deposit") => "sep6/deposit.json#/$defs/success",
-        ("GET", "/sep6/withdraw") => "sep6/withdraw.json#/$defs/success",
-        ("GET", "/sep6/transactions") => "sep6/transactions.json",
-        ("GET", "/sep6/transaction") | ("PATCH", "/sep6/transactions/{id}") => {
-            "sep6/transaction.json"
-        }
-        ("GET", "/kyc/customer") | ("PUT", "/kyc/customer/verification") => "sep12/customer.json",
-        ("PUT", "/kyc/customer") => "sep12/put_customer.json",
-        ("GET", "/sep24/info") => "sep24/info.json",
-        ("GET", "/sep24/fee") => "sep24/fee.json",
-        ("POST", "/sep24/transactions/deposit/interactive")
-        | ("POST", "/sep24/transactions/withdraw/interactive") => "sep24/interactive.json",
-        ("GET", "/sep24/transactions") => "sep24/transactions.json",
-        ("GET", "/sep24/transaction") => "sep24/transaction.json",
-        _ => return None,
+/// `schemas/routes.json`: which schema each SEP answer must satisfy (shared with the Python
+/// wallet suites).
+fn routes() -> &'static Value {
+    static ROUTES: OnceLock<Value> = OnceLock::new();
+    ROUTES.get_or_init(|| {
+        let text = std::fs::read_to_string(dir().join("routes.json")).expect("routes.json");
+        serde_json::from_str(&text).expect("routes.json is JSON")
     })
 }
 
-/// The schema a response must satisfy; `None` when the route answers no JSON (HTML pages,
-/// files, empty 200s) or is not a SEP route (`/protected` in the SEP-10 tests). Panics on a
-/// SEP route it does not know, so a new endpoint cannot go unchecked.
-pub fn schema_for(a: Answered) -> Option<&'static str> {
-    if without_json(a) {
+fn strings(v: &Value) -> impl Iterator<Item = &str> {
+    v.as_array().into_iter().flatten().filter_map(Value::as_str)
+}
+
+/// The schema a response must satisfy, from `schemas/routes.json`; `None` when the route
+/// answers no JSON (HTML pages, files, empty 200s) or is not a SEP route (`/protected` in the
+/// SEP-10 tests). Panics on a successful SEP route it does not know, so a new endpoint cannot
+/// go unchecked.
+pub fn schema_for(a: Answered) -> Option<String> {
+    let r = routes();
+    let prefix = strings(&r["prefixes"]).find(|p| a.route.starts_with(p))?;
+    if strings(&r["no_json"]).any(|p| p == a.route) {
         return None;
     }
-    let sep = ["/auth", "/sep6/", "/sep24/", "/kyc/"]
-        .iter()
-        .any(|p| a.route == *p || a.route.starts_with(p));
-    if !sep {
-        return None;
-    }
-    if (200..300).contains(&a.status) {
-        let name = success_schema(a.method, a.route);
-        return Some(name.unwrap_or_else(|| panic!("no schema for {} {}", a.method, a.route)));
-    }
-    Some(match (a.status, a.route) {
-        (403, "/sep6/deposit") => "sep6/deposit.json",
-        (403, "/sep6/withdraw") => "sep6/withdraw.json",
-        (_, r) if r.starts_with("/sep6/") || r.starts_with("/sep24/") => {
-            "common/error.json#/$defs/transfer_error"
+    let key = format!("{} {}", a.method, a.route);
+    let name = if (200..300).contains(&a.status) {
+        if strings(&r["empty_success"]).any(|k| k == key) {
+            return None;
         }
-        _ => "common/error.json",
-    })
+        r["success"][&key]
+            .as_str()
+            .unwrap_or_else(|| panic!("no schema for {key} in schemas/routes.json"))
+    } else {
+        r["errors"][format!("{} {key}", a.status)]
+            .as_str()
+            .or_else(|| r["error_by_prefix"][prefix].as_str())
+            .expect("an error schema for every prefix")
+    };
+    Some(name.to_string())
 }
 
 /// Validates `body` against the schema of the endpoint that answered (see [`schema_for`]).
 pub fn check(a: Answered, body: &Value) {
     if let Some(name) = schema_for(a) {
-        let errors = errors(name, body);
+        let errors = errors(&name, body);
         assert!(
             errors.is_empty(),
             "{} {} answered {} with a body that breaks schemas/{name}:\n  {}\nbody: {body}",
