@@ -229,3 +229,23 @@ fn sep1_limits_are_enforced() {
         );
     }
 }
+
+#[test]
+fn every_schema_named_in_routes_json_exists() {
+    let text = std::fs::read_to_string(schema::dir().join("routes.json")).expect("routes.json");
+    let routes: Value = serde_json::from_str(&text).expect("JSON");
+    let mut names = Vec::new();
+    for table in ["success", "errors", "error_by_prefix"] {
+        let table = routes[table].as_object().expect(table);
+        names.extend(
+            table
+                .values()
+                .map(|v| v.as_str().expect("a name").to_string()),
+        );
+    }
+    assert!(names.len() >= 24, "{names:?}");
+    assert!(schema::validator("sep6/deposit.json#/$defs/nope").is_err());
+    for name in names {
+        schema::validator(&name).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
