@@ -64,7 +64,7 @@ fn sep24_transaction() -> Value {
 }
 
 #[test]
-fn sep24_transaction_objects_need_fee_details_a_known_status_and_string_amounts() {
+fn sep24_transaction_objects_need_fee_details_a_known_status_string_amounts_and_dates() {
     assert_valid(
         "sep24/transaction.json",
         &json!({ "transaction": sep24_transaction() }),
@@ -73,9 +73,10 @@ fn sep24_transaction_objects_need_fee_details_a_known_status_and_string_amounts(
     tx.as_object_mut().unwrap().remove("fee_details");
     tx["status"] = json!("finished");
     tx["amount_in"] = json!(18.34);
+    tx["started_at"] = json!("yesterday");
     let errors = errors("sep24/transactions.json", &json!({ "transactions": [tx] }));
-    assert_eq!(errors.len(), 3, "{errors:?}");
-    for field in ["fee_details", "/status", "/amount_in"] {
+    assert_eq!(errors.len(), 4, "{errors:?}");
+    for field in ["fee_details", "/status", "/amount_in", "/started_at"] {
         assert!(
             errors.iter().any(|e| e.contains(field)),
             "{field}: {errors:?}"
