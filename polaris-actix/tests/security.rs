@@ -5,5 +5,6 @@
 mod kyc;
 #[path = "security/money.rs"]
 mod money;
+mod schema;
 #[path = "security/web.rs"]
 mod web;

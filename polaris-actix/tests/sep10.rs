@@ -1,5 +1,6 @@
 //! SEP-10 through actix-web: exact status codes and JSON bodies.
 
+mod schema;
 mod sep10_common;
 
 use actix_web::test::TestRequest;

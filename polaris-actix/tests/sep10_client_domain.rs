@@ -1,5 +1,6 @@
 //! Client attribution against a real stellar.toml server on loopback (LOCAL_MODE).
 
+mod schema;
 mod sep10_common;
 
 use std::time::Duration;

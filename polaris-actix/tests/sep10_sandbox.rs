@@ -2,6 +2,7 @@
 //! with the Horizon client: its own signers and medium threshold decide.
 
 mod sandbox_support;
+mod schema;
 mod sep10_common;
 
 use polaris_core::stellar::tx::{Op, SetOptions};

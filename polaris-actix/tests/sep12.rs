@@ -1,6 +1,8 @@
 //! SEP-12 through actix, and a whole SEP-6 deposit as a wallet runs it:
 //! deposit -> customer info needed -> PUT /kyc/customer -> deposit again -> instructions.
 
+mod schema;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -53,7 +55,7 @@ impl CustomerIntegration for Kyc {
                 fields.remove(name);
                 provided.insert(
                     name.clone(),
-                    json!({ "type": "string", "status": "ACCEPTED" }),
+                    json!({ "type": "string", "description": "provided", "status": "ACCEPTED" }),
                 );
             }
         }
@@ -164,10 +166,7 @@ where
         Some(jwt) => req.insert_header(("Authorization", format!("Bearer {jwt}"))),
         None => req,
     };
-    let resp = test::call_service(app, req.to_request()).await;
-    let status = resp.status().as_u16();
-    let body = test::read_body(resp).await;
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    schema::read(test::call_service(app, req.to_request()).await).await
 }
 
 fn get(uri: &str) -> test::TestRequest {

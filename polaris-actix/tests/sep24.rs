@@ -1,6 +1,8 @@
 //! SEP-24 API endpoints through actix's test service, on every test database.
 #![allow(missing_docs)]
 
+mod schema;
+
 use std::collections::HashMap;
 
 use actix_web::dev::{Service, ServiceResponse};
@@ -119,10 +121,7 @@ async fn call(
     app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
     req: test::TestRequest,
 ) -> (u16, Value) {
-    let resp = test::call_service(app, req.to_request()).await;
-    let status = resp.status().as_u16();
-    let body = test::read_body(resp).await;
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    schema::read(test::call_service(app, req.to_request()).await).await
 }
 
 fn post(path: &str, jwt: &str, body: Value) -> test::TestRequest {

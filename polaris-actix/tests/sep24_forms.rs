@@ -3,6 +3,7 @@
 //! the wallet's callbacks, scripts and the icon.
 #![allow(missing_docs)]
 
+mod schema;
 mod sep24_support;
 
 use std::collections::HashMap;

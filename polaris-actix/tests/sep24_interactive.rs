@@ -2,6 +2,7 @@
 //! cookie, CSRF, the amount form, the live fee figures, more_info and static files.
 #![allow(missing_docs)]
 
+mod schema;
 mod sep24_support;
 
 use actix_web::cookie::SameSite;

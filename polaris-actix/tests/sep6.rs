@@ -1,5 +1,7 @@
 //! SEP-6 endpoints through actix: exact JSON shapes, auth and validation failures.
 
+mod schema;
+
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
@@ -57,6 +59,15 @@ impl DepositIntegration for Bank {
         if !self.kyc_done.lock().unwrap().contains(&tx.stellar_account) {
             return Ok(Sep6Response::CustomerInfoNeeded {
                 fields: vec!["first_name".into(), "last_name".into()],
+            });
+        }
+        if request.params.get("type") == Some("instructions") {
+            let bank = json!({ "value": "121122676", "description": "US bank routing number" });
+            return Ok(Sep6Response::Success {
+                how: None,
+                instructions: Some(json!({ "organization.bank_number": bank })),
+                extra_info: None,
+                eta: None,
             });
         }
         Ok(Sep6Response::Success {
@@ -176,10 +187,7 @@ where
     if let Some(jwt) = jwt {
         req = req.insert_header(("Authorization", format!("Bearer {jwt}")));
     }
-    let resp = test::call_service(app, req.to_request()).await;
-    let status = resp.status().as_u16();
-    let body = test::read_body(resp).await;
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    schema::read(test::call_service(app, req.to_request()).await).await
 }
 
 fn stored(f: &Fixture) -> i64 {
@@ -329,6 +337,28 @@ async fn bad_deposit_requests_get_400_and_store_nothing() {
         assert_eq!((status, body), (400, json!({ "error": error })), "{query}");
     }
     assert_eq!(stored(&f), 0);
+}
+
+/// SEP-6 `how` is deprecated: a deposit answered with `instructions` only must not carry an
+/// empty `how` (the schema check of `schema::read` refuses `"how": ""`).
+#[actix_web::test]
+async fn a_deposit_answered_with_instructions_only_has_no_empty_how() {
+    for db in TestDatabase::all() {
+        let f = fixture(db, false);
+        let app = service(&f.ctx).await;
+        let user = KeyPair::random();
+        let jwt = token(&f.ctx, user.public_key());
+        f.bank
+            .kyc_done
+            .lock()
+            .unwrap()
+            .insert(user.public_key().to_string());
+        let uri = "/sep6/deposit?asset_code=SRT&amount=100&type=instructions";
+        let (status, body) = get(&app, uri, Some(&jwt)).await;
+        assert_eq!(status, 200, "{body}");
+        let routing = &body["instructions"]["organization.bank_number"]["value"];
+        assert_eq!(routing, "121122676", "{body}");
+    }
 }
 
 #[actix_web::test]
@@ -496,10 +526,7 @@ where
         .uri(uri)
         .insert_header(("Authorization", format!("Bearer {jwt}")))
         .set_json(body);
-    let resp = test::call_service(app, req.to_request()).await;
-    let status = resp.status().as_u16();
-    let body = test::read_body(resp).await;
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    schema::read(test::call_service(app, req.to_request()).await).await
 }
 
 #[actix_web::test]

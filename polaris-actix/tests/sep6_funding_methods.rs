@@ -1,6 +1,8 @@
 //! SEP-6 funding methods declared per asset: listed by `/info` (with the deprecated deposit
 //! `fields` and withdraw `types`), and enforced on `/deposit`, `/withdraw` and `/fee`.
 
+mod schema;
+
 use std::sync::{Arc, Mutex};
 
 use actix_web::{test, web, App};
@@ -101,10 +103,7 @@ async fn call(db: &TestDatabase, bank: &Bank, uris: &[&str]) -> Vec<(u16, Value)
         let req = test::TestRequest::get()
             .uri(uri)
             .insert_header(("Authorization", format!("Bearer {jwt}")));
-        let resp = test::call_service(&app, req.to_request()).await;
-        let status = resp.status().as_u16();
-        let body = test::read_body(resp).await;
-        out.push((status, serde_json::from_slice(&body).unwrap_or(Value::Null)));
+        out.push(schema::read(test::call_service(&app, req.to_request()).await).await);
     }
     out
 }

@@ -9,6 +9,9 @@ import pathlib
 import subprocess
 
 import pytest
+import requests
+
+import schemas
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -118,3 +121,16 @@ def anchor(request):
     log.close()
     if drop:
         drop()
+
+
+@pytest.fixture(autouse=True)
+def sep_answers_follow_the_schemas(monkeypatch):
+    """Every SEP answer a test receives through `requests` is checked against its schema."""
+    send = requests.Session.request
+
+    def checked(self, *args, **kwargs):
+        response = send(self, *args, **kwargs)
+        schemas.check(response)
+        return response
+
+    monkeypatch.setattr(requests.Session, "request", checked)

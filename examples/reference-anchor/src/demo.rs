@@ -183,3 +183,7 @@ mod toml_tests {
         assert_eq!(asset.check_sep1(), Ok(()));
     }
 }
+
+#[cfg(test)]
+#[path = "demo_tests.rs"]
+mod tests;

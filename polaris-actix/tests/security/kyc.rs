@@ -55,7 +55,10 @@ impl CustomerIntegration for Kyc {
             .map(|(_, f)| f.keys().cloned().collect())
             .unwrap_or(Vec::new())
         {
-            provided.insert(name, json!({ "type": "string", "status": "ACCEPTED" }));
+            provided.insert(
+                name,
+                json!({ "type": "string", "description": "provided", "status": "ACCEPTED" }),
+            );
         }
         let status = match provided.is_empty() {
             true => CustomerStatus::NeedsInfo,
@@ -132,10 +135,7 @@ where
     S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
 {
     let req = req.insert_header(("Authorization", format!("Bearer {jwt}")));
-    let resp = test::call_service(app, req.to_request()).await;
-    let status = resp.status().as_u16();
-    let body = test::read_body(resp).await;
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    crate::schema::read(test::call_service(app, req.to_request()).await).await
 }
 
 fn put(body: &str) -> test::TestRequest {

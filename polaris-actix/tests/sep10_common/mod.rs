@@ -87,10 +87,7 @@ pub async fn call<S>(app: &S, req: test::TestRequest) -> (u16, Value)
 where
     S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
 {
-    let resp = test::call_service(app, req.to_request()).await;
-    let status = resp.status().as_u16();
-    let body = test::read_body(resp).await;
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    crate::schema::read(test::call_service(app, req.to_request()).await).await
 }
 
 /// GET /auth?<query>: the challenge XDR (panics unless 200).

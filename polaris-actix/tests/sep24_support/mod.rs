@@ -89,7 +89,8 @@ pub async fn start(app: &impl App24, s: &Settings, kind: &str, body: Value) -> (
         .uri(&format!("/sep24/transactions/{kind}/interactive"))
         .insert_header(("Authorization", format!("Bearer {jwt}")))
         .set_json(body);
-    let body: Value = test::call_and_read_body_json(app, req.to_request()).await;
+    let (status, body) = crate::schema::read(test::call_service(app, req.to_request()).await).await;
+    assert_eq!(status, 200, "{body}");
     let url = body["url"].as_str().expect("url");
     (body["id"].as_str().expect("id").to_string(), path(url))
 }
@@ -134,7 +135,21 @@ async fn answer(resp: ServiceResponse) -> Answer {
         .and_then(|v| v.to_str().ok())
         .map(path)
         .unwrap_or_default();
+    let route = resp.request().match_pattern().unwrap_or_default();
+    let method = resp.request().method().to_string();
     let body = String::from_utf8(test::read_body(resp).await.to_vec()).expect("utf8");
+    let json = headers
+        .get("content-type")
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if json {
+        let value = serde_json::from_str(&body).unwrap_or(Value::Null);
+        let answered = crate::schema::Answered {
+            method: &method,
+            route: &route,
+            status,
+        };
+        crate::schema::check(answered, &value);
+    }
     Answer {
         status,
         body,

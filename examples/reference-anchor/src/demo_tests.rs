@@ -1,0 +1,25 @@
+//! The reference anchor's stellar.toml (the demo asset plus its additions) follows SEP-1:
+//! parsed into JSON, it validates against `schemas/sep1/stellar_toml.json`.
+
+#[path = "../../../polaris-actix/tests/schema/mod.rs"]
+mod schema;
+
+use polaris_core::integrations::TomlIntegration;
+use polaris_core::stellar::KeyPair;
+
+use super::{demo_asset, Toml};
+
+#[actix_web::test]
+async fn the_reference_stellar_toml_follows_sep1() {
+    let settings = polaris_core::testing::settings(&[]);
+    let asset = demo_asset(&KeyPair::random(), &KeyPair::random());
+    let mut table = polaris_core::sep1::generate(&settings, &[asset]);
+    polaris_core::sep1::merge(&mut table, Toml.toml().await.expect("additions"));
+    let toml = serde_json::to_value(table).expect("JSON");
+    assert_eq!(toml["CURRENCIES"][0]["code"], "SRT", "{toml}");
+    assert_eq!(
+        toml["DOCUMENTATION"]["ORG_NAME"],
+        "Polaris Reference Anchor"
+    );
+    schema::assert_valid("sep1/stellar_toml.json", &toml);
+}
