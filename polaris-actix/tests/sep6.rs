@@ -44,16 +44,6 @@ impl DepositIntegration for Bank {
                 })
             }
             Some("closed") => return Err(IntegrationError::Rejected("the bank is closed".into())),
-            Some("instructions") => {
-                return Ok(Sep6Response::Success {
-                    how: None,
-                    instructions: Some(
-                        json!({ "bank_number": { "value": "121", "description": "routing" } }),
-                    ),
-                    extra_info: None,
-                    eta: None,
-                })
-            }
             _ => {}
         }
         if !self.kyc_done.lock().unwrap().contains(&tx.stellar_account) {
@@ -356,6 +346,7 @@ async fn a_deposit_answered_with_instructions_only_has_no_empty_how() {
         let uri = "/sep6/deposit?asset_code=SRT&amount=100&type=instructions";
         let (status, body) = get(&app, uri, Some(&jwt)).await;
         assert_eq!(status, 200, "{body}");
+        assert!(body.get("how").is_none(), "{body}");
         let routing = &body["instructions"]["organization.bank_number"]["value"];
         assert_eq!(routing, "121122676", "{body}");
     }
@@ -426,24 +417,6 @@ async fn a_wallet_deposit_needs_kyc_then_gets_instructions() {
         let (_, body) = get(&app, "/sep6/transactions?asset_code=SRT", Some(&stranger)).await;
         assert_eq!(body, json!({ "transactions": [] }));
     }
-}
-
-#[actix_web::test]
-async fn a_deposit_without_how_sends_no_how() {
-    let f = fixture(TestDatabase::sqlite(), false);
-    let app = service(&f.ctx).await;
-    let user = KeyPair::random();
-    let jwt = token(&f.ctx, user.public_key());
-    f.bank
-        .kyc_done
-        .lock()
-        .unwrap()
-        .insert(user.public_key().to_string());
-    let uri = "/sep6/deposit?asset_code=SRT&amount=100&type=instructions";
-    let (status, body) = get(&app, uri, Some(&jwt)).await;
-    assert_eq!(status, 200, "{body}");
-    assert!(body.get("how").is_none(), "{body}");
-    assert_eq!(body["instructions"]["bank_number"]["value"], "121");
 }
 
 #[actix_web::test]

@@ -162,28 +162,5 @@ impl TomlIntegration for Toml {
 }
 
 #[cfg(test)]
-mod toml_tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn org_url_is_the_host_url() {
-        let toml = Toml {
-            org_url: "https://anchor.example.com/".into(),
-        };
-        let t = toml.toml().await.unwrap();
-        assert_eq!(
-            t["DOCUMENTATION"]["ORG_URL"].as_str(),
-            Some("https://anchor.example.com")
-        );
-    }
-
-    #[test]
-    fn the_demo_asset_keeps_sep1_rules() {
-        let asset = demo_asset(&KeyPair::random(), &KeyPair::random());
-        assert_eq!(asset.check_sep1(), Ok(()));
-    }
-}
-
-#[cfg(test)]
 #[path = "demo_tests.rs"]
 mod tests;

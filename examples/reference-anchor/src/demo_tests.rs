@@ -14,7 +14,10 @@ async fn the_reference_stellar_toml_follows_sep1() {
     let settings = polaris_core::testing::settings(&[]);
     let asset = demo_asset(&KeyPair::random(), &KeyPair::random());
     let mut table = polaris_core::sep1::generate(&settings, &[asset]);
-    polaris_core::sep1::merge(&mut table, Toml.toml().await.expect("additions"));
+    let toml = Toml {
+        org_url: settings.host_url.to_string(),
+    };
+    polaris_core::sep1::merge(&mut table, toml.toml().await.expect("additions"));
     let toml = serde_json::to_value(table).expect("JSON");
     assert_eq!(toml["CURRENCIES"][0]["code"], "SRT", "{toml}");
     assert_eq!(
@@ -22,4 +25,22 @@ async fn the_reference_stellar_toml_follows_sep1() {
         "Polaris Reference Anchor"
     );
     schema::assert_valid("sep1/stellar_toml.json", &toml);
+}
+
+#[actix_web::test]
+async fn org_url_is_the_host_url() {
+    let toml = Toml {
+        org_url: "https://anchor.example.com/".into(),
+    };
+    let t = toml.toml().await.unwrap();
+    assert_eq!(
+        t["DOCUMENTATION"]["ORG_URL"].as_str(),
+        Some("https://anchor.example.com")
+    );
+}
+
+#[test]
+fn the_demo_asset_keeps_sep1_rules() {
+    let asset = demo_asset(&KeyPair::random(), &KeyPair::random());
+    assert_eq!(asset.check_sep1(), Ok(()));
 }
