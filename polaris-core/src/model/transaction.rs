@@ -120,6 +120,9 @@ pub struct Transaction {
     pub updated_at: DateTime<Utc>,
     /// When it completed.
     pub completed_at: Option<DateTime<Utc>>,
+    /// When `execute-outgoing-transactions` handed this withdrawal to the rails (stage
+    /// `paying_out`): recorded before the call, so the rails are never called twice for it.
+    pub payout_started_at: Option<DateTime<Utc>>,
 }
 
 impl Transaction {
@@ -184,6 +187,7 @@ impl Transaction {
             started_at: now,
             updated_at: now,
             completed_at: None,
+            payout_started_at: None,
         }
     }
 }

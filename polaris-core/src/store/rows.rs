@@ -268,6 +268,7 @@ pub(crate) struct TransactionRow {
     started_at: NaiveDateTime,
     updated_at: NaiveDateTime,
     completed_at: Option<NaiveDateTime>,
+    payout_started_at: Option<NaiveDateTime>,
 }
 
 fn json<T: serde::de::DeserializeOwned>(
@@ -324,6 +325,7 @@ impl TryFrom<TransactionRow> for Transaction {
             started_at: from_db_time(r.started_at),
             updated_at: from_db_time(r.updated_at),
             completed_at: r.completed_at.map(from_db_time),
+            payout_started_at: r.payout_started_at.map(from_db_time),
         })
     }
 }
@@ -376,6 +378,7 @@ impl From<&Transaction> for TransactionRow {
             started_at: to_db_time(t.started_at),
             updated_at: to_db_time(t.updated_at),
             completed_at: t.completed_at.map(to_db_time),
+            payout_started_at: t.payout_started_at.map(to_db_time),
         }
     }
 }

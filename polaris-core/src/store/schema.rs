@@ -86,6 +86,7 @@ diesel::table! {
         started_at -> Timestamp,
         updated_at -> Timestamp,
         completed_at -> Nullable<Timestamp>,
+        payout_started_at -> Nullable<Timestamp>,
     }
 }
 
