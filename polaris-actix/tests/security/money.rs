@@ -356,3 +356,70 @@ async fn a_second_watcher_does_not_record_a_matched_payment_as_unmatched() {
         );
     }
 }
+
+#[path = "../sep24_support/mod.rs"]
+mod sep24_support;
+
+/// The largest decimal: any fee on it overflows.
+const HUGE: &str = "79228162514264337593543950335";
+
+/// A SEP-10 token for a fresh account.
+fn jwt(s: &polaris_core::Settings) -> String {
+    use polaris_core::auth::{Sep10Claims, Subject};
+    let account = polaris_core::stellar::Address::parse(KeyPair::random().public_key()).unwrap();
+    let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap();
+    Sep10Claims::new(s, &Subject::new(&account, None), now, "j".into(), None)
+        .encode(&s.jwt_key)
+        .unwrap()
+}
+
+/// Item 10: a fee or a sum that does not fit in a decimal is a 400, never a panic; `/fee`
+/// refuses amounts above the asset's max.
+#[actix_web::test]
+async fn huge_amounts_get_a_400_from_every_fee_endpoint() {
+    use sep24_support::{app_with, get, open, settings, start, start_usdc};
+    for db in TestDatabase::all() {
+        let s = settings(&[("ADDITIVE_FEES_ENABLED", "true")]);
+        let app = app_with(&db, &s, |b| b).await;
+        // BIG: no limits, a fixed deposit fee (the additive sum overflows) and a 2 %
+        // withdrawal fee (the fee itself overflows).
+        let mut big = Asset::new("BIG", KeyPair::random().public_key());
+        big.deposit.fee_fixed = Some(Decimal::ONE);
+        big.withdrawal.fee_percent = Some(Decimal::from(2));
+        db.store.with_conn(|c| assets::upsert(c, &big)).unwrap();
+
+        let (id, uri) = start_usdc(&app, &s, "deposit").await;
+        let (_, cookie) = open(&app, &uri).await;
+        let fee = format!("/sep24/transactions/deposit/webapp/fee?transaction_id={id}");
+        let over_max = get(&app, &format!("{fee}&amount=1000.01"), Some(&cookie)).await;
+        assert_eq!(over_max.status, 400, "{}", over_max.body);
+        let huge = get(&app, &format!("{fee}&amount={HUGE}"), Some(&cookie)).await;
+        assert_eq!(huge.status, 400, "{}", huge.body);
+
+        let body = serde_json::json!({"asset_code": "BIG"});
+        let (id, uri) = start(&app, &s, "deposit", body).await;
+        let (_, cookie) = open(&app, &uri).await;
+        let fee = format!("/sep24/transactions/deposit/webapp/fee?transaction_id={id}");
+        let sum = get(&app, &format!("{fee}&amount={HUGE}"), Some(&cookie)).await;
+        assert_eq!(sum.status, 400, "{}", sum.body);
+        assert!(sum.body.contains("too large"), "{}", sum.body);
+
+        let token = jwt(&s);
+        for uri in [
+            format!("/sep24/fee?operation=withdraw&asset_code=BIG&amount={HUGE}"),
+            "/sep24/fee?operation=deposit&asset_code=USDC&amount=5000".to_string(),
+            format!("/sep6/fee?operation=withdraw&asset_code=BIG&amount={HUGE}"),
+            "/sep6/fee?operation=deposit&asset_code=USDC&amount=5000".to_string(),
+        ] {
+            let req = actix_web::test::TestRequest::get()
+                .uri(&uri)
+                .insert_header(("Authorization", format!("Bearer {token}")));
+            let resp = actix_web::test::call_service(&app, req.to_request()).await;
+            let status = resp.status().as_u16();
+            let body = actix_web::test::read_body(resp).await;
+            assert_eq!(status, 400, "{uri}: {}", String::from_utf8_lossy(&body));
+            let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            assert!(v["error"].is_string(), "{uri}: the SEP error shape");
+        }
+    }
+}
