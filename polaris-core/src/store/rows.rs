@@ -163,7 +163,10 @@ impl TryFrom<AssetRow> for Asset {
             sep24_enabled: v.sep24_enabled,
             sep31_enabled: v.sep31_enabled,
             symbol: v.symbol,
-            distribution_seed: v.distribution_seed.map(Secret::new),
+            distribution_seed: v
+                .distribution_seed
+                .map(|s| super::seeds::open(&s).map(Secret::new))
+                .transpose()?,
             name: v.name,
             description: v.description,
             status: v.status,
@@ -180,9 +183,10 @@ impl TryFrom<AssetRow> for Asset {
     }
 }
 
-impl From<&Asset> for AssetValues {
-    fn from(a: &Asset) -> Self {
-        AssetValues {
+impl TryFrom<&Asset> for AssetValues {
+    type Error = StoreError;
+    fn try_from(a: &Asset) -> Result<Self, StoreError> {
+        Ok(AssetValues {
             code: a.code.clone(),
             issuer: a.issuer.clone(),
             significant_decimals: a.significant_decimals.min(i32::MAX as u32) as i32,
@@ -205,7 +209,11 @@ impl From<&Asset> for AssetValues {
             sep24_enabled: a.sep24_enabled,
             sep31_enabled: a.sep31_enabled,
             symbol: a.symbol.clone(),
-            distribution_seed: a.distribution_seed.as_ref().map(|s| s.expose().to_string()),
+            distribution_seed: a
+                .distribution_seed
+                .as_ref()
+                .map(|s| super::seeds::seal(s.expose()))
+                .transpose()?,
             name: a.name.clone(),
             description: a.description.clone(),
             status: a.status.clone(),
@@ -218,7 +226,7 @@ impl From<&Asset> for AssetValues {
             deposit_funding_methods: methods(&a.deposit),
             withdrawal_funding_methods: methods(&a.withdrawal),
             send_funding_methods: methods(&a.send),
-        }
+        })
     }
 }
 
