@@ -177,7 +177,11 @@ impl PolarisBuilder {
                 checked.migrate()?;
                 checked.seal_plain_seeds()?;
             }
-            checked.check_schema()
+            checked.check_schema()?;
+            // A missing or wrong SEED_ENCRYPTION_KEY stops the start, not the first payment.
+            checked
+                .with_conn(polaris_core::store::assets::all)
+                .map(|_| ())
         })
         .await
         .map_err(|e| StoreError::Task(e.to_string()))??;

@@ -423,3 +423,25 @@ async fn huge_amounts_get_a_400_from_every_fee_endpoint() {
         }
     }
 }
+
+/// Item 9: a server started with the wrong `SEED_ENCRYPTION_KEY` stops at start, naming it.
+#[actix_web::test]
+async fn a_wrong_seed_key_stops_the_start() {
+    use polaris_core::store::seeds::SeedKey;
+    use polaris_core::store::Store;
+    for db in TestDatabase::all() {
+        anchor(&db, Rails::default(), None);
+        let s = sep24_support::settings(&[]);
+        let wrong = Store::connect(&db.url, 1)
+            .unwrap()
+            .with_seed_key(Some(SeedKey::random()));
+        let built = polaris_actix::Polaris::builder(s.clone())
+            .store(wrong)
+            .build()
+            .await;
+        let err = built.err().expect("refused").to_string();
+        assert!(err.contains("SEED_ENCRYPTION_KEY"), "{err}");
+        let right = polaris_actix::Polaris::builder(s).store(db.store.clone());
+        assert!(right.build().await.is_ok());
+    }
+}
