@@ -4,8 +4,12 @@
 //! database. Matching a payment to its withdrawal and moving the cursor past it are one
 //! database transaction, so a restart resumes exactly after the last payment handled: no gap,
 //! nothing handled twice. A payment that matches no withdrawal, or several, is stored in
-//! `unmatched_payments` for an operator, never dropped. [`watch_once`] reads pages;
-//! [`watch_stream`] catches up the same way, then follows the accounts' payment streams.
+//! `unmatched_payments` for an operator, never dropped. A payment whose amount differs from
+//! the agreed one, breaks the asset's limits or whose fee cannot be computed holds its
+//! withdrawal in stage `amount_review` for the anchor, never paid out automatically.
+//! [`watch_once`] reads pages; [`watch_stream`] catches up the same way, then follows the
+//! accounts' payment streams. The payouts themselves ([`execute_outgoing`],
+//! [`poll_outgoing`]) live in `payouts.rs`.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -18,14 +22,14 @@ use tokio::sync::watch;
 use super::ProcessError;
 use crate::context::Context;
 use crate::integrations::{calculate_fee, FeeParams};
-
-pub use super::payouts::{execute_outgoing, poll_outgoing};
 use crate::model::{now, Asset, Kind, Stage, Status, Transaction};
 use crate::state::{self, TransitionError};
 use crate::stellar::horizon::{Order, PageQuery, PaymentKind, PaymentRecord};
 use crate::stellar::Asset as StellarAsset;
 use crate::store::watcher::{self, UnmatchedPayment};
 use crate::store::{transactions, StoreError};
+
+pub use super::payouts::{execute_outgoing, poll_outgoing};
 
 /// The distribution accounts to watch, each with the assets it receives.
 async fn watched(ctx: &Context) -> Result<BTreeMap<String, Vec<Asset>>, ProcessError> {
