@@ -55,7 +55,7 @@ impl SeedKey {
     }
 
     /// `seed` sealed: `sealed:v1:...`, a fresh nonce each time.
-    pub fn seal(&self, seed: &str) -> String {
+    pub fn seal(&self, seed: &str) -> Result<String, StoreError> {
         let nonce: [u8; NONCE_LEN] = rand::random();
         let payload = Payload {
             msg: seed.as_bytes(),
@@ -63,10 +63,10 @@ impl SeedKey {
         };
         let sealed = ChaCha20Poly1305::new(&self.0)
             .encrypt(Nonce::from_slice(&nonce), payload)
-            .expect("ChaCha20-Poly1305 encrypts any message of a seed's size");
+            .map_err(|_| StoreError::Corrupt("a distribution seed cannot be encrypted".into()))?;
         let mut bytes = nonce.to_vec();
         bytes.extend(sealed);
-        format!("{SEALED_V1}{}", STANDARD.encode(bytes))
+        Ok(format!("{SEALED_V1}{}", STANDARD.encode(bytes)))
     }
 
     /// The seed inside `stored` (sealed by [`SeedKey::seal`]).
@@ -113,7 +113,7 @@ pub(crate) fn with_key<T>(key: Option<&SeedKey>, f: impl FnOnce() -> T) -> T {
 /// `seed` sealed with the current key; refused when the store has none.
 pub(crate) fn seal(seed: &str) -> Result<String, StoreError> {
     CURRENT.with(|c| match c.borrow().as_ref() {
-        Some(key) => Ok(key.seal(seed)),
+        Some(key) => key.seal(seed),
         None => Err(StoreError::Corrupt(
             "distribution seeds are stored encrypted: set SEED_ENCRYPTION_KEY".into(),
         )),
@@ -147,9 +147,9 @@ mod tests {
     #[test]
     fn a_sealed_seed_hides_the_seed_and_opens_with_its_key_only() {
         let key = SeedKey::random();
-        let sealed = key.seal(SEED);
+        let sealed = key.seal(SEED).unwrap();
         assert!(sealed.starts_with(SEALED_V1) && !sealed.contains(SEED));
-        assert_ne!(sealed, key.seal(SEED), "a fresh nonce each time");
+        assert_ne!(sealed, key.seal(SEED).unwrap(), "a fresh nonce each time");
         assert_eq!(key.open(&sealed).unwrap(), SEED);
         let err = SeedKey::random().open(&sealed).unwrap_err().to_string();
         assert!(err.contains("SEED_ENCRYPTION_KEY"), "{err}");
