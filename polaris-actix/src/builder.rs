@@ -177,8 +177,13 @@ impl PolarisBuilder {
         tokio::task::spawn_blocking(move || {
             if migrate {
                 checked.migrate()?;
+                checked.seal_plain_seeds()?;
             }
-            checked.check_schema()
+            checked.check_schema()?;
+            // A missing or wrong SEED_ENCRYPTION_KEY stops the start, not the first payment.
+            checked
+                .with_conn(polaris_core::store::assets::all)
+                .map(|_| ())
         })
         .await
         .map_err(|e| StoreError::Task(e.to_string()))??;
@@ -207,7 +212,8 @@ impl PolarisBuilder {
 async fn open_store(settings: &Settings) -> Result<Store, StoreError> {
     let url = settings.database_url.expose().to_string();
     let size = settings.database_pool_size;
-    tokio::task::spawn_blocking(move || Store::connect(&url, size))
+    let key = settings.seed_encryption_key.clone();
+    tokio::task::spawn_blocking(move || Store::connect(&url, size).map(|s| s.with_seed_key(key)))
         .await
         .map_err(|e| StoreError::Task(e.to_string()))?
 }

@@ -57,7 +57,16 @@ pub fn fail(e: &dyn std::fmt::Display) -> ! {
 
 /// `migrate`: applies pending migrations to `DATABASE_URL`.
 pub fn migrate(settings: &Settings) -> ExitCode {
-    let result = Store::connect(settings.database_url.expose(), 1).and_then(|s| s.migrate());
+    let result = Store::connect(settings.database_url.expose(), 1)
+        .map(|s| s.with_seed_key(settings.seed_encryption_key.clone()))
+        .and_then(|s| {
+            let applied = s.migrate()?;
+            let sealed = s.seal_plain_seeds()?;
+            if sealed > 0 {
+                tracing::info!(sealed, "plain distribution seeds encrypted");
+            }
+            Ok(applied)
+        });
     match result {
         Ok(applied) if applied.is_empty() => {
             tracing::info!("database is up to date");

@@ -71,7 +71,9 @@ async fn worker_process() {
     if std::env::var("POLARIS_KILL_WORKER").as_deref() != Ok("1") {
         return;
     }
-    let store = Store::connect(&std::env::var("KILL_DATABASE_URL").unwrap(), 2).unwrap();
+    let store = Store::connect(&std::env::var("KILL_DATABASE_URL").unwrap(), 2)
+        .unwrap()
+        .with_seed_key(Some(polaris_core::testing::seed_key()));
     let horizon =
         Arc::new(HorizonClient::new(&std::env::var("KILL_HORIZON_URL").unwrap()).unwrap());
     let ctx = context(store, horizon);

@@ -15,7 +15,10 @@ use url::Url;
 use crate::stellar::keys::KeyPair;
 
 mod dev_keys;
-pub use dev_keys::DevKeys;
+mod guard;
+pub use dev_keys::{write_private, DevKeys};
+
+use crate::store::seeds::SeedKey;
 
 /// The testnet network passphrase, the default.
 pub const TESTNET_PASSPHRASE: &str = "Test SDF Network ; September 2015";
@@ -132,7 +135,12 @@ pub struct Settings {
     /// `HOST_URL`: the public base URL of this server. Default `http://localhost:8000`.
     pub host_url: Url,
     /// `LOCAL_MODE`: allows http, loopback client domains and generated dev keys. Default false.
+    /// Refused with the public network's passphrase or a public https `HOST_URL`.
     pub local_mode: bool,
+    /// `SEED_ENCRYPTION_KEY`: 64 hexadecimal characters (32 bytes) encrypting the distribution
+    /// seeds stored in the database. Generated into the dev keys file in local mode; without
+    /// it, storing a seed is refused. Default: none.
+    pub seed_encryption_key: Option<SeedKey>,
     /// `SEP10_HOME_DOMAINS`: accepted SEP-10 home domains. Default: the host (and port) of `HOST_URL`.
     pub sep10_home_domains: Vec<String>,
     /// `SEP10_JWT_EXPIRATION`: lifetime of SEP-10 tokens in seconds. Default 86400.
@@ -260,10 +268,11 @@ impl Settings {
         let src = Source(lookup);
         let local_mode = src.flag("LOCAL_MODE", false)?;
         let host_url = parse_host_url(&src, local_mode)?;
-        let (signing_key, jwt_key) = keys(&src, local_mode)?;
         let passphrase = src
             .get("STELLAR_NETWORK_PASSPHRASE")
             .unwrap_or_else(|| TESTNET_PASSPHRASE.to_string());
+        guard::refuse_local_in_production(local_mode, &passphrase, &host_url)?;
+        let (signing_key, jwt_key, seed_encryption_key) = keys(&src, local_mode)?;
         let mut home_domains = src.list("SEP10_HOME_DOMAINS");
         if home_domains.is_empty() {
             home_domains.push(host_with_port(&host_url));
@@ -276,6 +285,7 @@ impl Settings {
             horizon_url: optional_url(&src, "HORIZON_URL")?,
             host_url,
             local_mode,
+            seed_encryption_key,
             sep10_home_domains: home_domains,
             sep10_jwt_expiration: positive(&src, "SEP10_JWT_EXPIRATION", 86_400)?,
             sep10_client_attribution_required: src
@@ -421,9 +431,13 @@ fn database_url(src: &Source) -> Result<Secret, SettingsError> {
     Ok(Secret::new(url))
 }
 
-fn keys(src: &Source, local_mode: bool) -> Result<(KeyPair, Secret), SettingsError> {
+type Keys = (KeyPair, Secret, Option<SeedKey>);
+
+fn keys(src: &Source, local_mode: bool) -> Result<Keys, SettingsError> {
     let seed = src.get("SIGNING_SEED");
     let jwt = src.get("SERVER_JWT_KEY");
+    let sealing = src.get("SEED_ENCRYPTION_KEY");
+    // The dev keys file holds the seed key too, used when the other keys come from it.
     let dev = if local_mode && (seed.is_none() || jwt.is_none()) {
         let path = src
             .get("POLARIS_DEV_KEYS_FILE")
@@ -448,6 +462,13 @@ fn keys(src: &Source, local_mode: bool) -> Result<(KeyPair, Secret), SettingsErr
             ))
         }
     };
+    let seed_key = match (sealing, &dev) {
+        (Some(hex), _) => Some(
+            SeedKey::from_hex(&hex).map_err(|e| SettingsError::new("SEED_ENCRYPTION_KEY", e))?,
+        ),
+        (None, Some(d)) => Some(d.seed_key.clone()),
+        (None, None) => None,
+    };
     let jwt_key = match (jwt, dev) {
         (Some(k), _) if k.len() >= 16 => Secret::new(k),
         (Some(_), _) => {
@@ -464,7 +485,7 @@ fn keys(src: &Source, local_mode: bool) -> Result<(KeyPair, Secret), SettingsErr
             ))
         }
     };
-    Ok((signing_key, jwt_key))
+    Ok((signing_key, jwt_key, seed_key))
 }
 
 #[cfg(test)]

@@ -88,8 +88,16 @@ fn skip_postgres() {
     eprintln!("SKIPPED: PostgreSQL store tests ({POSTGRES_ENV} is not set)");
 }
 
+/// The key every [`TestDatabase`] store encrypts distribution seeds with: fixed, so that a
+/// second process opening the same test database can read them. For tests only.
+pub fn seed_key() -> crate::store::seeds::SeedKey {
+    crate::store::seeds::SeedKey::from_hex(&"7e".repeat(32)).expect("a valid test key")
+}
+
 fn migrated(url: &str) -> Store {
-    let store = Store::connect(url, 8).expect("connect to the test database");
+    let store = Store::connect(url, 8)
+        .expect("connect to the test database")
+        .with_seed_key(Some(seed_key()));
     store.migrate().expect("migrate the test database");
     store
 }

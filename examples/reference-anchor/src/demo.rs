@@ -31,7 +31,8 @@ fn demo_keys(path: &Path) -> Result<(KeyPair, KeyPair), String> {
                 distribution_seed: KeyPair::random().seed().expose().to_string(),
             };
             let text = serde_json::to_string_pretty(&keys).map_err(|e| e.to_string())?;
-            std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            polaris_core::settings::write_private(path, &text)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
             tracing::info!(path = %path.display(), "generated keys for the demo asset SRT");
             keys
         }

@@ -2,7 +2,9 @@
 //! the part above. Every other case keeps the asset's own fixed + percent fee.
 
 use async_trait::async_trait;
-use polaris_core::integrations::{default_fee, FeeIntegration, FeeParams, IntegrationError};
+use polaris_core::integrations::{
+    default_fee, too_large, FeeIntegration, FeeParams, IntegrationError,
+};
 use polaris_core::model::Kind;
 use rust_decimal::Decimal;
 
@@ -19,14 +21,20 @@ impl FeeIntegration for TieredFee {
     async fn calculate_fee(&self, params: &FeeParams<'_>) -> Result<Decimal, IntegrationError> {
         if params.asset.code != "SRT" || params.operation != Kind::Deposit || params.amount <= TIER
         {
-            return Ok(default_fee(params));
+            return default_fee(params);
         }
         let below = FeeParams {
             amount: TIER,
             ..params.clone()
         };
-        let excess = (params.amount - TIER) * REDUCED_PERCENT / Decimal::ONE_HUNDRED;
-        Ok((default_fee(&below) + excess).round_dp(params.asset.significant_decimals))
+        let excess = (params.amount - TIER)
+            .checked_mul(REDUCED_PERCENT)
+            .map(|e| e / Decimal::ONE_HUNDRED)
+            .ok_or_else(too_large)?;
+        let fee = default_fee(&below)?
+            .checked_add(excess)
+            .ok_or_else(too_large)?;
+        Ok(fee.round_dp(params.asset.significant_decimals))
     }
 }
 

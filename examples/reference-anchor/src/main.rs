@@ -125,7 +125,8 @@ async fn sandbox_alone(settings: &Settings, opts: &SandboxArgs) -> ExitCode {
 /// Polaris with the reference anchor's integrations, on the database of `settings`.
 fn builder(settings: Settings) -> polaris_actix::PolarisBuilder {
     let store = Store::connect(settings.database_url.expose(), settings.database_pool_size)
-        .unwrap_or_else(|e| cli::fail(&format!("DATABASE_URL: {e}")));
+        .unwrap_or_else(|e| cli::fail(&format!("DATABASE_URL: {e}")))
+        .with_seed_key(settings.seed_encryption_key.clone());
     let customers = customers::Customers::open(store.clone())
         .unwrap_or_else(|e| cli::fail(&format!("customer table: {e}")));
     let kyc = kyc::Kyc::new(customers);

@@ -160,8 +160,11 @@ async fn issue(settings: &Settings, args: IssueArgs) -> Result<(), String> {
 }
 
 fn open_store(settings: &Settings) -> Result<Store, String> {
-    let store = Store::connect(settings.database_url.expose(), 1).map_err(|e| e.to_string())?;
+    let store = Store::connect(settings.database_url.expose(), 1)
+        .map_err(|e| e.to_string())?
+        .with_seed_key(settings.seed_encryption_key.clone());
     store.migrate().map_err(|e| e.to_string())?;
+    store.seal_plain_seeds().map_err(|e| e.to_string())?;
     Ok(store)
 }
 

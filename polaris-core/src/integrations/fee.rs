@@ -28,14 +28,22 @@ pub trait FeeIntegration: Send + Sync + 'static {
 }
 
 /// The default fee: the asset's fixed fee plus its percent fee for the operation,
-/// rounded to the asset's significant decimals.
-pub fn default_fee(params: &FeeParams<'_>) -> Decimal {
+/// rounded to the asset's significant decimals. An amount too large to compute a fee for
+/// is [`IntegrationError::Rejected`] (a 400 for the wallet).
+pub fn default_fee(params: &FeeParams<'_>) -> Result<Decimal, IntegrationError> {
     let config = match params.operation {
         Kind::Deposit => &params.asset.deposit,
         Kind::Withdrawal => &params.asset.withdrawal,
         Kind::Send => &params.asset.send,
     };
-    config.fee(params.amount, params.asset.significant_decimals)
+    config
+        .fee(params.amount, params.asset.significant_decimals)
+        .ok_or_else(too_large)
+}
+
+/// The error for an amount too large to compute with.
+pub fn too_large() -> IntegrationError {
+    IntegrationError::Rejected("the amount is too large".into())
 }
 
 /// The fee for `params`: the anchor's fee function when it registered one, else [`default_fee`].
@@ -45,6 +53,6 @@ pub async fn calculate_fee(
 ) -> Result<Decimal, IntegrationError> {
     match &integrations.fee {
         Some(f) => f.calculate_fee(params).await,
-        None => Ok(default_fee(params)),
+        None => default_fee(params),
     }
 }

@@ -19,7 +19,7 @@ mod transfer;
 pub use customer::{
     CustomerData, CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus,
 };
-pub use fee::{calculate_fee, default_fee, FeeIntegration, FeeParams};
+pub use fee::{calculate_fee, default_fee, too_large, FeeIntegration, FeeParams};
 pub use info::{AssetInfo, InfoIntegration};
 pub use interactive::{InteractiveRequest, PageContent, Template};
 pub use rails::{OutgoingOutcome, RailsIntegration};

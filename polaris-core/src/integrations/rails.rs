@@ -41,8 +41,15 @@ pub trait RailsIntegration: Send + Sync + 'static {
     ) -> Result<Vec<Transaction>, IntegrationError>;
 
     /// Pays out a withdrawal whose Stellar payment arrived (`transaction.amount_in` is what
-    /// arrived, `amount_fee` and `amount_out` what Polaris computed). An error leaves the
-    /// withdrawal as it was, to be tried again next round. The default refuses.
+    /// arrived, `amount_fee` and `amount_out` what Polaris computed).
+    ///
+    /// Polaris records the withdrawal as `paying_out` before this call, so no other worker
+    /// calls it again for the same withdrawal, however long it takes; a worker killed during
+    /// the call leaves it `paying_out` for the operator. Return an error only when nothing
+    /// was sent: the withdrawal goes back to `ready_to_pay` and is tried again next round.
+    /// When the outcome is unknown (a timeout after sending), return
+    /// [`OutgoingOutcome::PendingExternal`] and settle it in
+    /// [`RailsIntegration::poll_outgoing_transactions`]. The default refuses.
     async fn execute_outgoing_transaction(
         &self,
         _transaction: &Transaction,

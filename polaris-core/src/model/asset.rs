@@ -97,11 +97,15 @@ impl OperationConfig {
         }
     }
 
-    /// The fee for `amount` from the fixed and percent parts, rounded to `decimals`.
-    pub fn fee(&self, amount: Decimal, decimals: u32) -> Decimal {
+    /// The fee for `amount` from the fixed and percent parts, rounded to `decimals`;
+    /// `None` when it does not fit in a decimal (an absurdly large amount).
+    pub fn fee(&self, amount: Decimal, decimals: u32) -> Option<Decimal> {
         let fixed = self.fee_fixed.unwrap_or_default();
         let percent = self.fee_percent.unwrap_or_default();
-        (fixed + amount * percent / Decimal::ONE_HUNDRED).round_dp(decimals)
+        let part = amount
+            .checked_mul(percent)?
+            .checked_div(Decimal::ONE_HUNDRED)?;
+        Some(fixed.checked_add(part)?.round_dp(decimals))
     }
 
     /// Whether `amount` lies within the bounds.
@@ -219,8 +223,17 @@ mod tests {
             fee_percent: Some(dec!(1)),
             ..Default::default()
         };
-        assert_eq!(op.fee(dec!(200), 2), dec!(7));
-        assert_eq!(OperationConfig::enabled().fee(dec!(200), 2), dec!(0));
+        assert_eq!(op.fee(dec!(200), 2), Some(dec!(7)));
+        assert_eq!(OperationConfig::enabled().fee(dec!(200), 2), Some(dec!(0)));
+        let steep = OperationConfig {
+            fee_percent: Some(dec!(200)),
+            ..op.clone()
+        };
+        assert_eq!(
+            steep.fee(Decimal::MAX, 2),
+            None,
+            "overflow is an answer, not a panic"
+        );
     }
 
     #[test]

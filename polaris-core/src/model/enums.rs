@@ -159,6 +159,12 @@ string_enum!(
         Submitting = "submitting",
         /// The off-chain payout was started and is being polled.
         AwaitingExternal = "awaiting_external",
+        /// The rails hook was called for this withdrawal (`payout_started_at` says when):
+        /// never called again. Left here by a crash, it waits for the operator.
+        PayingOut = "paying_out",
+        /// The payment received differs from the agreed amount, breaks the asset's limits,
+        /// or its fee could not be computed: held for the anchor, never paid out automatically.
+        AmountReview = "amount_review",
     }
 );
 

@@ -124,6 +124,9 @@ pub struct Transaction {
     /// information). Shown to wallets as `user_action_required_by` only while the status
     /// waits on the user (see [`Status::awaits_user`]).
     pub user_action_required_by: Option<DateTime<Utc>>,
+    /// When `execute-outgoing-transactions` handed this withdrawal to the rails (stage
+    /// `paying_out`): recorded before the call, so the rails are never called twice for it.
+    pub payout_started_at: Option<DateTime<Utc>>,
 }
 
 impl Transaction {
@@ -189,6 +192,7 @@ impl Transaction {
             updated_at: now,
             completed_at: None,
             user_action_required_by: None,
+            payout_started_at: None,
         }
     }
 }

@@ -42,7 +42,7 @@ pub(crate) enum Delivered {
 /// Stroops of a positive amount with at most 7 decimals.
 pub(crate) fn stroops(amount: Decimal) -> Option<i64> {
     use rust_decimal::prelude::ToPrimitive;
-    let scaled = amount * Decimal::from(10_000_000);
+    let scaled = amount.checked_mul(Decimal::from(10_000_000))?;
     (scaled.fract().is_zero() && scaled > Decimal::ZERO)
         .then(|| scaled.to_i64())
         .flatten()

@@ -164,7 +164,7 @@ async fn mark_received(
     };
     // Whatever the fee mode, the anchor pays what arrived minus the fee: with
     // ADDITIVE_FEES_ENABLED the user was asked to send the amount plus the fee.
-    let amount_out = amount_in - fee;
+    let amount_out = amount_in.checked_sub(fee).unwrap_or(Decimal::ZERO);
     if amount_out <= Decimal::ZERO {
         tracing::warn!(id = %original.id, %amount_in, %fee, "received deposit does not cover its fee; left pending");
         return Ok(false);

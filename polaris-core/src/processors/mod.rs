@@ -14,6 +14,7 @@
 pub mod delivery;
 pub mod deposits;
 mod payment;
+mod payouts;
 pub mod withdrawals;
 
 use std::time::Duration;

@@ -4,8 +4,12 @@
 //! database. Matching a payment to its withdrawal and moving the cursor past it are one
 //! database transaction, so a restart resumes exactly after the last payment handled: no gap,
 //! nothing handled twice. A payment that matches no withdrawal, or several, is stored in
-//! `unmatched_payments` for an operator, never dropped. [`watch_once`] reads pages;
-//! [`watch_stream`] catches up the same way, then follows the accounts' payment streams.
+//! `unmatched_payments` for an operator, never dropped. A payment whose amount differs from
+//! the agreed one, breaks the asset's limits or whose fee cannot be computed holds its
+//! withdrawal in stage `amount_review` for the anchor, never paid out automatically.
+//! [`watch_once`] reads pages; [`watch_stream`] catches up the same way, then follows the
+//! accounts' payment streams. The payouts themselves ([`execute_outgoing`],
+//! [`poll_outgoing`]) live in `payouts.rs`.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -15,15 +19,17 @@ use futures::StreamExt;
 use rust_decimal::Decimal;
 use tokio::sync::watch;
 
-use super::{ProcessError, Worker};
+use super::ProcessError;
 use crate::context::Context;
-use crate::integrations::{calculate_fee, FeeParams, OutgoingOutcome};
+use crate::integrations::{calculate_fee, FeeParams};
 use crate::model::{now, Asset, Kind, Stage, Status, Transaction};
 use crate::state::{self, TransitionError};
 use crate::stellar::horizon::{Order, PageQuery, PaymentKind, PaymentRecord};
 use crate::stellar::Asset as StellarAsset;
 use crate::store::watcher::{self, UnmatchedPayment};
 use crate::store::{transactions, StoreError};
+
+pub use super::payouts::{execute_outgoing, poll_outgoing};
 
 /// The distribution accounts to watch, each with the assets it receives.
 async fn watched(ctx: &Context) -> Result<BTreeMap<String, Vec<Asset>>, ProcessError> {
@@ -38,13 +44,20 @@ async fn watched(ctx: &Context) -> Result<BTreeMap<String, Vec<Asset>>, ProcessE
 }
 
 /// One round of `watch-transactions` over every distribution account; returns how many
-/// withdrawals it matched.
+/// withdrawals it matched. An account that fails (e.g. the database went away mid-page) does
+/// not keep the others from being watched: its error is returned once all were tried.
 pub async fn watch_once(ctx: &Context) -> Result<usize, ProcessError> {
-    let mut matched = 0;
+    let (mut matched, mut failed) = (0, None);
     for (account, assets) in watched(ctx).await? {
-        matched += watch_account(ctx, &account, &assets).await?;
+        match watch_account(ctx, &account, &assets).await {
+            Ok(n) => matched += n,
+            Err(e) => {
+                tracing::error!(%account, error = %e, "watching an account failed; retrying next round");
+                failed.get_or_insert(e);
+            }
+        }
     }
-    Ok(matched)
+    failed.map_or(Ok(matched), Err)
 }
 
 async fn start_cursor(ctx: &Context, account: &str) -> Result<Option<String>, ProcessError> {
@@ -139,11 +152,11 @@ pub async fn watch_stream(
             .iter()
             .map(|(account, assets)| follow(ctx, account, assets));
         tokio::select! {
-            result = futures::future::try_join_all(follows) => {
-                if let Err(e) = result {
+            results = futures::future::join_all(follows) => {
+                for e in results.into_iter().filter_map(Result::err) {
                     tracing::error!(error = %e, "following payments failed; starting again");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
                 }
+                tokio::time::sleep(Duration::from_secs(1)).await;
             }
             _ = tokio::time::sleep(STREAM_REFRESH) => {}
             _ = shutdown.changed() => return Ok(()),
@@ -213,7 +226,11 @@ async fn handle(
         .run(move |conn| {
             conn.transaction::<_, StoreError, _>(|c| {
                 let matched = apply(c, &account, &record, verdict)?;
-                watcher::set_cursor(c, &account, &record.paging_token)?;
+                // Never move the cursor back behind a watcher that is further on.
+                let current = watcher::cursor(c, &account)?;
+                if current.is_none_or(|cur| after(&record.paging_token, &cur)) {
+                    watcher::set_cursor(c, &account, &record.paging_token)?;
+                }
                 Ok(matched)
             })
         })
@@ -247,12 +264,19 @@ async fn match_withdrawal(
             "the asset is not one this anchor withdraws".into(),
         ));
     };
-    let found = ctx
+    let (key, hash) = (memo.clone(), record.transaction_hash.clone());
+    let (found, seen) = ctx
         .store
         .run(move |c| {
-            transactions::by_memo(c, &memo, Kind::Withdrawal, Status::PendingUserTransferStart)
+            let found =
+                transactions::by_memo(c, &key, Kind::Withdrawal, Status::PendingUserTransferStart)?;
+            Ok((found, transactions::already_matched(c, &key, &hash)?))
         })
         .await?;
+    if seen {
+        // Another watcher matched this payment first: nothing to do, nothing unmatched.
+        return Ok(Verdict::Skip);
+    }
     let mut candidates: Vec<Transaction> = found
         .into_iter()
         .filter(|t| t.asset_id == asset.id)
@@ -269,32 +293,80 @@ async fn match_withdrawal(
         ));
     };
     let amount_in = decimal(record.amount);
-    let agreed = tx.amount_fee.filter(|_| tx.amount_in == Some(amount_in));
-    let fee = match agreed {
-        // The amount the interactive form agreed on (fee added on top or taken out).
-        Some(fee) => fee,
-        None => {
-            let params = FeeParams {
-                asset,
-                operation: Kind::Withdrawal,
-                kind: None,
-                amount: amount_in,
-            };
-            calculate_fee(&ctx.integrations, &params).await?
+    let mut hold = hold_reason(&tx, asset, amount_in);
+    match fee_for(ctx, &tx, asset, amount_in).await {
+        Ok(fee) => {
+            tx.amount_fee = Some(fee);
+            tx.amount_out = Some(
+                amount_in
+                    .checked_sub(fee)
+                    .unwrap_or_default()
+                    .max(Decimal::ZERO),
+            );
         }
-    };
-    if tx.amount_expected.is_some_and(|e| e != amount_in) {
-        tracing::warn!(id = %tx.id, expected = ?tx.amount_expected, received = %amount_in, "withdrawal amount differs from the announced one");
+        Err(e) => {
+            tracing::warn!(id = %tx.id, error = %e, "the fee of a withdrawal could not be computed; held for the anchor");
+            tx.amount_fee = None;
+            tx.amount_out = None;
+            hold = hold.or_else(|| Some(FEE_FAILED.to_string()));
+        }
     }
     tx.amount_in = Some(amount_in);
-    tx.amount_fee = Some(fee);
-    tx.amount_out = Some((amount_in - fee).max(Decimal::ZERO));
     tx.from_address = Some(record.from.clone());
     tx.stellar_transaction_id = Some(record.transaction_hash.clone());
-    if tx.stage != Stage::KycReview {
-        tx.stage = Stage::ReadyToPay;
+    match hold {
+        Some(reason) => {
+            tracing::warn!(id = %tx.id, %reason, "withdrawal held for the anchor");
+            tx.stage = Stage::AmountReview;
+            tx.status_message = Some(reason);
+        }
+        None if tx.stage != Stage::KycReview => tx.stage = Stage::ReadyToPay,
+        None => {}
     }
     Ok(Verdict::Matched(Box::new(tx)))
+}
+
+/// What a wallet reads on a withdrawal whose fee could not be computed.
+const FEE_FAILED: &str =
+    "The fee of this withdrawal could not be computed: the anchor will review it.";
+
+/// Why a payment of `amount_in` cannot be paid out automatically: it differs from the amount
+/// agreed (`amount_in` of the interactive flow, else `amount_expected`), or it breaks the
+/// asset's withdrawal limits. `None` when it can.
+fn hold_reason(tx: &Transaction, asset: &Asset, amount_in: Decimal) -> Option<String> {
+    if let Some(agreed) = tx.amount_in.or(tx.amount_expected) {
+        if agreed != amount_in {
+            return Some(format!(
+                "The amount received ({amount_in}) differs from the amount agreed ({agreed}): the anchor will review this withdrawal."
+            ));
+        }
+    }
+    if !asset.withdrawal.admits(amount_in) {
+        return Some(format!(
+            "The amount received ({amount_in}) is outside this asset's withdrawal limits: the anchor will review this withdrawal."
+        ));
+    }
+    None
+}
+
+/// The fee of a withdrawal that received `amount_in`: the one agreed in the interactive flow
+/// when that amount arrived, else a fresh one.
+async fn fee_for(
+    ctx: &Context,
+    tx: &Transaction,
+    asset: &Asset,
+    amount_in: Decimal,
+) -> Result<Decimal, crate::integrations::IntegrationError> {
+    if let Some(fee) = tx.amount_fee.filter(|_| tx.amount_in == Some(amount_in)) {
+        return Ok(fee);
+    }
+    let params = FeeParams {
+        asset,
+        operation: Kind::Withdrawal,
+        kind: None,
+        amount: amount_in,
+    };
+    calculate_fee(&ctx.integrations, &params).await
 }
 
 fn apply(
@@ -308,6 +380,7 @@ fn apply(
         Verdict::Matched(mut tx) => match state::transition(c, &mut tx, Status::PendingAnchor) {
             Ok(()) => Ok(true),
             Err(TransitionError::Store(e)) => Err(e),
+            Err(_) if matched_meanwhile(c, &tx, record)? => Ok(false),
             Err(e) => {
                 unmatched(
                     c,
@@ -322,6 +395,18 @@ fn apply(
             unmatched(c, account, record, &reason)?;
             Ok(false)
         }
+    }
+}
+
+/// Whether another watcher matched this very payment to `tx` while this one was deciding.
+fn matched_meanwhile(
+    c: &mut crate::store::DbConnection,
+    tx: &Transaction,
+    record: &PaymentRecord,
+) -> Result<bool, StoreError> {
+    match &tx.memo {
+        Some(memo) => transactions::already_matched(c, memo, &record.transaction_hash),
+        None => Ok(false),
     }
 }
 
@@ -350,149 +435,4 @@ fn unmatched(
             created_at: crate::store::rows::to_db_time(now()),
         },
     )
-}
-
-/// One round of `execute-outgoing-transactions`: pays out every withdrawal whose funds
-/// arrived (never one held for KYC review); returns how many reached a new status.
-pub async fn execute_outgoing(ctx: &Context, worker: &Worker) -> Result<usize, ProcessError> {
-    let rails = rails(ctx)?;
-    let size = worker.batch;
-    let rows = ctx
-        .store
-        .run(move |c| {
-            transactions::pending(
-                c,
-                Kind::Withdrawal,
-                &[Status::PendingAnchor],
-                Some(Stage::ReadyToPay),
-                None,
-                size,
-            )
-        })
-        .await?;
-    let mut moved = 0;
-    for tx in rows {
-        let Some(tx) = claim(ctx, worker, tx).await? else {
-            continue;
-        };
-        match rails.execute_outgoing_transaction(&tx).await {
-            Ok(outcome) => moved += usize::from(settle(ctx, tx, outcome).await?),
-            Err(e) => {
-                tracing::warn!(id = %tx.id, error = %e, "execute_outgoing_transaction failed; retrying next round");
-                release(ctx, tx).await?;
-            }
-        }
-    }
-    Ok(moved)
-}
-
-fn rails(
-    ctx: &Context,
-) -> Result<std::sync::Arc<dyn crate::integrations::RailsIntegration>, ProcessError> {
-    ctx.integrations
-        .rails
-        .clone()
-        .ok_or_else(|| ProcessError::Config("no RailsIntegration registered".into()))
-}
-
-async fn claim(
-    ctx: &Context,
-    worker: &Worker,
-    tx: Transaction,
-) -> Result<Option<Transaction>, ProcessError> {
-    let (id, status, me) = (tx.id, tx.status, worker.id.clone());
-    let until =
-        now() + chrono::Duration::from_std(worker.lease).unwrap_or(chrono::Duration::seconds(60));
-    let claimed = ctx
-        .store
-        .run(move |c| transactions::claim(c, id, status, &me, now(), until))
-        .await?;
-    if !claimed {
-        return Ok(None);
-    }
-    let fresh = ctx.store.run(move |c| transactions::by_id(c, id)).await?;
-    Ok(fresh.filter(|t| t.status == status && t.stage == tx.stage))
-}
-
-async fn release(ctx: &Context, mut tx: Transaction) -> Result<(), ProcessError> {
-    tx.lease_owner = None;
-    tx.lease_expires_at = None;
-    let _ = ctx.store.run(move |c| Ok(state::save(c, &mut tx))).await?;
-    Ok(())
-}
-
-async fn settle(
-    ctx: &Context,
-    mut tx: Transaction,
-    outcome: OutgoingOutcome,
-) -> Result<bool, ProcessError> {
-    tx.lease_owner = None;
-    tx.lease_expires_at = None;
-    let to = match outcome {
-        OutgoingOutcome::Completed => {
-            tx.stage = Stage::None;
-            Status::Completed
-        }
-        OutgoingOutcome::PendingExternal => {
-            tx.stage = Stage::AwaitingExternal;
-            Status::PendingExternal
-        }
-        OutgoingOutcome::Error { message, refunded } => {
-            tx.stage = Stage::None;
-            tx.status_message = Some(message);
-            tx.refunded = refunded;
-            Status::Error
-        }
-        OutgoingOutcome::InfoUpdate { message, fields } => {
-            tx.stage = Stage::None;
-            tx.required_info_message = Some(message);
-            tx.required_info_updates = Some(fields);
-            Status::PendingTransactionInfoUpdate
-        }
-    };
-    let moved = ctx
-        .store
-        .run(move |c| Ok(state::transition(c, &mut tx, to)))
-        .await?;
-    if let Err(e) = &moved {
-        tracing::warn!(error = %e, "withdrawal not moved");
-    }
-    Ok(moved.is_ok())
-}
-
-/// One round of `poll-outgoing-transactions`: completes the payouts the rails report done.
-pub async fn poll_outgoing(ctx: &Context, worker: &Worker) -> Result<usize, ProcessError> {
-    let rails = rails(ctx)?;
-    let size = worker.batch;
-    let rows = ctx
-        .store
-        .run(move |c| {
-            transactions::pending(
-                c,
-                Kind::Withdrawal,
-                &[Status::PendingExternal],
-                None,
-                None,
-                size,
-            )
-        })
-        .await?;
-    if rows.is_empty() {
-        return Ok(0);
-    }
-    let done = rails.poll_outgoing_transactions(&rows).await?;
-    let mut moved = 0;
-    for tx in rows.into_iter().filter(|t| done.contains(&t.id)) {
-        let mut next = tx;
-        next.stage = Stage::None;
-        if ctx
-            .store
-            .run(move |c| Ok(state::transition(c, &mut next, Status::Completed)))
-            .await?
-            .is_ok()
-        {
-            moved += 1;
-        }
-    }
-    Ok(moved)
 }

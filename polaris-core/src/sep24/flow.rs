@@ -134,11 +134,15 @@ pub async fn amounts(
     amount: Decimal,
 ) -> Result<Option<(Decimal, Decimal, Decimal)>, ApiError> {
     let fee = super::compute_fee(ctx, asset, kind, None, amount).await?;
-    let (amount_in, amount_out) = if ctx.settings.additive_fees_enabled {
-        (amount + fee, amount)
+    let sums = if ctx.settings.additive_fees_enabled {
+        amount.checked_add(fee).map(|amount_in| (amount_in, amount))
     } else {
-        (amount, amount - fee)
+        amount
+            .checked_sub(fee)
+            .map(|amount_out| (amount, amount_out))
     };
+    let (amount_in, amount_out) =
+        sums.ok_or_else(|| ApiError::bad_request("the amount is too large"))?;
     Ok((amount_out > Decimal::ZERO).then_some((amount_in, fee, amount_out)))
 }
 

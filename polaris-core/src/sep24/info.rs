@@ -124,7 +124,7 @@ pub async fn compute_fee(
     };
     match &ctx.integrations.fee {
         Some(f) => Ok(f.calculate_fee(&params).await?),
-        None => Ok(default_fee(&params)),
+        None => Ok(default_fee(&params)?),
     }
 }
 
@@ -155,8 +155,20 @@ pub async fn fee(ctx: &Context, q: &FeeQuery) -> Result<Value, ApiError> {
             .ok_or_else(|| ApiError::bad_request("'amount' is required"))?,
         &asset,
     )?;
+    check_max(config, amount)?;
     let fee = compute_fee(ctx, &asset, operation, q.kind.as_deref(), amount).await?;
     Ok(json!({ "fee": json_number(fee.round_dp(asset.significant_decimals)) }))
+}
+
+/// Refuses an amount above the operation's `max_amount`: no fee is quoted for an amount
+/// the anchor would not accept.
+pub(crate) fn check_max(config: &OperationConfig, amount: Decimal) -> Result<(), ApiError> {
+    match config.max_amount {
+        Some(max) if amount > max => Err(ApiError::bad_request(format!(
+            "the amount is above the maximum of {max}"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// `amount` rounded and padded to `decimals` places, as text.

@@ -144,3 +144,87 @@ fn lists_and_flags_parse() {
     assert_eq!(s.max_transaction_fee_stroops, Some(1000));
     assert_eq!(s.web_auth_domain(), "anchor.example.com:8443");
 }
+
+const HTTPS: &str = "https://anchor.example.com";
+
+/// Issue 14, item 8: local mode never runs against real money.
+#[test]
+fn local_mode_is_refused_on_the_public_network_or_a_public_https_host() {
+    let public = "Public Global Stellar Network ; September 2015";
+    let err = with_keys(&[
+        ("LOCAL_MODE", "true"),
+        ("STELLAR_NETWORK_PASSPHRASE", public),
+    ])
+    .unwrap_err();
+    assert_eq!(err.setting, "LOCAL_MODE");
+    for host in ["https://anchor.mycompany.com", "https://8.8.8.8"] {
+        let err = with_keys(&[("LOCAL_MODE", "true"), ("HOST_URL", host)]).unwrap_err();
+        assert_eq!(err.setting, "LOCAL_MODE", "{host}");
+    }
+    for host in [
+        "https://localhost:8443",
+        "https://127.0.0.1",
+        "https://anchor.example.com",
+        "https://wallet.test",
+        "https://192.168.1.20",
+        "http://anchor.mycompany.com",
+    ] {
+        assert!(
+            with_keys(&[("LOCAL_MODE", "true"), ("HOST_URL", host)]).is_ok(),
+            "{host}"
+        );
+    }
+    let production = [
+        ("STELLAR_NETWORK_PASSPHRASE", public),
+        ("HOST_URL", "https://anchor.mycompany.com"),
+    ];
+    assert!(with_keys(&production).is_ok(), "fine outside local mode");
+}
+
+/// Issue 14, item 8: generated key files are readable by their owner only.
+#[cfg(unix)]
+#[test]
+fn generated_key_files_are_readable_by_the_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("polaris-devkeys-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let file = dir.join("keys.json");
+    let path = file.to_str().unwrap();
+    let fresh = settings(&[("LOCAL_MODE", "true"), ("POLARIS_DEV_KEYS_FILE", path)]).unwrap();
+    assert_eq!(mode(&file), 0o600);
+    assert!(
+        fresh.seed_encryption_key.is_some(),
+        "local mode generates it"
+    );
+
+    // A file of an older version: world-readable, no seed key.
+    let old = dir.join("old.json");
+    let seed = KeyPair::random().seed().expose().to_string();
+    let text = format!(r#"{{"signing_seed":"{seed}","server_jwt_key":"0123456789abcdef"}}"#);
+    std::fs::write(&old, text).unwrap();
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let old_path = old.to_str().unwrap();
+    let a = settings(&[("LOCAL_MODE", "true"), ("POLARIS_DEV_KEYS_FILE", old_path)]).unwrap();
+    assert_eq!(mode(&old), 0o600);
+    let b = settings(&[("LOCAL_MODE", "true"), ("POLARIS_DEV_KEYS_FILE", old_path)]).unwrap();
+    assert_eq!(
+        a.seed_encryption_key.unwrap().to_hex(),
+        b.seed_encryption_key.unwrap().to_hex(),
+        "the generated seed key is kept"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_seed_encryption_key_is_64_hex_characters() {
+    let err = with_keys(&[("HOST_URL", HTTPS), ("SEED_ENCRYPTION_KEY", "not-hex")]).unwrap_err();
+    assert_eq!(err.setting, "SEED_ENCRYPTION_KEY");
+    let hex = "ab".repeat(32);
+    let s = with_keys(&[("HOST_URL", HTTPS), ("SEED_ENCRYPTION_KEY", &hex)]).unwrap();
+    assert_eq!(s.seed_encryption_key.unwrap().to_hex(), hex);
+    assert!(with_keys(&[("HOST_URL", HTTPS)])
+        .unwrap()
+        .seed_encryption_key
+        .is_none());
+}

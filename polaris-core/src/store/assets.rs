@@ -15,7 +15,7 @@ fn load(rows: Vec<AssetRow>) -> Result<Vec<Asset>, StoreError> {
 /// An asset that breaks SEP-1's rules ([`Asset::check_sep1`]) is refused.
 pub fn upsert(conn: &mut DbConnection, asset: &Asset) -> Result<Asset, StoreError> {
     asset.check_sep1().map_err(StoreError::Invalid)?;
-    let values = AssetValues::from(asset);
+    let values = AssetValues::try_from(asset)?;
     let written = conn.transaction(|conn| {
         let existing = by_code_and_issuer(conn, &asset.code, &asset.issuer)?;
         match existing {
@@ -82,4 +82,27 @@ pub fn by_code(conn: &mut DbConnection, code: &str) -> Result<Vec<Asset>, StoreE
             .order(dsl::issuer)
             .load(conn)?,
     )
+}
+
+/// Rewrites every distribution seed stored in plain text encrypted with the current key
+/// (see [`super::seeds`]); returns how many were rewritten.
+pub fn seal_plain_seeds(conn: &mut DbConnection) -> Result<usize, StoreError> {
+    let rows: Vec<(i64, Option<String>)> = dsl::assets
+        .select((dsl::id, dsl::distribution_seed))
+        .load(conn)?;
+    let mut sealed = 0;
+    for (id, seed) in rows {
+        let Some(seed) = seed.filter(|s| !super::seeds::is_sealed(s)) else {
+            continue;
+        };
+        let value = super::seeds::seal(&seed)?;
+        diesel::update(dsl::assets.find(id))
+            .set(dsl::distribution_seed.eq(Some(value)))
+            .execute(conn)?;
+        sealed += 1;
+    }
+    if sealed > 0 {
+        super::cache::assets_changed();
+    }
+    Ok(sealed)
 }

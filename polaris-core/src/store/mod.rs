@@ -12,6 +12,7 @@ pub mod customers;
 pub mod migrate;
 pub(crate) mod rows;
 pub mod schema;
+pub mod seeds;
 pub mod transactions;
 pub mod watcher;
 
@@ -52,6 +53,7 @@ pub struct Store {
     pool: Pool,
     backend: Backend,
     caches: Arc<cache::Caches>,
+    seed_key: Option<seeds::SeedKey>,
 }
 
 impl std::fmt::Debug for Store {
@@ -80,7 +82,24 @@ impl Store {
             pool,
             backend,
             caches: Arc::default(),
+            seed_key: None,
         })
+    }
+
+    /// This store, encrypting distribution seeds with `key` (see [`seeds`]). Without a key,
+    /// storing an asset with a seed is refused and encrypted seeds cannot be read.
+    pub fn with_seed_key(mut self, key: Option<seeds::SeedKey>) -> Self {
+        self.seed_key = key;
+        self
+    }
+
+    /// Rewrites every distribution seed still stored in plain text (by an older version)
+    /// encrypted with this store's key; returns how many were rewritten (none without a key).
+    pub fn seal_plain_seeds(&self) -> Result<usize, StoreError> {
+        if self.seed_key.is_none() {
+            return Ok(0);
+        }
+        self.with_conn(assets::seal_plain_seeds)
     }
 
     /// The backend this store runs on.
@@ -107,7 +126,7 @@ impl Store {
             .pool
             .get()
             .map_err(|e| StoreError::Connection(e.to_string()))?;
-        f(&mut conn)
+        seeds::with_key(self.seed_key.as_ref(), || f(&mut conn))
     }
 
     /// Every asset, from the cache when fresh (see [`cache`]).

@@ -163,7 +163,10 @@ impl TryFrom<AssetRow> for Asset {
             sep24_enabled: v.sep24_enabled,
             sep31_enabled: v.sep31_enabled,
             symbol: v.symbol,
-            distribution_seed: v.distribution_seed.map(Secret::new),
+            distribution_seed: v
+                .distribution_seed
+                .map(|s| super::seeds::open(&s).map(Secret::new))
+                .transpose()?,
             name: v.name,
             description: v.description,
             status: v.status,
@@ -180,9 +183,10 @@ impl TryFrom<AssetRow> for Asset {
     }
 }
 
-impl From<&Asset> for AssetValues {
-    fn from(a: &Asset) -> Self {
-        AssetValues {
+impl TryFrom<&Asset> for AssetValues {
+    type Error = StoreError;
+    fn try_from(a: &Asset) -> Result<Self, StoreError> {
+        Ok(AssetValues {
             code: a.code.clone(),
             issuer: a.issuer.clone(),
             significant_decimals: a.significant_decimals.min(i32::MAX as u32) as i32,
@@ -205,7 +209,11 @@ impl From<&Asset> for AssetValues {
             sep24_enabled: a.sep24_enabled,
             sep31_enabled: a.sep31_enabled,
             symbol: a.symbol.clone(),
-            distribution_seed: a.distribution_seed.as_ref().map(|s| s.expose().to_string()),
+            distribution_seed: a
+                .distribution_seed
+                .as_ref()
+                .map(|s| super::seeds::seal(s.expose()))
+                .transpose()?,
             name: a.name.clone(),
             description: a.description.clone(),
             status: a.status.clone(),
@@ -218,7 +226,7 @@ impl From<&Asset> for AssetValues {
             deposit_funding_methods: methods(&a.deposit),
             withdrawal_funding_methods: methods(&a.withdrawal),
             send_funding_methods: methods(&a.send),
-        }
+        })
     }
 }
 
@@ -269,6 +277,7 @@ pub(crate) struct TransactionRow {
     updated_at: NaiveDateTime,
     completed_at: Option<NaiveDateTime>,
     user_action_required_by: Option<NaiveDateTime>,
+    payout_started_at: Option<NaiveDateTime>,
 }
 
 fn json<T: serde::de::DeserializeOwned>(
@@ -326,6 +335,7 @@ impl TryFrom<TransactionRow> for Transaction {
             updated_at: from_db_time(r.updated_at),
             completed_at: r.completed_at.map(from_db_time),
             user_action_required_by: r.user_action_required_by.map(from_db_time),
+            payout_started_at: r.payout_started_at.map(from_db_time),
         })
     }
 }
@@ -379,6 +389,7 @@ impl From<&Transaction> for TransactionRow {
             updated_at: to_db_time(t.updated_at),
             completed_at: t.completed_at.map(to_db_time),
             user_action_required_by: t.user_action_required_by.map(to_db_time),
+            payout_started_at: t.payout_started_at.map(to_db_time),
         }
     }
 }

@@ -87,6 +87,7 @@ diesel::table! {
         updated_at -> Timestamp,
         completed_at -> Nullable<Timestamp>,
         user_action_required_by -> Nullable<Timestamp>,
+        payout_started_at -> Nullable<Timestamp>,
     }
 }
 

@@ -251,3 +251,66 @@ pub fn claim(
     .execute(conn)?;
     Ok(n == 1)
 }
+
+/// Records that `worker` is about to hand withdrawal `id` to the rails: moves its stage from
+/// `ready_to_pay` to `paying_out` and stamps `payout_started_at`, only if it is still
+/// `pending_anchor` / `ready_to_pay` and `worker` holds its lease. Exactly one caller can win,
+/// so the rails hook runs at most once per transaction, whatever the leases do.
+pub fn start_payout(
+    conn: &mut DbConnection,
+    id: Uuid,
+    worker: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        dsl::transactions
+            .filter(dsl::id.eq(id.to_string()))
+            .filter(dsl::status.eq(Status::PendingAnchor.to_string()))
+            .filter(dsl::stage.eq(Stage::ReadyToPay.to_string()))
+            .filter(dsl::lease_owner.eq(worker.to_string())),
+    )
+    .set((
+        dsl::stage.eq(Stage::PayingOut.to_string()),
+        dsl::payout_started_at.eq(Some(to_db_time(at))),
+        dsl::updated_at.eq(to_db_time(at)),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Withdrawals whose payout started before `before` and never reported back (a worker died
+/// during the rails call) and that carry no operator message yet.
+pub fn stalled_payouts(
+    conn: &mut DbConnection,
+    before: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Transaction>, StoreError> {
+    many(
+        dsl::transactions
+            .filter(dsl::kind.eq(Kind::Withdrawal.to_string()))
+            .filter(dsl::status.eq(Status::PendingAnchor.to_string()))
+            .filter(dsl::stage.eq(Stage::PayingOut.to_string()))
+            .filter(dsl::payout_started_at.lt(to_db_time(before)))
+            .filter(dsl::status_message.is_null())
+            .order(dsl::payout_started_at.asc())
+            .limit(limit.max(0))
+            .select(TransactionRow::as_select())
+            .load(conn)?,
+    )
+}
+
+/// Whether a withdrawal with `memo` already recorded the Stellar transaction `hash` as its
+/// payment: another watcher matched this payment first.
+pub fn already_matched(
+    conn: &mut DbConnection,
+    memo: &str,
+    hash: &str,
+) -> Result<bool, StoreError> {
+    let n: i64 = dsl::transactions
+        .filter(dsl::kind.eq(Kind::Withdrawal.to_string()))
+        .filter(dsl::memo.eq(memo))
+        .filter(dsl::stellar_transaction_id.eq(hash))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}

@@ -1,0 +1,1 @@
+ALTER TABLE transactions DROP COLUMN payout_started_at;
