@@ -11,6 +11,7 @@ pub mod error;
 pub mod forms;
 pub mod integrations;
 pub mod model;
+pub mod net;
 pub mod params;
 pub mod processors;
 #[cfg(feature = "sandbox")]

@@ -5,7 +5,7 @@ use super::*;
 
 fn server_challenge(s: &Settings) -> String {
     let params = build::ChallengeParams {
-        address: crate::stellar::keys::Address::parse(&s.signing_key.public_key()).unwrap(),
+        address: crate::stellar::keys::Address::parse(s.signing_key.public_key()).unwrap(),
         memo: None,
         home_domain: s.sep10_home_domains[0].clone(),
         client_domain: None,
@@ -48,7 +48,7 @@ async fn a_duplicated_signature_counts_once() {
     let s = settings();
     let client = KeyPair::random();
     let id = client.public_key();
-    let horizon = FakeHorizon([(id.to_string(), account(&id, &[(&id, 1)], 2))].into());
+    let horizon = FakeHorizon([(id.to_string(), account(id, &[(id, 1)], 2))].into());
     let xdr = get(&s, &format!("account={id}")).await.unwrap().transaction;
     let twice = sign_with(&xdr, &[&client, &client], &s.network_passphrase);
     let used = MemoryUsedChallenges::new();
