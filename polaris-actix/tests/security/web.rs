@@ -2,16 +2,23 @@
 
 use std::sync::Arc;
 
+use async_trait::async_trait;
 use polaris_core::context::NoHorizon;
-use polaris_core::integrations::Integrations;
-use polaris_core::model::{Asset, Kind, Protocol, Transaction};
+use polaris_core::integrations::{
+    DepositIntegration, IntegrationError, Integrations, InteractiveRequest,
+};
+use polaris_core::model::{Asset, Kind, Protocol, Status, Transaction};
 use polaris_core::net::NetError;
 use polaris_core::sep24::callback::post_flow_end;
 use polaris_core::stellar::KeyPair;
 use polaris_core::testing::TestDatabase;
 use polaris_core::Context;
 
+use rust_decimal::Decimal;
+use serde_json::json;
+
 use super::common::{canned, ok, redirect};
+use super::sep24_support::{self, app_with, get, open, start, stored};
 
 /// A context on SQLite, in local mode or not, with a transaction to send.
 fn callback_context(local_mode: bool) -> (TestDatabase, Context, Transaction, Asset) {
@@ -110,4 +117,86 @@ async fn ssrf_error_texts_name_no_address_or_port() {
         .unwrap_err()
         .to_string();
     assert!(!e.contains("6379") && !e.contains("127.0.0.1"), "{e}");
+}
+
+// Finding 1 (High): `.../interactive/complete` finished any `incomplete` transaction.
+
+/// An external app whose records say the user finished, or not yet.
+struct ExternalApp {
+    done: bool,
+}
+
+#[async_trait]
+impl DepositIntegration for ExternalApp {
+    async fn interactive_url(
+        &self,
+        _request: &InteractiveRequest<'_>,
+        tx: &Transaction,
+    ) -> Result<Option<String>, IntegrationError> {
+        Ok(Some(format!("https://kyc.example.com/start?tx={}", tx.id)))
+    }
+
+    async fn after_interactive_flow(
+        &self,
+        _request: &InteractiveRequest<'_>,
+        tx: &mut Transaction,
+    ) -> Result<bool, IntegrationError> {
+        if self.done {
+            tx.amount_in = Some(Decimal::new(50, 0));
+            tx.amount_expected = tx.amount_in;
+        }
+        Ok(self.done)
+    }
+}
+
+fn complete_uri(id: &str) -> String {
+    format!("/sep24/transactions/deposit/interactive/complete?transaction_id={id}")
+}
+
+#[actix_web::test]
+async fn interactive_complete_does_not_skip_polaris_forms() {
+    for db in TestDatabase::all() {
+        let s = sep24_support::settings(&[]);
+        let app = app_with(&db, &s, |b| b).await;
+        let (id, uri) = start(&app, &s, "deposit", json!({"asset_code": "USDC"})).await;
+        let (page, cookie) = open(&app, &uri).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let skip = get(&app, &complete_uri(&id), Some(&cookie)).await;
+        assert_eq!(skip.status, 303);
+        assert!(skip.location.contains("/webapp"), "{}", skip.location);
+        let tx = stored(&db, &id).await;
+        assert_eq!(tx.status, Status::Incomplete);
+        assert_eq!(tx.amount_in, None);
+    }
+}
+
+#[actix_web::test]
+async fn interactive_complete_needs_the_anchors_confirmation() {
+    for db in TestDatabase::all() {
+        let s = sep24_support::settings(&[]);
+        let app = app_with(&db, &s, |b| b.deposit(ExternalApp { done: false })).await;
+        let (id, uri) = start(&app, &s, "deposit", json!({"asset_code": "USDC"})).await;
+        let (away, cookie) = open(&app, &uri).await;
+        assert_eq!(away.status, 303);
+        let early = get(&app, &complete_uri(&id), Some(&cookie)).await;
+        assert_eq!(early.status, 403);
+        assert!(early.body.contains("not confirmed"), "{}", early.body);
+        assert_eq!(stored(&db, &id).await.status, Status::Incomplete);
+    }
+}
+
+#[actix_web::test]
+async fn interactive_complete_confirmed_by_the_anchor_stores_what_it_agreed() {
+    for db in TestDatabase::all() {
+        let s = sep24_support::settings(&[]);
+        let app = app_with(&db, &s, |b| b.deposit(ExternalApp { done: true })).await;
+        let (id, uri) = start(&app, &s, "deposit", json!({"asset_code": "USDC"})).await;
+        let (_, cookie) = open(&app, &uri).await;
+        assert_eq!(get(&app, &complete_uri(&id), None).await.status, 403);
+        let done = get(&app, &complete_uri(&id), Some(&cookie)).await;
+        assert_eq!(done.status, 303);
+        let tx = stored(&db, &id).await;
+        assert_eq!(tx.status, Status::PendingUserTransferStart);
+        assert_eq!(tx.amount_in, Some(Decimal::new(50, 0)));
+    }
 }

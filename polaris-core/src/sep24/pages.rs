@@ -258,6 +258,7 @@ pub fn denied_page(settings: &Settings, lang: &str, why: &Denied) -> Result<Stri
         Denied::NoSession => "no_session",
         Denied::NotIncomplete => "not_incomplete",
         Denied::Csrf => "csrf",
+        Denied::FlowNotDone => "flow_not_done",
     };
     error_page(settings, lang, key)
 }
