@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use actix_web::cookie::Cookie;
+use actix_web::test;
 use async_trait::async_trait;
 use polaris_core::context::NoHorizon;
 use polaris_core::integrations::{
@@ -18,7 +20,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::common::{canned, ok, redirect};
-use super::sep24_support::{self, app_with, get, open, start, stored};
+use super::sep24_support::{self, app_with, csrf, get, open, start, stored};
 
 /// A context on SQLite, in local mode or not, with a transaction to send.
 fn callback_context(local_mode: bool) -> (TestDatabase, Context, Transaction, Asset) {
@@ -199,4 +201,54 @@ async fn interactive_complete_confirmed_by_the_anchor_stores_what_it_agreed() {
         assert_eq!(tx.status, Status::PendingUserTransferStart);
         assert_eq!(tx.amount_in, Some(Decimal::new(50, 0)));
     }
+}
+
+// Finding 5 (Medium): unbounded memory through multipart part headers, read before the
+// session was checked.
+
+/// A multipart POST to the deposit page whose one part header never ends (20 MiB).
+fn header_only_multipart(uri: &str, cookie: Option<&Cookie<'static>>) -> test::TestRequest {
+    let mut body = b"--b\r\nContent-Disposition: form-data; name=\"x\"\r\nX-Pad: ".to_vec();
+    body.resize(20 * 1024 * 1024, b'a');
+    let mut req = test::TestRequest::post()
+        .uri(uri)
+        .insert_header(("Content-Type", "multipart/form-data; boundary=b"))
+        .set_payload(body);
+    if let Some(c) = cookie {
+        req = req.cookie(c.clone());
+    }
+    req
+}
+
+#[actix_web::test]
+async fn multipart_header_only_body_gets_413_or_403_unread() {
+    let db = TestDatabase::sqlite();
+    let s = sep24_support::settings(&[]);
+    let app = app_with(&db, &s, |b| b).await;
+    let (id, uri) = start(&app, &s, "deposit", json!({"asset_code": "USDC"})).await;
+    let (page, cookie) = open(&app, &uri).await;
+    let token = csrf(&page.body);
+    let action =
+        format!("/sep24/transactions/deposit/webapp?transaction_id={id}&csrf_token={token}");
+    assert!(
+        page.body.contains(&format!("csrf_token={token}")),
+        "{}",
+        page.body
+    );
+
+    let plain = "/sep24/transactions/deposit/webapp";
+    let anonymous = test::call_service(&app, header_only_multipart(plain, None).to_request());
+    assert_eq!(
+        anonymous.await.status(),
+        403,
+        "read before the session check"
+    );
+    let no_csrf = header_only_multipart(plain, Some(&cookie)).to_request();
+    assert_eq!(test::call_service(&app, no_csrf).await.status(), 403);
+    let forged = action.replace(&token, "00000000000000000000000000000000");
+    let forged = header_only_multipart(&forged, Some(&cookie)).to_request();
+    assert_eq!(test::call_service(&app, forged).await.status(), 403);
+    let big = header_only_multipart(&action, Some(&cookie)).to_request();
+    assert_eq!(test::call_service(&app, big).await.status(), 413);
+    assert_eq!(stored(&db, &id).await.status, Status::Incomplete);
 }
