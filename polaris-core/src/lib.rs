@@ -14,6 +14,7 @@ pub mod model;
 pub mod net;
 pub mod params;
 pub mod processors;
+pub mod redact;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod sep1;

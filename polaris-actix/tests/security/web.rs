@@ -1,10 +1,12 @@
 //! Security regression tests: web surface (interactive flow, outgoing requests, SEP-10, bodies, logs).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use actix_web::cookie::Cookie;
-use actix_web::test;
+use actix_web::{test, App};
 use async_trait::async_trait;
+use polaris_actix::logging::RequestLog;
+use polaris_actix::Polaris;
 use polaris_core::context::NoHorizon;
 use polaris_core::integrations::{
     DepositIntegration, IntegrationError, Integrations, InteractiveRequest,
@@ -12,12 +14,16 @@ use polaris_core::integrations::{
 use polaris_core::model::{Asset, Kind, Protocol, Status, Transaction};
 use polaris_core::net::NetError;
 use polaris_core::sep24::callback::post_flow_end;
+use polaris_core::sep24::MORE_INFO_PATH;
 use polaris_core::stellar::KeyPair;
 use polaris_core::testing::TestDatabase;
 use polaris_core::Context;
 
 use rust_decimal::Decimal;
 use serde_json::json;
+use tracing_actix_web::TracingLogger;
+use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_subscriber::fmt::MakeWriter;
 
 use super::common::{canned, ok, redirect};
 use super::sep24_support::{self, app_with, csrf, get, open, start, stored};
@@ -251,4 +257,71 @@ async fn multipart_header_only_body_gets_413_or_403_unread() {
     let big = header_only_multipart(&action, Some(&cookie)).to_request();
     assert_eq!(test::call_service(&app, big).await.status(), 413);
     assert_eq!(stored(&db, &id).await.status, Status::Incomplete);
+}
+
+// Finding 13 (Low): request logs kept the interactive and more-info tokens, and dumped
+// every 4xx at WARN.
+
+/// Log output kept in memory.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[actix_web::test]
+async fn request_logs_redact_tokens_and_keep_client_errors_short() {
+    let logs = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let db = TestDatabase::sqlite();
+    let s = sep24_support::settings(&[]);
+    let polaris = Polaris::builder(s).store(db.store.clone()).build().await;
+    let app = test::init_service(
+        App::new()
+            .wrap(TracingLogger::<RequestLog>::new())
+            .configure(polaris.unwrap().configure()),
+    )
+    .await;
+    let id = uuid::Uuid::new_v4();
+    for uri in [
+        format!("/sep24/transactions/deposit/webapp?transaction_id={id}&token=SECRET-ONE-TIME"),
+        format!("/{MORE_INFO_PATH}?id={id}&token=SECRET-MORE-INFO&lang=en"),
+        format!(
+            "/sep24/transactions/deposit/webapp/fee?transaction_id={id}&amount=1&jwt=SECRET-JWT"
+        ),
+    ] {
+        let resp = test::call_service(&app, test::TestRequest::get().uri(&uri).to_request()).await;
+        assert_eq!(resp.status(), 403, "{uri}");
+    }
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(!text.contains("SECRET"), "{text}");
+    assert!(text.contains("token=[redacted]"), "{text}");
+    assert!(text.contains("client error"), "{text}");
+    assert!(!text.contains("WARN"), "{text}");
+    assert!(
+        !text.contains("HttpError("),
+        "a debug dump was logged: {text}"
+    );
 }
