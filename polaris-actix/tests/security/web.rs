@@ -325,3 +325,28 @@ async fn request_logs_redact_tokens_and_keep_client_errors_short() {
         "a debug dump was logged: {text}"
     );
 }
+
+// Finding 11 (Low): the client_domain lookup ran on the blocking pool with no time limit,
+// and its error named addresses and ports.
+
+#[actix_web::test]
+async fn client_domain_lookup_errors_name_no_address() {
+    let db = TestDatabase::sqlite();
+    let s = sep24_support::settings(&[]);
+    let polaris = Polaris::builder(s).store(db.store.clone()).build().await;
+    let app = test::init_service(App::new().configure(polaris.unwrap().configure())).await;
+    let account = KeyPair::random().public_key().to_string();
+    for domain in ["localhost:6379", "127.0.0.1:22", "no-such-host.invalid"] {
+        let uri = format!("/auth?account={account}&client_domain={domain}");
+        let started = std::time::Instant::now();
+        let resp = test::call_service(&app, test::TestRequest::get().uri(&uri).to_request()).await;
+        assert_eq!(resp.status(), 400, "{domain}");
+        let body: serde_json::Value = test::read_body_json(resp).await;
+        let text = body["error"].as_str().unwrap().replace(domain, "<domain>");
+        assert!(!text.chars().any(|c| c.is_ascii_digit()), "{text}");
+        assert!(
+            started.elapsed() < polaris_core::net::DNS_TIMEOUT * 2,
+            "{domain}"
+        );
+    }
+}
