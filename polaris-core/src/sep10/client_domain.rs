@@ -1,7 +1,7 @@
 //! Client attribution: fetching a client domain's `SIGNING_KEY` from its stellar.toml.
 //!
 //! The domain comes from the wallet, so fetching it is a server-side request forgery risk.
-//! The fetch goes through the shared [`GuardedClient`](crate::net::GuardedClient): https only
+//! The fetch goes through the shared [`GuardedClient`]: https only
 //! outside `LOCAL_MODE`, hosts resolving to a forbidden address refused (checked on the DNS
 //! answer the HTTP client connects to), an asynchronous time-limited lookup, no redirects,
 //! no proxy settings, at most `SEP10_CLIENT_ATTRIBUTION_REQUEST_TIMEOUT` seconds and
