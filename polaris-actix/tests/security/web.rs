@@ -127,6 +127,47 @@ async fn ssrf_error_texts_name_no_address_or_port() {
     assert!(!e.contains("6379") && !e.contains("127.0.0.1"), "{e}");
 }
 
+/// Runs [`ssrf_env_proxy_child`] in a child process whose environment names a proxy (the
+/// environment is process-wide, so the other tests must not see it).
+#[actix_web::test]
+async fn ssrf_environment_proxies_are_ignored() {
+    let wallet = canned(ok());
+    let proxy = canned(ok());
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+    child
+        .args(["--exact", "web::ssrf_env_proxy_child", "--test-threads=1"])
+        .env("POLARIS_PROXY_TEST_TARGET", &wallet.url)
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy");
+    for name in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "ALL_PROXY"] {
+        child.env(name, &proxy.url);
+    }
+    let out = child.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 passed"));
+    assert_eq!(wallet.hits(), 1);
+    assert_eq!(
+        proxy.hits(),
+        0,
+        "the callback went through the environment's proxy"
+    );
+}
+
+/// The child half of [`ssrf_environment_proxies_are_ignored`]; does nothing on its own.
+#[actix_web::test]
+async fn ssrf_env_proxy_child() {
+    let Ok(target) = std::env::var("POLARIS_PROXY_TEST_TARGET") else {
+        return;
+    };
+    let (_db, ctx, tx, asset) = callback_context(true);
+    let sent = post_flow_end(&ctx, &format!("{target}/cb"), &tx, &asset).await;
+    assert_eq!(sent, Ok(()));
+}
+
 // Finding 1 (High): `.../interactive/complete` finished any `incomplete` transaction.
 
 /// An external app whose records say the user finished, or not yet.
