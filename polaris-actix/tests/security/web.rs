@@ -18,7 +18,6 @@ use polaris_core::sep24::MORE_INFO_PATH;
 use polaris_core::stellar::KeyPair;
 use polaris_core::testing::TestDatabase;
 use polaris_core::Context;
-
 use rust_decimal::Decimal;
 use serde_json::json;
 use tracing_actix_web::TracingLogger;
