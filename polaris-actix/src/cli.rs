@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 use polaris_core::{Settings, Store};
 use tracing_actix_web::TracingLogger;
 
+use crate::logging::RequestLog;
 use crate::Polaris;
 
 /// The commands Polaris provides, to `#[command(flatten)]` into an anchor's own CLI.
@@ -83,12 +84,13 @@ pub fn migrate(settings: &Settings) -> ExitCode {
     }
 }
 
-/// `serve`: runs an HTTP server with request logging (each request gets an id) and
+/// `serve`: runs an HTTP server with request logging (each request gets an id, tokens
+/// are redacted from logged URLs, see [`RequestLog`]) and
 /// every active SEP mounted, until SIGINT/SIGTERM.
 pub async fn serve(polaris: Polaris, bind: &str) -> std::io::Result<()> {
     let server = HttpServer::new(move || {
         App::new()
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<RequestLog>::new())
             .configure(polaris.configure())
     })
     .bind(bind)?;

@@ -24,6 +24,7 @@ mod builder;
 pub mod cli;
 pub mod cors;
 pub mod error;
+pub mod logging;
 pub mod processes;
 pub mod sep1;
 pub mod sep10;

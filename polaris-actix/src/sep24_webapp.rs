@@ -165,35 +165,57 @@ fn page_request<'a>(
     }
 }
 
+/// A posted form. The session and the CSRF token are checked before the body is read when
+/// the form's action carries them in its query (as Polaris' pages do); a multipart body is
+/// never read without them. Otherwise a small body is read and they are taken from it.
 async fn submit(
     ctx: web::Data<Context>,
     req: HttpRequest,
     payload: web::Payload,
     kind: Kind,
 ) -> HttpResult {
-    let (params, files) = body::read(&req, payload).await?;
     let query = Params::parse(req.query_string());
-    let (tx, asset, lang, csrf) = match in_session(
-        &ctx,
-        &req,
-        kind,
-        params.get("transaction_id"),
-        query.get("lang"),
-    )
-    .await?
-    {
-        Ok(found) => found,
-        Err(refused) => return Ok(refused),
+    let lang = query.get("lang");
+    let early = match query.get("csrf_token") {
+        Some(_) => match authenticate(&ctx, &req, kind, &query, lang).await? {
+            Ok(found) => Some(found),
+            Err(refused) => return Ok(refused),
+        },
+        None if body::is_multipart(&req) => {
+            return denied(&ctx, &page_lang(&ctx, lang, None), &Denied::Csrf);
+        }
+        None => None,
     };
-    if params.get("csrf_token") != Some(csrf.as_str()) {
-        return denied(&ctx, &lang, &Denied::Csrf);
-    }
+    let (params, files) = body::read(&req, payload).await?;
+    let (tx, asset, lang, csrf) = match early {
+        Some(found) => found,
+        None => match authenticate(&ctx, &req, kind, &params, lang).await? {
+            Ok(found) => found,
+            Err(refused) => return Ok(refused),
+        },
+    };
     let page = page_request(&ctx, &lang, &params, &csrf);
     let data = FormData {
         values: params.all().clone(),
         files: files.into_iter().collect(),
     };
     Ok(reply(flow::submit(&ctx, tx, &asset, &page, &data).await?))
+}
+
+/// [`in_session`] for the `transaction_id` of `source`, whose `csrf_token` must match.
+async fn authenticate(
+    ctx: &Context,
+    req: &HttpRequest,
+    kind: Kind,
+    source: &Params,
+    lang: Option<&str>,
+) -> HttpResult<Result<(Transaction, Asset, String, String), HttpResponse>> {
+    let found = in_session(ctx, req, kind, source.get("transaction_id"), lang).await?;
+    Ok(match found {
+        Ok(found) if source.get("csrf_token") == Some(found.3.as_str()) => Ok(found),
+        Ok(found) => Err(denied(ctx, &found.2, &Denied::Csrf)?),
+        Err(refused) => Err(refused),
+    })
 }
 
 /// The transaction of a request authenticated by its session cookie, with the page

@@ -102,7 +102,7 @@ async fn bad_challenge_requests_get_400_with_a_reason() {
         ),
         (
             format!("/auth?account={}&client_domain=127.0.0.1", g.public_key()),
-            "'client_domain' 127.0.0.1 resolves to the non-public address 127.0.0.1; refused"
+            "cannot fetch the stellar.toml of client_domain 127.0.0.1: the host is not allowed"
                 .to_string(),
         ),
     ];

@@ -76,7 +76,7 @@ async fn unusable_stellar_tomls_are_400() {
     let cases = [
         (
             big,
-            format!("http://127.0.0.1:{big}/.well-known/stellar.toml is larger than 102400 bytes"),
+            format!("cannot fetch the stellar.toml of client_domain 127.0.0.1:{big}: the answer is larger than 102400 bytes"),
         ),
         (
             no_key,
@@ -84,7 +84,7 @@ async fn unusable_stellar_tomls_are_400() {
         ),
         (
             slow,
-            format!("cannot fetch the stellar.toml of client_domain 127.0.0.1:{slow}: timed out"),
+            format!("cannot fetch the stellar.toml of client_domain 127.0.0.1:{slow}: the request timed out"),
         ),
     ];
     for (port, error) in cases {

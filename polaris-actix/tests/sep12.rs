@@ -330,7 +330,7 @@ async fn bad_requests_are_refused_with_reasons() {
         (status, body),
         (
             400,
-            json!({ "error": "url must be an absolute http(s) URL" })
+            json!({ "error": "url is refused: the URL must use https (http only in local mode)" })
         )
     );
     let json_put = test::TestRequest::put()

@@ -315,7 +315,7 @@ async fn bad_deposit_requests_get_400_and_store_nothing() {
         ),
         (
             "asset_code=SRT&on_change_callback=ftp://x",
-            "on_change_callback must be an absolute http(s) URL",
+            "on_change_callback is refused: the URL must use https (http only in local mode)",
         ),
         (
             "asset_code=SRT&claimable_balance_supported=yes",

@@ -11,8 +11,10 @@ pub mod error;
 pub mod forms;
 pub mod integrations;
 pub mod model;
+pub mod net;
 pub mod params;
 pub mod processors;
+pub mod redact;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod sep1;

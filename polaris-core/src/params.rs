@@ -109,14 +109,13 @@ impl Params {
         }
     }
 
-    /// An absolute http(s) callback URL.
-    pub fn callback_url(&self, name: &str) -> Result<Option<String>, ApiError> {
+    /// An optional URL the anchor will POST to, checked by [`crate::net::check_url`]:
+    /// https (http too in `local_mode`), no credentials, no forbidden literal address.
+    pub fn callback_url(&self, name: &str, local_mode: bool) -> Result<Option<String>, ApiError> {
         self.get(name)
-            .map(|v| match url::Url::parse(v) {
-                Ok(u) if u.scheme() == "https" || u.scheme() == "http" => Ok(v.to_string()),
-                _ => Err(ApiError::bad_request(format!(
-                    "{name} must be an absolute http(s) URL"
-                ))),
+            .map(|v| match crate::net::check_url(v, local_mode) {
+                Ok(_) => Ok(v.to_string()),
+                Err(e) => Err(ApiError::bad_request(format!("{name} is refused: {e}"))),
             })
             .transpose()
     }
@@ -125,6 +124,21 @@ impl Params {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Security finding 2: an `on_change_callback` to a metadata address is refused at intake.
+    #[test]
+    fn callback_urls_to_forbidden_hosts_are_refused() {
+        let p = Params::parse(
+            "cb=https%3A%2F%2F169.254.169.254%2F&local=http%3A%2F%2F127.0.0.1%3A9%2F",
+        );
+        for local_mode in [false, true] {
+            let err = p.callback_url("cb", local_mode).unwrap_err();
+            assert_eq!(err.body["error"], "cb is refused: the host is not allowed");
+        }
+        assert!(p.callback_url("local", false).is_err());
+        assert!(p.callback_url("local", true).unwrap().is_some());
+        assert_eq!(p.callback_url("absent", false).unwrap(), None);
+    }
 
     #[test]
     fn errors_name_the_parameter() {

@@ -357,8 +357,7 @@ async fn a_second_watcher_does_not_record_a_matched_payment_as_unmatched() {
     }
 }
 
-#[path = "../sep24_support/mod.rs"]
-mod sep24_support;
+use super::sep24_support;
 
 /// The largest decimal: any fee on it overflows.
 const HUGE: &str = "79228162514264337593543950335";

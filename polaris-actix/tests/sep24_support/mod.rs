@@ -188,7 +188,8 @@ pub async fn post(
     answer(test::call_service(app, req.to_request()).await).await
 }
 
-/// POSTs a multipart form with text fields and one file `(field, name, bytes)`.
+/// POSTs a multipart form with text fields and one file `(field, name, bytes)`; its
+/// `transaction_id` and `csrf_token` also go in the query, like the page's form action.
 pub async fn post_multipart(
     app: &impl App24,
     kind: &str,
@@ -213,8 +214,16 @@ pub async fn post_multipart(
     );
     body.extend_from_slice(file.2);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    // As the page's form action does: session and CSRF token in the query, so they are
+    // checked before the body is read.
+    let query: Vec<(&str, &str)> = form
+        .iter()
+        .filter(|(k, _)| *k == "transaction_id" || *k == "csrf_token")
+        .copied()
+        .collect();
+    let query = serde_urlencoded::to_string(query).expect("query");
     let req = test::TestRequest::post()
-        .uri(&format!("/sep24/transactions/{kind}/webapp"))
+        .uri(&format!("/sep24/transactions/{kind}/webapp?{query}"))
         .insert_header((
             "Content-Type",
             format!("multipart/form-data; boundary={boundary}"),

@@ -152,13 +152,31 @@ pub trait DepositIntegration: Send + Sync + 'static {
 
     /// A URL of the anchor's own web app to send the user to instead of Polaris' forms.
     /// That app ends by sending the user to
-    /// `/sep24/transactions/<deposit|withdraw>/interactive/complete?transaction_id=...`.
+    /// `/sep24/transactions/<deposit|withdraw>/interactive/complete?transaction_id=...`,
+    /// where Polaris asks [`after_interactive_flow`](Self::after_interactive_flow)
+    /// whether the flow is really done.
     async fn interactive_url(
         &self,
         _request: &InteractiveRequest<'_>,
         _transaction: &Transaction,
     ) -> Result<Option<String>, IntegrationError> {
         Ok(None)
+    }
+
+    /// The user is back from the external app of [`interactive_url`](Self::interactive_url)
+    /// at `.../interactive/complete`. That return is a plain GET anyone can make (a user
+    /// skipping the app, or another site through the user's browser), so it proves nothing:
+    /// answer `Ok(true)` only when the anchor's own records say the user finished the app's
+    /// steps, after filling in `transaction` what the app agreed (`amount_in`,
+    /// `amount_fee`, `amount_out`, `amount_expected`). Polaris then stores it and moves it to
+    /// `pending_user_transfer_start`. `Ok(false)` shows "not finished" and changes nothing.
+    /// The default, `Ok(false)`, never completes a transaction.
+    async fn after_interactive_flow(
+        &self,
+        _request: &InteractiveRequest<'_>,
+        _transaction: &mut Transaction,
+    ) -> Result<bool, IntegrationError> {
+        Ok(false)
     }
 }
 
@@ -237,6 +255,16 @@ pub trait WithdrawalIntegration: Send + Sync + 'static {
         _transaction: &Transaction,
     ) -> Result<Option<String>, IntegrationError> {
         Ok(None)
+    }
+
+    /// Whether the user finished a withdrawal's external app; see
+    /// [`DepositIntegration::after_interactive_flow`]. The default, `Ok(false)`, refuses.
+    async fn after_interactive_flow(
+        &self,
+        _request: &InteractiveRequest<'_>,
+        _transaction: &mut Transaction,
+    ) -> Result<bool, IntegrationError> {
+        Ok(false)
     }
 }
 

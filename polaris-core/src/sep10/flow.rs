@@ -112,6 +112,14 @@ pub async fn token(
             "this challenge has already been used; request a new one",
         ));
     }
+    let elapsed = u64::try_from(chrono::Utc::now().timestamp())
+        .unwrap_or_default()
+        .saturating_sub(now);
+    if elapsed > super::used::MAX_VALIDATION_SECONDS {
+        return Err(Sep10Error::Unavailable(
+            "verifying the challenge took too long; request a new one".into(),
+        ));
+    }
     let client_domain = challenge.client_domain.as_ref().map(|(d, _)| d.clone());
     let claims = Sep10Claims::new(
         settings,

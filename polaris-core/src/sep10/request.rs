@@ -49,6 +49,11 @@ impl ChallengeRequest {
         let address = Address::parse(account).map_err(|_| {
             Sep10Error::bad("'account' is not a valid Stellar account (G... or M...)")
         })?;
+        if *address.key() == settings.signing_key.public_key_bytes() {
+            return Err(Sep10Error::bad(
+                "'account' is this server's SIGNING_KEY; authenticate with your own account",
+            ));
+        }
         let memo = self.memo.as_deref().map(parse_memo).transpose()?;
         if memo.is_some() && address.muxed_id().is_some() {
             return Err(Sep10Error::bad(

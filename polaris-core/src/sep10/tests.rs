@@ -17,6 +17,7 @@ use crate::stellar::horizon::{AccountInfo, AccountSigner, Horizon, HorizonError,
 use crate::stellar::keys::KeyPair;
 
 mod attribution;
+mod signing_key;
 
 pub(super) fn settings_with(extra: &[(&str, &str)]) -> Settings {
     let mut map: HashMap<String, String> = HashMap::new();
@@ -387,7 +388,7 @@ async fn existing_accounts_need_their_medium_threshold() {
     assert_eq!(claims.sub, master.public_key());
     // A cosigner alone is not enough, and a second server signature is not a client's.
     let twice = sign_with(&xdr, &[&cosigner, &s.signing_key], &s.network_passphrase);
-    refused(&s, &h, &twice, "not from a signer").await;
+    refused(&s, &h, &twice, "same signature twice").await;
 }
 
 /// "The Server should not provide more than one JWT for a specific challenge transaction."

@@ -147,6 +147,11 @@ fn other_operations(
                     "the client_domain operation's source must be a G... account",
                 ));
             };
+            if k == *server {
+                return Err(bad(
+                    "the client_domain key is this server's signing key; refused",
+                ));
+            }
             let domain = String::from_utf8(value(data).to_vec())
                 .map_err(|_| bad("the client_domain value is not text"))?;
             client_domain = Some((domain, k));
@@ -177,6 +182,17 @@ fn signed_by(sig: &DecoratedSignature, key: &[u8; 32], hash: &[u8; 32]) -> bool 
     sig.hint.0 == key[28..32] && verify(key, hash, sig.signature.0.as_slice())
 }
 
+/// Refuses an envelope that carries the same signature (or two signatures with the same
+/// hint and bytes) more than once, so that no signature is ever counted twice.
+fn refuse_duplicates(signatures: &[DecoratedSignature]) -> Result<(), Sep10Error> {
+    for (i, sig) in signatures.iter().enumerate() {
+        if signatures[..i].contains(sig) {
+            return Err(bad("the challenge carries the same signature twice"));
+        }
+    }
+    Ok(())
+}
+
 /// Reads a signed challenge: decodes it and checks its source, sequence number, time bounds,
 /// memo, operations and the server's signature, as `now` (seconds since the epoch).
 pub fn read_challenge(settings: &Settings, xdr: &str, now: u64) -> Result<Challenge, Sep10Error> {
@@ -197,6 +213,11 @@ pub fn read_challenge(settings: &Settings, xdr: &str, now: u64) -> Result<Challe
         .first()
         .ok_or_else(|| bad("the challenge has no operations"))?;
     let (address, home_domain) = first_operation(settings, first)?;
+    if *address.key() == server {
+        return Err(bad(
+            "the challenge's client account is this server's signing key; refused",
+        ));
+    }
     let memo = match &tx.memo {
         Memo::None => None,
         Memo::Id(id) if address.muxed_id().is_none() => Some(*id),
@@ -208,6 +229,7 @@ pub fn read_challenge(settings: &Settings, xdr: &str, now: u64) -> Result<Challe
         .hash(network_id(&settings.network_passphrase))
         .map_err(|_| bad("the challenge cannot be hashed"))?;
     let mut client_signatures = envelope.signatures.to_vec();
+    refuse_duplicates(&client_signatures)?;
     let server_sig = client_signatures
         .iter()
         .position(|s| signed_by(s, &server, &hash))

@@ -242,7 +242,7 @@ pub async fn set_callback(
     check_subject(subject, params)?;
     let kyc = integration(ctx)?;
     let url = params
-        .callback_url("url")?
+        .callback_url("url", ctx.settings.local_mode)?
         .ok_or_else(|| ApiError::bad_request("url is required"))?;
     let id = own_id(ctx, subject, params).await?;
     let memo = subject.memo.map(|m| m.to_string());

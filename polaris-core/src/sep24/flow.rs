@@ -8,6 +8,7 @@
 use rust_decimal::Decimal;
 
 use super::hooks;
+use super::interactive::Denied;
 use super::pages::{self, PageRequest};
 use crate::forms::{FieldError, Form, FormData, AMOUNT_FIELD};
 use crate::integrations::{IntegrationError, PageContent};
@@ -85,6 +86,11 @@ pub async fn submit(
 }
 
 /// The end of an external interactive app (`.../interactive/complete`).
+///
+/// A bare GET from the user's browser proves nothing, so this completes only a transaction
+/// the anchor sent to an external app (`interactive_url`), and only when the anchor's
+/// `after_interactive_flow` hook confirms the app's flow is done. A transaction on
+/// Polaris' own forms goes back to its form; an unconfirmed one gets a 403 page.
 pub async fn complete(
     ctx: &Context,
     tx: Transaction,
@@ -94,7 +100,19 @@ pub async fn complete(
     if tx.status != Status::Incomplete {
         return Ok(Reply::Redirect(pages::more_info_path(&tx, page)));
     }
-    finish(ctx, tx, asset, page).await
+    let req = page.interactive(&tx, asset);
+    if hooks::interactive_url(ctx, &req, &tx).await?.is_none() {
+        return Ok(Reply::Redirect(pages::webapp_path(&tx, page)));
+    }
+    let mut updated = tx.clone();
+    if !hooks::after_interactive_flow(ctx, &req, &mut updated).await? {
+        let html = pages::denied_page(&ctx.settings, page.lang, &Denied::FlowNotDone)?;
+        return Ok(Reply::Page { status: 403, html });
+    }
+    updated.id = tx.id;
+    updated.kind = tx.kind;
+    updated.status = tx.status;
+    finish(ctx, updated, asset, page).await
 }
 
 /// Sets `amount_in`, `amount_fee` and `amount_out` from the amount form, or adds an error.

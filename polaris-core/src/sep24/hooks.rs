@@ -80,3 +80,15 @@ pub(crate) async fn interactive_url(
         _ => i.deposit.interactive_url(req, tx).await?,
     })
 }
+
+pub(crate) async fn after_interactive_flow(
+    ctx: &Context,
+    req: &InteractiveRequest<'_>,
+    tx: &mut Transaction,
+) -> Result<bool, ApiError> {
+    let i = &ctx.integrations;
+    Ok(match tx.kind {
+        Kind::Withdrawal => i.withdrawal.after_interactive_flow(req, tx).await?,
+        _ => i.deposit.after_interactive_flow(req, tx).await?,
+    })
+}

@@ -40,6 +40,10 @@ pub enum Denied {
     /// A form was posted without the session's CSRF token.
     #[error("the form's CSRF token is missing or wrong")]
     Csrf,
+    /// The user came back from the anchor's external app, but the anchor's
+    /// `after_interactive_flow` hook does not confirm that its flow is done.
+    #[error("the anchor has not confirmed the end of its interactive flow")]
+    FlowNotDone,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -60,6 +60,17 @@ pub fn webapp_path(tx: &Transaction, page: &PageRequest<'_>) -> String {
     with_query(page.settings, super::webapp_path(tx.kind), tx, page)
 }
 
+/// Where the page's form posts: the session's transaction and CSRF token ride in the query,
+/// so the web layer checks them before reading a (possibly large) body.
+fn form_action(tx: &Transaction, page: &PageRequest<'_>) -> String {
+    let mut url = url::Url::parse(&page.settings.url(super::webapp_path(tx.kind)))
+        .expect("HOST_URL joins paths");
+    url.query_pairs_mut()
+        .append_pair("transaction_id", &tx.id.to_string())
+        .append_pair("csrf_token", page.csrf);
+    url.to_string()
+}
+
 /// The more-info page of `tx`, as a signed link, with the wallet's callback.
 pub fn more_info_path(tx: &Transaction, page: &PageRequest<'_>) -> String {
     let mut url = super::more_info_url(page.settings, tx);
@@ -159,10 +170,7 @@ pub async fn transfer_page(
         }
         v.insert("form".into(), view);
     }
-    v.insert(
-        "action".into(),
-        json!(page.settings.url(super::webapp_path(tx.kind))),
-    );
+    v.insert("action".into(), json!(form_action(tx, page)));
     v.insert("transaction_id".into(), json!(tx.id));
     v.insert("csrf".into(), json!(page.csrf));
     v.insert("callback".into(), json!(page.callback));
@@ -270,6 +278,7 @@ pub fn denied_page(settings: &Settings, lang: &str, why: &Denied) -> Result<Stri
         Denied::NoSession => "no_session",
         Denied::NotIncomplete => "not_incomplete",
         Denied::Csrf => "csrf",
+        Denied::FlowNotDone => "flow_not_done",
     };
     error_page(settings, lang, key)
 }

@@ -169,7 +169,7 @@ pub async fn start(
     if let Some(url) = req.on_change_callback.as_deref().filter(|u| !u.is_empty()) {
         if !super::callback::is_callback_url(&ctx.settings, url) {
             return Err(ApiError::bad_request(
-                "on_change_callback must be an https URL",
+                "on_change_callback is refused: it must be an https URL to an allowed host",
             ));
         }
     }

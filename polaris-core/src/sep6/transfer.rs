@@ -28,6 +28,7 @@ fn draft(
     asset: &Asset,
     kind: Kind,
     params: &Params,
+    local_mode: bool,
 ) -> Result<Transaction, ApiError> {
     let mut tx = Transaction::new(kind, Protocol::Sep6, asset.id, &subject.account);
     tx.status = Status::PendingUserTransferStart;
@@ -37,7 +38,7 @@ fn draft(
     if let Some(amount) = tx.amount_expected {
         check_amount(asset, kind, amount)?;
     }
-    tx.on_change_callback = params.callback_url("on_change_callback")?;
+    tx.on_change_callback = params.callback_url("on_change_callback", local_mode)?;
     tx.wallet_name = params.get("wallet_name").map(str::to_string);
     tx.wallet_url = params.get("wallet_url").map(str::to_string);
     tx.lang = params.get("lang").map(str::to_string);
@@ -68,7 +69,13 @@ fn memo_type(memo: &Memo) -> MemoType {
 pub async fn deposit(ctx: &Context, subject: &Subject, params: &Params) -> Result<Value, ApiError> {
     let asset = find(ctx, params, Kind::Deposit).await?;
     let method = funding_method(&asset, Kind::Deposit, params)?;
-    let mut tx = draft(subject, &asset, Kind::Deposit, params)?;
+    let mut tx = draft(
+        subject,
+        &asset,
+        Kind::Deposit,
+        params,
+        ctx.settings.local_mode,
+    )?;
     tx.to_address = Some(account_of(subject, params)?);
     if let Some(memo) = params.memo("memo", "memo_type")? {
         tx.memo_type = memo_type(&memo);
@@ -100,7 +107,13 @@ pub async fn withdraw(
     let anchor_account = asset.distribution_account().ok_or_else(|| {
         ApiError::unavailable(format!("withdrawals of {} are not set up", asset.code))
     })?;
-    let mut tx = draft(subject, &asset, Kind::Withdrawal, params)?;
+    let mut tx = draft(
+        subject,
+        &asset,
+        Kind::Withdrawal,
+        params,
+        ctx.settings.local_mode,
+    )?;
     tx.from_address = Some(account_of(subject, params)?);
     tx.to_address = params.get("dest").map(str::to_string);
     tx.receiving_anchor_account = Some(anchor_account);
