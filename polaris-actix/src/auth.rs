@@ -13,8 +13,9 @@
 //! ```
 //!
 //! A missing, malformed, expired, foreign (wrong issuer or key) or non-HS256 token is
-//! refused with 403. The body depends on the SEP: `{"error": "..."}` by default
-//! ([`ErrorBody`]), `{"type": "authentication_required"}` for SEP-24 ([`Sep24Body`]).
+//! refused. Status and body depend on the SEP: 403 `{"error": "..."}` by default
+//! ([`ErrorBody`]), 403 `{"type": "authentication_required"}` for SEP-24 ([`Sep24Body`]),
+//! 401 `{"error": "..."}` for SEP-12 ([`Sep12Body`]).
 
 use std::future::{ready, Ready};
 use std::marker::PhantomData;
@@ -22,15 +23,21 @@ use std::marker::PhantomData;
 use actix_web::dev::Payload;
 use actix_web::error::InternalError;
 use actix_web::http::header::AUTHORIZATION;
+use actix_web::http::StatusCode;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use polaris_core::auth::{bearer_token, AuthError, Sep10Claims, Subject};
 use polaris_core::Context;
 use serde_json::{json, Value};
 
-/// How a SEP words a refused token (the status is always 403).
+/// How a SEP answers a refused token.
 pub trait AuthErrorBody: 'static {
     /// The JSON body for `error`.
     fn body(error: &AuthError) -> Value;
+
+    /// The status of the refusal: 403 unless the SEP says otherwise.
+    fn status() -> StatusCode {
+        StatusCode::FORBIDDEN
+    }
 }
 
 /// `{"error": "<what is wrong>"}`: SEP-6, SEP-12 and most others.
@@ -53,6 +60,21 @@ impl AuthErrorBody for Sep24Body {
     }
 }
 
+/// 401 `{"error": "<what is wrong>"}`: SEP-12, whose text answers a client "not
+/// authenticated properly" with `401 Unauthorized`.
+#[derive(Debug, Clone, Copy)]
+pub struct Sep12Body;
+
+impl AuthErrorBody for Sep12Body {
+    fn body(error: &AuthError) -> Value {
+        ErrorBody::body(error)
+    }
+
+    fn status() -> StatusCode {
+        StatusCode::UNAUTHORIZED
+    }
+}
+
 /// A verified SEP-10 token from `Authorization: Bearer <token>`.
 #[derive(Debug, Clone)]
 pub struct SepToken<B: AuthErrorBody = ErrorBody> {
@@ -65,6 +87,9 @@ pub struct SepToken<B: AuthErrorBody = ErrorBody> {
 
 /// A SEP-10 token for SEP-24 endpoints (403 body `{"type": "authentication_required"}`).
 pub type Sep24Token = SepToken<Sep24Body>;
+
+/// A SEP-10 token for SEP-12 endpoints (401 `{"error": "..."}`).
+pub type Sep12Token = SepToken<Sep12Body>;
 
 impl<B: AuthErrorBody> SepToken<B> {
     /// The client domain the token was issued with, if any.
@@ -91,7 +116,7 @@ impl<B: AuthErrorBody> SepToken<B> {
             }),
             Err(e) => Err(InternalError::from_response(
                 e.clone(),
-                HttpResponse::Forbidden().json(B::body(&e)),
+                HttpResponse::build(B::status()).json(B::body(&e)),
             )
             .into()),
         }

@@ -4,7 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use polaris_core::params::Params;
 use polaris_core::{sep12, Context};
 
-use crate::auth::SepToken;
+use crate::auth::Sep12Token;
 use crate::body;
 use crate::error::HttpResult;
 
@@ -21,7 +21,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-async fn get_customer(ctx: web::Data<Context>, token: SepToken, req: HttpRequest) -> HttpResult {
+async fn get_customer(ctx: web::Data<Context>, token: Sep12Token, req: HttpRequest) -> HttpResult {
     let params = Params::parse(req.query_string());
     let body = sep12::get_customer(&ctx, &token.subject, &params).await?;
     Ok(HttpResponse::Ok().json(body))
@@ -29,7 +29,7 @@ async fn get_customer(ctx: web::Data<Context>, token: SepToken, req: HttpRequest
 
 async fn put_customer(
     ctx: web::Data<Context>,
-    token: SepToken,
+    token: Sep12Token,
     req: HttpRequest,
     payload: web::Payload,
 ) -> HttpResult {
@@ -42,7 +42,7 @@ async fn put_customer(
 
 async fn verify_customer(
     ctx: web::Data<Context>,
-    token: SepToken,
+    token: Sep12Token,
     req: HttpRequest,
     payload: web::Payload,
 ) -> HttpResult {
@@ -53,7 +53,7 @@ async fn verify_customer(
 
 async fn set_callback(
     ctx: web::Data<Context>,
-    token: SepToken,
+    token: Sep12Token,
     req: HttpRequest,
     payload: web::Payload,
 ) -> HttpResult {
@@ -64,7 +64,7 @@ async fn set_callback(
 
 async fn delete_customer(
     ctx: web::Data<Context>,
-    token: SepToken,
+    token: Sep12Token,
     account: web::Path<String>,
     req: HttpRequest,
 ) -> HttpResult {

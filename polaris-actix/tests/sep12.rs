@@ -286,8 +286,14 @@ async fn bad_requests_are_refused_with_reasons() {
     let ctx = context(&db, &kyc);
     let app = service(&ctx).await;
     let jwt = token(&ctx, KeyPair::random().public_key(), None);
-    let (status, _) = call(&app, get("/kyc/customer"), None).await;
-    assert_eq!(status, 403);
+    // SEP-12: a client not authenticated properly gets 401 (a foreign customer stays 403/404).
+    let (status, body) = call(&app, get("/kyc/customer"), None).await;
+    assert_eq!(status, 401);
+    assert!(body["error"].is_string(), "{body}");
+    let delete = test::TestRequest::delete()
+        .uri(&format!("/kyc/customer/{}", KeyPair::random().public_key()));
+    let (status, _) = call(&app, delete, Some("not-a-token")).await;
+    assert_eq!(status, 401);
     let (status, body) = call(&app, put_form("First-Name=x"), Some(&jwt)).await;
     assert_eq!(
         (status, body),

@@ -19,6 +19,7 @@ import requests
 
 pytest.importorskip("stellar_sdk")
 webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -77,10 +78,25 @@ def fill(driver, values):
         field.send_keys(value)
 
 
+def left_the_page(element):
+    """True once `element` is no longer in the document. While the next page replaces the
+    old one, chromedriver can also answer that the node "does not belong to the document"
+    (a generic WebDriverException rather than a stale-element one): that is gone too."""
+
+    def check(_driver):
+        try:
+            element.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    return check
+
+
 def submit_form(driver):
     old = driver.find_element(By.TAG_NAME, "form")
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait(driver).until(ec.staleness_of(old))
+    wait(driver).until(left_the_page(old))
 
 
 def amount_step(driver, amount, expect_out):
