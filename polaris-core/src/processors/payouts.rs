@@ -21,25 +21,27 @@ use crate::store::transactions;
 /// What a wallet reads on a withdrawal whose payout never reported back.
 const STALLED_MESSAGE: &str = "The payout was started and is waiting for a check by the anchor.";
 
+/// Up to a batch of withdrawals in `status` (and `stage`, when given).
+async fn withdrawals(
+    ctx: &Context,
+    worker: &Worker,
+    status: Status,
+    stage: Option<Stage>,
+) -> Result<Vec<Transaction>, ProcessError> {
+    let size = worker.batch;
+    let rows = ctx
+        .store
+        .run(move |c| transactions::pending(c, Kind::Withdrawal, &[status], stage, None, size))
+        .await?;
+    Ok(rows)
+}
+
 /// One round of `execute-outgoing-transactions`: pays out every withdrawal whose funds
 /// arrived (never one held for review); returns how many reached a new status.
 pub async fn execute_outgoing(ctx: &Context, worker: &Worker) -> Result<usize, ProcessError> {
     let rails = rails(ctx)?;
     flag_stalled(ctx, worker).await?;
-    let size = worker.batch;
-    let rows = ctx
-        .store
-        .run(move |c| {
-            transactions::pending(
-                c,
-                Kind::Withdrawal,
-                &[Status::PendingAnchor],
-                Some(Stage::ReadyToPay),
-                None,
-                size,
-            )
-        })
-        .await?;
+    let rows = withdrawals(ctx, worker, Status::PendingAnchor, Some(Stage::ReadyToPay)).await?;
     let mut moved = 0;
     for tx in rows {
         let Some(tx) = claim(ctx, worker, tx).await? else {
@@ -177,20 +179,7 @@ async fn settle(
 /// One round of `poll-outgoing-transactions`: completes the payouts the rails report done.
 pub async fn poll_outgoing(ctx: &Context, worker: &Worker) -> Result<usize, ProcessError> {
     let rails = rails(ctx)?;
-    let size = worker.batch;
-    let rows = ctx
-        .store
-        .run(move |c| {
-            transactions::pending(
-                c,
-                Kind::Withdrawal,
-                &[Status::PendingExternal],
-                None,
-                None,
-                size,
-            )
-        })
-        .await?;
+    let rows = withdrawals(ctx, worker, Status::PendingExternal, None).await?;
     if rows.is_empty() {
         return Ok(0);
     }
