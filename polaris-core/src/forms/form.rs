@@ -66,10 +66,7 @@ impl Form {
     /// significant decimals, pre-filled with the wallet's `amount`. When it validates,
     /// Polaris computes the fee and stores `amount_in`, `amount_fee` and `amount_out`.
     pub fn transaction(asset: &Asset, kind: Kind, amount: Option<Decimal>) -> Self {
-        let config = match kind {
-            Kind::Withdrawal => &asset.withdrawal,
-            _ => &asset.deposit,
-        };
+        let config = asset.operation(kind);
         let mut field = Field::decimal(AMOUNT_FIELD, "amount", asset.significant_decimals)
             .required()
             .bounds(config.min_amount, config.max_amount);

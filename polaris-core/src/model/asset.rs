@@ -204,6 +204,16 @@ impl Asset {
             .map(|k| k.public_key().to_string())
     }
 
+    /// The configuration of the operation a transaction of `kind` is: deposits, withdrawals
+    /// or (SEP-31) sends, each its own, never one for another.
+    pub fn operation(&self, kind: super::Kind) -> &OperationConfig {
+        match kind {
+            super::Kind::Deposit => &self.deposit,
+            super::Kind::Withdrawal => &self.withdrawal,
+            super::Kind::Send => &self.send,
+        }
+    }
+
     /// `CODE:ISSUER`, the SEP-38 style identifier without the `stellar:` prefix.
     pub fn asset_id(&self) -> String {
         format!("{}:{}", self.code, self.issuer)
@@ -244,6 +254,17 @@ mod tests {
         };
         assert!(!op.admits(dec!(0.5)));
         assert!(op.admits(dec!(1_000_000_000)));
+    }
+
+    #[test]
+    fn each_kind_has_its_own_operation() {
+        use crate::model::Kind;
+        let mut a = Asset::new("SRT", "GISSUER");
+        a.withdrawal.enabled = false;
+        assert!(a.operation(Kind::Deposit).enabled);
+        assert!(!a.operation(Kind::Withdrawal).enabled);
+        // A send is never configured by the deposit's settings.
+        assert!(!a.operation(Kind::Send).enabled);
     }
 
     #[test]

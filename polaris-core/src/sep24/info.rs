@@ -140,10 +140,7 @@ pub async fn fee(ctx: &Context, q: &FeeQuery) -> Result<Value, ApiError> {
         }
     };
     let asset = sep24_asset(ctx, q.asset_code.as_deref(), None).await?;
-    let config = match operation {
-        Kind::Withdrawal => &asset.withdrawal,
-        _ => &asset.deposit,
-    };
+    let config = asset.operation(operation);
     if !config.enabled {
         return Err(ApiError::bad_request(
             "operation not enabled for this asset",

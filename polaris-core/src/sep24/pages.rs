@@ -301,10 +301,7 @@ pub async fn fee_preview(
     amount: &str,
 ) -> Result<Value, ApiError> {
     let amount = super::parse_amount(amount, asset)?;
-    let config = match tx.kind {
-        Kind::Withdrawal => &asset.withdrawal,
-        Kind::Deposit | Kind::Send => &asset.deposit,
-    };
+    let config = asset.operation(tx.kind);
     super::info::check_max(config, amount)?;
     let d = asset.significant_decimals;
     match super::flow::amounts(ctx, asset, tx.kind, amount).await? {

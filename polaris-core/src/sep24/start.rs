@@ -100,10 +100,7 @@ fn new_transaction(
     req: &StartRequest,
     lang: String,
 ) -> Result<Transaction, ApiError> {
-    let config = match kind {
-        Kind::Withdrawal => &asset.withdrawal,
-        _ => &asset.deposit,
-    };
+    let config = asset.operation(kind);
     if !config.enabled {
         return Err(ApiError::bad_request(
             "operation not enabled for this asset",

@@ -5,17 +5,8 @@ use rust_decimal::Decimal;
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::integrations::{calculate_fee, FeeParams};
-use crate::model::{Asset, Kind, OperationConfig, Transaction};
+use crate::model::{Asset, Kind, Transaction};
 use crate::params::Params;
-
-/// The operation's configuration of an asset.
-pub(super) fn config(asset: &Asset, kind: Kind) -> &OperationConfig {
-    match kind {
-        Kind::Deposit => &asset.deposit,
-        Kind::Withdrawal => &asset.withdrawal,
-        Kind::Send => &asset.send,
-    }
-}
 
 fn verb(kind: Kind) -> &'static str {
     match kind {
@@ -49,7 +40,7 @@ pub(super) async fn find(ctx: &Context, params: &Params, kind: Kind) -> Result<A
             )))
         }
     };
-    if !config(&asset, kind).enabled {
+    if !asset.operation(kind).enabled {
         return Err(ApiError::bad_request(format!(
             "{} of {code} are not enabled",
             verb(kind)
@@ -77,7 +68,7 @@ pub(super) async fn fee_for(
 
 /// Checks `amount` against the asset's bounds and decimals.
 pub(super) fn check_amount(asset: &Asset, kind: Kind, amount: Decimal) -> Result<(), ApiError> {
-    let cfg = config(asset, kind);
+    let cfg = asset.operation(kind);
     if amount.normalize().scale() > asset.significant_decimals {
         return Err(ApiError::bad_request(format!(
             "amount has more than {} decimal places",
@@ -120,7 +111,7 @@ pub(super) fn funding_method(
     params: &Params,
 ) -> Result<Option<String>, ApiError> {
     let given = params.get("funding_method").or_else(|| params.get("type"));
-    let declared = &config(asset, kind).funding_methods;
+    let declared = &asset.operation(kind).funding_methods;
     if declared.is_empty() {
         return Ok(given.map(str::to_string));
     }

@@ -4,7 +4,7 @@ use base64::Engine as _;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use super::assets::{check_amount, config, find, funding_method, number};
+use super::assets::{check_amount, find, funding_method, number};
 use crate::auth::Subject;
 use crate::context::Context;
 use crate::error::ApiError;
@@ -208,7 +208,7 @@ fn success_body(
     if let Some(eta) = eta {
         m.insert("eta".into(), Value::from(eta));
     }
-    let cfg = config(asset, tx.kind);
+    let cfg = asset.operation(tx.kind);
     let mut put = |k: &str, v: Option<rust_decimal::Decimal>| {
         if let Some(v) = v {
             m.insert(k.into(), number(v));
