@@ -97,11 +97,6 @@ pub(super) async fn of_transaction(ctx: &Context, tx: &Transaction) -> Result<As
         .ok_or_else(|| ApiError::internal(format!("transaction {} has no asset", tx.id)))
 }
 
-/// A decimal as a JSON number (SEP-6 sends limits and fees as numbers).
-pub(super) fn number(d: Decimal) -> serde_json::Value {
-    crate::model::json_number(d)
-}
-
 /// The funding method of a request (`funding_method`, or the older `type`), checked against
 /// the methods the asset declares for `kind`: one of them must be named, or left out when
 /// there is only one. An asset that declares none takes whatever the wallet sent.

@@ -2,11 +2,11 @@
 
 use serde_json::{json, Map, Value};
 
-use super::assets::{check_amount, fee_for, find, funding_method, number};
+use super::assets::{check_amount, fee_for, find, funding_method};
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::integrations::AssetInfo;
-use crate::model::{Asset, FieldSpec, FundingMethod, Kind, OperationConfig};
+use crate::model::{json_number, Asset, FieldSpec, FundingMethod, Kind, OperationConfig};
 use crate::params::Params;
 
 /// [`info`] as JSON text, kept per language as long as the asset list it was made from
@@ -124,7 +124,7 @@ fn operation(cfg: &OperationConfig, fees: bool) -> Map<String, Value> {
     }
     let mut put = |k: &str, v: Option<rust_decimal::Decimal>| {
         if let Some(v) = v {
-            m.insert(k.into(), number(v));
+            m.insert(k.into(), json_number(v));
         }
     };
     put("min_amount", cfg.min_amount);
@@ -154,5 +154,5 @@ pub async fn fee(ctx: &Context, params: &Params) -> Result<Value, ApiError> {
     check_amount(&asset, kind, amount)?;
     let method = funding_method(&asset, kind, params)?;
     let fee = fee_for(ctx, &asset, kind, method.as_deref(), amount).await?;
-    Ok(json!({ "fee": number(fee) }))
+    Ok(json!({ "fee": json_number(fee) }))
 }

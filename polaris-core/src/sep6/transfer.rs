@@ -4,12 +4,12 @@ use base64::Engine as _;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use super::assets::{check_amount, find, funding_method, number};
+use super::assets::{check_amount, find, funding_method};
 use crate::auth::Subject;
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::integrations::{Sep6Request, Sep6Response};
-use crate::model::{Asset, Kind, MemoType, Protocol, Status, Transaction};
+use crate::model::{json_number, Asset, Kind, MemoType, Protocol, Status, Transaction};
 use crate::params::Params;
 use crate::stellar::memo::Memo;
 use crate::store::transactions;
@@ -211,7 +211,7 @@ fn success_body(
     let cfg = asset.operation(tx.kind);
     let mut put = |k: &str, v: Option<rust_decimal::Decimal>| {
         if let Some(v) = v {
-            m.insert(k.into(), number(v));
+            m.insert(k.into(), json_number(v));
         }
     };
     put("min_amount", cfg.min_amount);
