@@ -3,7 +3,8 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use polaris_core::model::Kind;
-use polaris_core::sep24::{self, FeeQuery, StartRequest, TransactionQuery, TransactionsQuery};
+use polaris_core::params::Params;
+use polaris_core::sep24::{self, StartRequest};
 use polaris_core::{ApiError, Context};
 
 use crate::auth::Sep24Token;
@@ -40,8 +41,12 @@ async fn info(ctx: web::Data<Context>) -> HttpResult {
         .body(text.to_string()))
 }
 
-async fn fee(ctx: web::Data<Context>, _token: Sep24Token, q: web::Query<FeeQuery>) -> HttpResult {
-    Ok(ok(sep24::fee(&ctx, &q).await?))
+fn params(req: &HttpRequest) -> Params {
+    Params::parse(req.query_string())
+}
+
+async fn fee(ctx: web::Data<Context>, _token: Sep24Token, req: HttpRequest) -> HttpResult {
+    Ok(ok(sep24::fee(&ctx, &params(&req)).await?))
 }
 
 /// A start request from a JSON, URL-encoded or multipart body.
@@ -93,21 +98,15 @@ async fn withdraw(
     start(ctx, token, req, payload, Kind::Withdrawal).await
 }
 
-async fn transactions(
-    ctx: web::Data<Context>,
-    token: Sep24Token,
-    q: web::Query<TransactionsQuery>,
-) -> HttpResult {
-    let text = sep24::transactions(&ctx, &token.subject, &q).await?;
+async fn transactions(ctx: web::Data<Context>, token: Sep24Token, req: HttpRequest) -> HttpResult {
+    let text = sep24::transactions(&ctx, &token.subject, &params(&req)).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .body(text))
 }
 
-async fn transaction(
-    ctx: web::Data<Context>,
-    token: Sep24Token,
-    q: web::Query<TransactionQuery>,
-) -> HttpResult {
-    Ok(ok(sep24::transaction(&ctx, &token.subject, &q).await?))
+async fn transaction(ctx: web::Data<Context>, token: Sep24Token, req: HttpRequest) -> HttpResult {
+    Ok(ok(
+        sep24::transaction(&ctx, &token.subject, &params(&req)).await?
+    ))
 }

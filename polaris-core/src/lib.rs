@@ -28,6 +28,7 @@ pub mod state;
 pub mod stellar;
 pub mod store;
 pub mod testing;
+pub mod transfer;
 pub mod ui;
 
 pub use context::Context;

@@ -31,13 +31,9 @@ pub trait FeeIntegration: Send + Sync + 'static {
 /// rounded to the asset's significant decimals. An amount too large to compute a fee for
 /// is [`IntegrationError::Rejected`] (a 400 for the wallet).
 pub fn default_fee(params: &FeeParams<'_>) -> Result<Decimal, IntegrationError> {
-    let config = match params.operation {
-        Kind::Deposit => &params.asset.deposit,
-        Kind::Withdrawal => &params.asset.withdrawal,
-        Kind::Send => &params.asset.send,
-    };
-    config
-        .fee(params.amount, params.asset.significant_decimals)
+    let config = params.asset.operation(params.operation);
+    let decimals = params.asset.significant_decimals;
+    crate::transfer::amount::fixed_plus_percent(config, params.amount, decimals)
         .ok_or_else(too_large)
 }
 

@@ -96,23 +96,6 @@ impl OperationConfig {
             ..Self::default()
         }
     }
-
-    /// The fee for `amount` from the fixed and percent parts, rounded to `decimals`;
-    /// `None` when it does not fit in a decimal (an absurdly large amount).
-    pub fn fee(&self, amount: Decimal, decimals: u32) -> Option<Decimal> {
-        let fixed = self.fee_fixed.unwrap_or_default();
-        let percent = self.fee_percent.unwrap_or_default();
-        let part = amount
-            .checked_mul(percent)?
-            .checked_div(Decimal::ONE_HUNDRED)?;
-        Some(fixed.checked_add(part)?.round_dp(decimals))
-    }
-
-    /// Whether `amount` lies within the bounds.
-    pub fn admits(&self, amount: Decimal) -> bool {
-        self.min_amount.is_none_or(|min| amount >= min)
-            && self.max_amount.is_none_or(|max| amount <= max)
-    }
 }
 
 /// A Stellar asset the anchor deposits and withdraws.
@@ -224,37 +207,6 @@ impl Asset {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
-
-    #[test]
-    fn fee_combines_fixed_and_percent() {
-        let op = OperationConfig {
-            enabled: true,
-            fee_fixed: Some(dec!(5)),
-            fee_percent: Some(dec!(1)),
-            ..Default::default()
-        };
-        assert_eq!(op.fee(dec!(200), 2), Some(dec!(7)));
-        assert_eq!(OperationConfig::enabled().fee(dec!(200), 2), Some(dec!(0)));
-        let steep = OperationConfig {
-            fee_percent: Some(dec!(200)),
-            ..op.clone()
-        };
-        assert_eq!(
-            steep.fee(Decimal::MAX, 2),
-            None,
-            "overflow is an answer, not a panic"
-        );
-    }
-
-    #[test]
-    fn unset_bounds_admit_everything() {
-        let op = OperationConfig {
-            min_amount: Some(dec!(1)),
-            ..OperationConfig::enabled()
-        };
-        assert!(!op.admits(dec!(0.5)));
-        assert!(op.admits(dec!(1_000_000_000)));
-    }
 
     #[test]
     fn each_kind_has_its_own_operation() {

@@ -3,13 +3,13 @@
 //! account) is missing; otherwise the account is created and the deposit waits in
 //! `pending_trust`.
 
-use rust_decimal::Decimal;
 use stellar_base::xdr;
 
 use crate::model::{Asset, Transaction};
 use crate::stellar::envelope::{decode_envelope, muxed_address};
 use crate::stellar::tx::Op;
 use crate::stellar::{Address, Asset as StellarAsset};
+use crate::transfer::amount::to_stroops as stroops;
 
 /// XLM, in stroops, given to an account Polaris creates: the minimum balance of an
 /// account with one trustline (1.5 XLM) and a margin for the user's first fees.
@@ -37,15 +37,6 @@ pub(crate) enum Delivered {
     Claimable(String),
     /// Only the account was created.
     AccountCreated,
-}
-
-/// Stroops of a positive amount with at most 7 decimals.
-pub(crate) fn stroops(amount: Decimal) -> Option<i64> {
-    use rust_decimal::prelude::ToPrimitive;
-    let scaled = amount.checked_mul(Decimal::from(10_000_000))?;
-    (scaled.fract().is_zero() && scaled > Decimal::ZERO)
-        .then(|| scaled.to_i64())
-        .flatten()
 }
 
 /// The operations of `delivery` for `tx`.

@@ -12,17 +12,17 @@
 use chrono::{DateTime, Utc};
 
 use futures::StreamExt;
-use rust_decimal::Decimal;
 
 use super::delivery::Delivery;
 use super::payment::{prepare, settle, submit_fresh, Step};
 use super::{ProcessError, Worker};
 use crate::context::Context;
-use crate::integrations::{calculate_fee, FeeParams};
 use crate::model::{now, Asset, Kind, Stage, Status, Transaction};
 use crate::state::{self, TransitionError};
 use crate::stellar::{Address, Asset as StellarAsset};
 use crate::store::{assets, transactions};
+use crate::transfer::amount;
+use crate::transfer::fees::{self, FeeRequest};
 
 /// What one run did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -153,26 +153,25 @@ async fn mark_received(
     let fee = match reported.amount_fee {
         Some(fee) if reported.amount_in == original.amount_in => fee,
         _ => {
-            let params = FeeParams {
+            let request = FeeRequest {
                 asset: &asset,
-                operation: Kind::Deposit,
-                kind: None,
+                kind: Kind::Deposit,
+                method: None,
                 amount: amount_in,
             };
-            calculate_fee(&ctx.integrations, &params).await?
+            fees::fee(&ctx.integrations, request).await?
         }
     };
     // Whatever the fee mode, the anchor pays what arrived minus the fee: with
     // ADDITIVE_FEES_ENABLED the user was asked to send the amount plus the fee.
-    let amount_out = amount_in.checked_sub(fee).unwrap_or(Decimal::ZERO);
-    if amount_out <= Decimal::ZERO {
+    let Some(amount_out) = amount::net_of_fee(amount_in, fee) else {
         tracing::warn!(id = %original.id, %amount_in, %fee, "received deposit does not cover its fee; left pending");
         return Ok(false);
-    }
+    };
     let mut next = original;
     next.amount_in = Some(amount_in);
     next.amount_fee = Some(fee);
-    next.amount_out = Some(amount_out.round_dp(7));
+    next.amount_out = Some(amount::round_to_ledger(amount_out));
     next.from_address = reported.from_address.clone().or(next.from_address);
     next.external_transaction_id = reported
         .external_transaction_id

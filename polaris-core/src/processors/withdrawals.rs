@@ -21,13 +21,14 @@ use tokio::sync::watch;
 
 use super::ProcessError;
 use crate::context::Context;
-use crate::integrations::{calculate_fee, FeeParams};
 use crate::model::{now, Asset, Kind, Stage, Status, Transaction};
 use crate::state::{self, TransitionError};
 use crate::stellar::horizon::{Order, PageQuery, PaymentKind, PaymentRecord};
 use crate::stellar::Asset as StellarAsset;
 use crate::store::watcher::{self, UnmatchedPayment};
 use crate::store::{transactions, StoreError};
+use crate::transfer::amount;
+use crate::transfer::fees::{self, FeeRequest};
 
 pub use super::payouts::{execute_outgoing, poll_outgoing};
 
@@ -196,10 +197,6 @@ async fn follow(ctx: &Context, account: &str, assets: &[Asset]) -> Result<(), Pr
     Ok(())
 }
 
-fn decimal(stroops: i64) -> Decimal {
-    Decimal::new(stroops, 7).normalize()
-}
-
 /// Handles one payment and moves the cursor past it, atomically. Returns whether it matched.
 async fn handle(
     ctx: &Context,
@@ -292,17 +289,12 @@ async fn match_withdrawal(
             "no withdrawal waits for this memo".into(),
         ));
     };
-    let amount_in = decimal(record.amount);
+    let amount_in = amount::from_stroops(record.amount);
     let mut hold = hold_reason(&tx, asset, amount_in);
     match fee_for(ctx, &tx, asset, amount_in).await {
         Ok(fee) => {
             tx.amount_fee = Some(fee);
-            tx.amount_out = Some(
-                amount_in
-                    .checked_sub(fee)
-                    .unwrap_or_default()
-                    .max(Decimal::ZERO),
-            );
+            tx.amount_out = Some(amount::net_of_fee(amount_in, fee).unwrap_or_default());
         }
         Err(e) => {
             tracing::warn!(id = %tx.id, error = %e, "the fee of a withdrawal could not be computed; held for the anchor");
@@ -341,7 +333,7 @@ fn hold_reason(tx: &Transaction, asset: &Asset, amount_in: Decimal) -> Option<St
             ));
         }
     }
-    if !asset.withdrawal.admits(amount_in) {
+    if !amount::within_limits(&asset.withdrawal, amount_in) {
         return Some(format!(
             "The amount received ({amount_in}) is outside this asset's withdrawal limits: the anchor will review this withdrawal."
         ));
@@ -360,13 +352,13 @@ async fn fee_for(
     if let Some(fee) = tx.amount_fee.filter(|_| tx.amount_in == Some(amount_in)) {
         return Ok(fee);
     }
-    let params = FeeParams {
+    let request = FeeRequest {
         asset,
-        operation: Kind::Withdrawal,
-        kind: None,
+        kind: Kind::Withdrawal,
+        method: None,
         amount: amount_in,
     };
-    calculate_fee(&ctx.integrations, &params).await
+    fees::fee(&ctx.integrations, request).await
 }
 
 fn apply(
@@ -428,7 +420,7 @@ fn unmatched(
             account: account.to_string(),
             from_address: r.from.clone(),
             asset,
-            amount: decimal(r.amount).to_string(),
+            amount: amount::from_stroops(r.amount).to_string(),
             memo: r.memo.as_ref().and_then(|m| m.value()),
             transaction_hash: r.transaction_hash.clone(),
             reason: reason.to_string(),

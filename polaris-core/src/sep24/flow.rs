@@ -151,7 +151,13 @@ pub async fn amounts(
     kind: Kind,
     amount: Decimal,
 ) -> Result<Option<(Decimal, Decimal, Decimal)>, ApiError> {
-    let fee = super::compute_fee(ctx, asset, kind, None, amount).await?;
+    let request = crate::transfer::fees::FeeRequest {
+        asset,
+        kind,
+        method: None,
+        amount,
+    };
+    let fee = crate::transfer::fee(&ctx.integrations, request).await?;
     let sums = if ctx.settings.additive_fees_enabled {
         amount.checked_add(fee).map(|amount_in| (amount_in, amount))
     } else {
@@ -193,7 +199,7 @@ async fn finish(
 ) -> Result<Reply, ApiError> {
     if tx.kind == Kind::Withdrawal {
         tx.receiving_anchor_account = asset.distribution_account();
-        tx.memo = Some(crate::sep6::withdraw_memo(tx.id));
+        tx.memo = Some(crate::transfer::withdraw_memo(tx.id));
         tx.memo_type = MemoType::Hash;
     }
     let before = tx.clone();

@@ -3,6 +3,8 @@
 //! Everything here is framework-free: functions take the [`Context`](crate::Context) and
 //! plain request values, and return JSON values or [`ApiError`]s.
 //! The interactive flow is in [`flow`] and [`interactive`]; pages come from [`crate::ui`].
+//! What SEP-24 shares with SEP-6 (assets, amounts, fees, queries, the transaction view) is in
+//! [`crate::transfer`].
 
 pub mod callback;
 pub mod flow;
@@ -15,10 +17,9 @@ mod read;
 mod start;
 
 pub use hooks::template;
-pub use info::{compute_fee, fixed, parse_amount, sep24_asset};
-pub use info::{fee, info, info_text, FeeQuery};
+pub use info::{fee, info, info_text};
 pub use object::{more_info_url, transaction_json, MORE_INFO_PATH};
-pub use read::{transaction, transactions, TransactionQuery, TransactionsQuery};
+pub use read::{transaction, transactions};
 pub use start::webapp_path;
 pub use start::{start, StartRequest};
 

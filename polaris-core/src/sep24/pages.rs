@@ -3,7 +3,6 @@
 use serde_json::{json, Value};
 
 use super::hooks;
-use super::info::fixed;
 use super::interactive::Denied;
 use super::object::transaction_json;
 use crate::forms::Form;
@@ -11,6 +10,7 @@ use crate::integrations::{InteractiveRequest, PageContent, Template};
 use crate::model::{Asset, Kind, Status, Transaction};
 use crate::params::Params;
 use crate::settings::Settings;
+use crate::transfer::amount::{self, fixed};
 use crate::ui::{Ui, STATIC_PREFIX};
 use crate::{ApiError, Context};
 
@@ -300,9 +300,8 @@ pub async fn fee_preview(
     asset: &Asset,
     amount: &str,
 ) -> Result<Value, ApiError> {
-    let amount = super::parse_amount(amount, asset)?;
-    let config = asset.operation(tx.kind);
-    super::info::check_max(config, amount)?;
+    let amount = amount::parse("amount", amount, asset)?;
+    amount::check_max(asset.operation(tx.kind), amount)?;
     let d = asset.significant_decimals;
     match super::flow::amounts(ctx, asset, tx.kind, amount).await? {
         Some((amount_in, fee, amount_out)) => Ok(json!({

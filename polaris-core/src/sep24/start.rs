@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::info::{parse_amount, sep24_asset};
 use crate::auth::{InteractiveClaims, Subject};
 use crate::integrations::Sep9Fields;
 use crate::model::{Asset, Kind, MemoType, Protocol, Transaction};
 use crate::stellar::{Address, Memo};
 use crate::store::transactions;
+use crate::transfer::amount;
+use crate::transfer::assets::{self, AssetRef};
 use crate::{ApiError, Context};
 
 /// SEP-9 fields a wallet may send with the request; they go to `save_sep9_fields`.
@@ -100,20 +101,10 @@ fn new_transaction(
     req: &StartRequest,
     lang: String,
 ) -> Result<Transaction, ApiError> {
-    let config = asset.operation(kind);
-    if !config.enabled {
-        return Err(ApiError::bad_request(
-            "operation not enabled for this asset",
-        ));
-    }
-    let amount = match req.amount.as_deref().filter(|a| !a.is_empty()) {
+    let amount = match req.amount.as_deref().filter(|a| !a.trim().is_empty()) {
         Some(text) => {
-            let amount = parse_amount(text, asset)?;
-            if !config.admits(amount) {
-                return Err(ApiError::bad_request(
-                    "'amount' is out of the asset's bounds",
-                ));
-            }
+            let amount = amount::parse("amount", text, asset)?;
+            amount::check_limits(asset.operation(kind), amount)?;
             Some(amount)
         }
         None => None,
@@ -126,13 +117,14 @@ fn new_transaction(
     tx.amount_expected = amount;
     tx.lang = Some(lang);
     let target = req.account.clone().unwrap_or_else(|| subject.to_sub());
-    if kind == Kind::Deposit {
-        let (memo, memo_type) = parse_memo(req)?;
-        tx.memo = memo;
-        tx.memo_type = memo_type;
-        tx.to_address = Some(target);
-    } else {
-        tx.from_address = Some(target);
+    match kind {
+        Kind::Deposit => {
+            let (memo, memo_type) = parse_memo(req)?;
+            tx.memo = memo;
+            tx.memo_type = memo_type;
+            tx.to_address = Some(target);
+        }
+        Kind::Withdrawal | Kind::Send => tx.from_address = Some(target),
     }
     tx.claimable_balance_supported = req
         .claimable_balance_supported
@@ -144,11 +136,12 @@ fn new_transaction(
     Ok(tx)
 }
 
-/// The interactive page's path for a kind of transaction.
+/// The interactive page's path for a kind of transaction. A SEP-31 send has no interactive
+/// page (none is ever started for one); like a withdrawal, the Stellar asset comes in.
 pub fn webapp_path(kind: Kind) -> &'static str {
     match kind {
-        Kind::Withdrawal => "sep24/transactions/withdraw/webapp",
-        _ => "sep24/transactions/deposit/webapp",
+        Kind::Deposit => "sep24/transactions/deposit/webapp",
+        Kind::Withdrawal | Kind::Send => "sep24/transactions/withdraw/webapp",
     }
 }
 
@@ -162,7 +155,11 @@ pub async fn start(
     req: &StartRequest,
 ) -> Result<Value, ApiError> {
     let lang = super::check_lang(&ctx.settings, req.lang.as_deref())?;
-    let asset = sep24_asset(ctx, req.asset_code.as_deref(), req.asset_issuer.as_deref()).await?;
+    let named = AssetRef {
+        code: req.asset_code.as_deref(),
+        issuer: req.asset_issuer.as_deref(),
+    };
+    let asset = assets::find(ctx, Protocol::Sep24, named, Some(kind)).await?;
     if let Some(url) = req.on_change_callback.as_deref().filter(|u| !u.is_empty()) {
         if !super::callback::is_callback_url(&ctx.settings, url) {
             return Err(ApiError::bad_request(
@@ -175,15 +172,15 @@ pub async fn start(
     if !fields.is_empty() {
         let who = subject.to_sub();
         match kind {
-            Kind::Withdrawal => {
+            Kind::Deposit => {
                 ctx.integrations
-                    .withdrawal
+                    .deposit
                     .save_sep9_fields(&who, &fields, &lang)
                     .await?
             }
-            _ => {
+            Kind::Withdrawal | Kind::Send => {
                 ctx.integrations
-                    .deposit
+                    .withdrawal
                     .save_sep9_fields(&who, &fields, &lang)
                     .await?
             }

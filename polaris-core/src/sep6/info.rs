@@ -2,12 +2,13 @@
 
 use serde_json::{json, Map, Value};
 
-use super::assets::{check_amount, fee_for, find, funding_method};
+use super::funding::funding_method;
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::integrations::AssetInfo;
-use crate::model::{json_number, Asset, FieldSpec, FundingMethod, Kind, OperationConfig};
+use crate::model::{json_number, Asset, FieldSpec, FundingMethod, OperationConfig, Protocol};
 use crate::params::Params;
+use crate::transfer::fees::{self, FeeQuery};
 
 /// [`info`] as JSON text, kept per language as long as the asset list it was made from
 /// (the info integration is asked again after that).
@@ -36,7 +37,7 @@ pub async fn info(ctx: &Context, params: &Params) -> Result<Value, ApiError> {
     let mut withdraw = Map::new();
     for asset in all.iter().filter(|a| a.sep6_enabled) {
         let described = describe(ctx, asset, lang).await?;
-        let fees = ctx.integrations.fee.is_none();
+        let fees = fees::published(&ctx.integrations);
         let mut d = operation(&asset.deposit, fees);
         if asset.deposit.enabled {
             let fields = match described.deposit_fields.is_empty() {
@@ -138,21 +139,8 @@ fn operation(cfg: &OperationConfig, fees: bool) -> Map<String, Value> {
 
 /// `GET /sep6/fee?operation=deposit|withdraw&asset_code=&amount=&type=`: `{"fee": amount}`.
 pub async fn fee(ctx: &Context, params: &Params) -> Result<Value, ApiError> {
-    let kind = match params.required("operation")? {
-        "deposit" => Kind::Deposit,
-        "withdraw" => Kind::Withdrawal,
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "operation must be deposit or withdraw, got '{other}'"
-            )))
-        }
-    };
-    let amount = params
-        .amount("amount")?
-        .ok_or_else(|| ApiError::bad_request("amount is required"))?;
-    let asset = find(ctx, params, kind).await?;
-    check_amount(&asset, kind, amount)?;
-    let method = funding_method(&asset, kind, params)?;
-    let fee = fee_for(ctx, &asset, kind, method.as_deref(), amount).await?;
+    let query = FeeQuery::parse(ctx, Protocol::Sep6, params).await?;
+    let method = funding_method(&query.asset, query.kind, params)?;
+    let fee = query.fee(ctx, method.as_deref()).await?;
     Ok(json!({ "fee": json_number(fee) }))
 }

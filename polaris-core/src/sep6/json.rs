@@ -1,90 +1,48 @@
-//! The SEP-6 transaction object.
+//! The SEP-6 transaction object: the shared [`TransactionView`] plus SEP-6's own fields.
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::Value;
 
-use crate::model::{Asset, Kind, Transaction};
-use crate::sep24::object::{asset_id, fee_details, user_action_required_by};
+use crate::model::{Asset, Protocol, Transaction};
 use crate::settings::Settings;
+use crate::transfer::view::asset_id;
+use crate::transfer::{more_info_url, AmountStyle, TransactionView};
 
-fn time(t: DateTime<Utc>) -> Value {
-    Value::String(t.to_rfc3339_opts(SecondsFormat::Secs, true))
+/// A transaction as SEP-6 shows it.
+#[derive(Serialize)]
+struct Sep6Transaction<'a> {
+    #[serde(flatten)]
+    view: TransactionView<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    more_info_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    required_info_message: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    required_info_updates: Option<&'a Value>,
 }
 
-/// The transaction of `asset` as SEP-6 `/transaction(s)` show it; absent values are left out.
+/// The transaction of `asset` as SEP-6 `/transaction(s)` show it; absent values are left
+/// out. `more_info_url` is sent when `SEP6_USE_MORE_INFO_URL` is on.
 pub fn transaction_json(tx: &Transaction, asset: &Asset, settings: &Settings) -> Value {
-    let stellar_asset = asset_id(asset);
-    let mut m = Map::new();
-    let mut put = |k: &str, v: Option<Value>| {
-        if let Some(v) = v {
-            m.insert(k.to_string(), v);
-        }
+    let id = asset_id(asset);
+    let object = Sep6Transaction {
+        view: TransactionView::new(tx, asset, &id, AmountStyle::Recorded),
+        more_info_url: settings
+            .sep6_use_more_info_url
+            .then(|| more_info_url(settings, Protocol::Sep6, tx)),
+        required_info_message: tx.required_info_message.as_deref(),
+        required_info_updates: tx.required_info_updates.as_ref(),
     };
-    let s = |v: &Option<String>| v.clone().map(Value::String);
-    let d = |v: Option<rust_decimal::Decimal>| v.map(|d| Value::String(d.to_string()));
-    put("id", Some(Value::String(tx.id.to_string())));
-    put("kind", Some(Value::String(tx.kind.to_string())));
-    put("status", Some(Value::String(tx.status.to_string())));
-    put("status_eta", tx.status_eta.map(Value::from));
-    if settings.sep6_use_more_info_url {
-        let url = super::more_info::more_info_url(settings, tx);
-        put("more_info_url", Some(Value::String(url)));
-    }
-    put("amount_in", d(tx.amount_in));
-    put("amount_out", d(tx.amount_out));
-    put("amount_fee", d(tx.amount_fee));
-    put(
-        "fee_details",
-        fee_details(tx, asset.significant_decimals, &stellar_asset)
-            .and_then(|f| serde_json::to_value(f).ok()),
-    );
-    put("from", s(&tx.from_address));
-    put("to", s(&tx.to_address));
-    match tx.kind {
-        Kind::Deposit => {
-            put("deposit_memo", s(&tx.memo));
-            put(
-                "deposit_memo_type",
-                tx.memo.as_ref().map(|_| json!(tx.memo_type)),
-            );
-        }
-        Kind::Withdrawal | Kind::Send => {
-            put("withdraw_anchor_account", s(&tx.receiving_anchor_account));
-            put("withdraw_memo", s(&tx.memo));
-            put(
-                "withdraw_memo_type",
-                tx.memo.as_ref().map(|_| json!(tx.memo_type)),
-            );
-        }
-    }
-    put("started_at", Some(time(tx.started_at)));
-    put("updated_at", Some(time(tx.updated_at)));
-    put("completed_at", tx.completed_at.map(time));
-    put(
-        "user_action_required_by",
-        user_action_required_by(tx).map(time),
-    );
-    put("stellar_transaction_id", s(&tx.stellar_transaction_id));
-    put("external_transaction_id", s(&tx.external_transaction_id));
-    put("message", s(&tx.message));
-    put("refunded", Some(Value::Bool(tx.refunded)));
-    put(
-        "refunds",
-        tx.refunds
-            .as_ref()
-            .and_then(|r| serde_json::to_value(r).ok()),
-    );
-    put("required_info_message", s(&tx.required_info_message));
-    put("required_info_updates", tx.required_info_updates.clone());
-    put("claimable_balance_id", s(&tx.claimable_balance_id));
-    Value::Object(m)
+    serde_json::to_value(object).unwrap_or(Value::Null)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Protocol, Status};
+    use crate::model::{Kind, Status};
+    use chrono::SecondsFormat;
     use rust_decimal_macros::dec;
+    use serde_json::json;
 
     #[test]
     fn fee_details_and_the_user_deadline_follow_the_spec() {
@@ -100,10 +58,27 @@ mod tests {
             v["fee_details"],
             json!({"total": "2.00", "asset": "stellar:SRT:GISSUER"})
         );
-        assert_eq!(v["user_action_required_by"], time(deadline));
+        assert_eq!(v["amount_fee"], "2");
+        let deadline = deadline.to_rfc3339_opts(SecondsFormat::Secs, true);
+        assert_eq!(v["user_action_required_by"], deadline);
         tx.status = Status::Completed;
         let v = transaction_json(&tx, &asset, &settings);
         assert!(v.get("user_action_required_by").is_none(), "{v}");
         assert!(v.get("fee_details").is_some());
+        assert!(v.get("more_info_url").is_none());
+    }
+
+    #[test]
+    fn the_more_info_url_and_required_info_are_sep6_fields() {
+        let settings = crate::testing::settings(&[("SEP6_USE_MORE_INFO_URL", "true")]);
+        let asset = Asset::new("SRT", "GISSUER");
+        let mut tx = Transaction::new(Kind::Withdrawal, Protocol::Sep6, 1, "GACCOUNT");
+        tx.required_info_message = Some("more".into());
+        tx.required_info_updates = Some(json!({"dest": {"description": "account"}}));
+        let v = transaction_json(&tx, &asset, &settings);
+        let url = v["more_info_url"].as_str().unwrap_or_default();
+        assert!(url.contains("sep6/transaction/more_info"), "{v}");
+        assert_eq!(v["required_info_message"], "more");
+        assert_eq!(v["required_info_updates"]["dest"]["description"], "account");
     }
 }

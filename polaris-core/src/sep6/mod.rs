@@ -4,9 +4,11 @@
 //! Each endpoint is a function taking the [`Context`](crate::Context), the authenticated
 //! [`Subject`](crate::auth::Subject) where the SEP requires one, and the decoded
 //! [`Params`](crate::params::Params); it answers a JSON value or an
-//! [`ApiError`](crate::ApiError) carrying the SEP's status code and body.
+//! [`ApiError`](crate::ApiError) carrying the SEP's status code and body. What SEP-6 shares
+//! with SEP-24 (assets, amounts, fees, queries, the transaction view) is in
+//! [`crate::transfer`].
 
-mod assets;
+mod funding;
 mod info;
 mod json;
 mod more_info;
@@ -14,12 +16,13 @@ mod patch;
 mod transactions;
 mod transfer;
 
+pub use crate::transfer::withdraw_memo;
 pub use info::{fee, info, info_text};
 pub use json::transaction_json;
-pub use more_info::{more_info_page, more_info_url};
+pub use more_info::more_info_page;
 pub use patch::patch_transaction;
 pub use transactions::{transaction, transactions};
-pub use transfer::{deposit, withdraw, withdraw_memo};
+pub use transfer::{deposit, withdraw};
 
 #[cfg(test)]
 mod tests;

@@ -1,27 +1,14 @@
 //! The SEP-6 `more_info_url` page: a capability link, signed so that only someone given
 //! the URL (the wallet, the user) can open it, even when a transaction id leaks.
 
-use crate::auth::links;
 use crate::context::Context;
 use crate::error::ApiError;
-use crate::model::Transaction;
+use crate::model::Protocol;
 use crate::params::Params;
 use crate::sep24::pages::{self, PageRequest};
-use crate::settings::Settings;
 use crate::store::{assets, transactions};
+use crate::transfer::links::verify_more_info;
 use crate::ui::Ui;
-
-const PATH: &str = "sep6/transaction/more_info";
-
-/// The `more_info_url` of a transaction.
-pub fn more_info_url(settings: &Settings, tx: &Transaction) -> String {
-    links::sign(
-        settings,
-        PATH,
-        &tx.id.to_string(),
-        tx.started_at.timestamp(),
-    )
-}
 
 /// `GET /sep6/transaction/more_info?id=&token=[&lang=]`: the transaction as an HTML page,
 /// rendered with the same template as SEP-24's (`sep24/more_info.html`, replaceable through
@@ -29,7 +16,7 @@ pub fn more_info_url(settings: &Settings, tx: &Transaction) -> String {
 pub async fn more_info_page(ctx: &Context, params: &Params) -> Result<String, ApiError> {
     let id = params.required("id")?.to_string();
     let token = params.required("token")?;
-    if !links::verify(&ctx.settings, PATH, &id, token) {
+    if !verify_more_info(&ctx.settings, Protocol::Sep6, &id, token) {
         return Err(ApiError::forbidden(
             serde_json::json!({ "error": "this link is not valid" }),
         ));

@@ -95,7 +95,7 @@ pub async fn patch_transaction(
         .await?;
     match moved {
         Ok(tx) => {
-            let asset = super::assets::of_transaction(ctx, &tx).await?;
+            let asset = crate::transfer::of_transaction(ctx, &tx).await?;
             Ok(json!({ "transaction": transaction_json(&tx, &asset, &ctx.settings) }))
         }
         Err(TransitionError::Conflict { .. }) => Err(ApiError::bad_request(

@@ -1,10 +1,8 @@
 //! `GET /sep6/deposit` and `GET /sep6/withdraw`.
 
-use base64::Engine as _;
 use serde_json::{json, Map, Value};
-use uuid::Uuid;
 
-use super::assets::{check_amount, find, funding_method};
+use super::funding::funding_method;
 use crate::auth::Subject;
 use crate::context::Context;
 use crate::error::ApiError;
@@ -13,13 +11,16 @@ use crate::model::{json_number, Asset, Kind, MemoType, Protocol, Status, Transac
 use crate::params::Params;
 use crate::stellar::memo::Memo;
 use crate::store::transactions;
+use crate::transfer::assets::{self, AssetRef};
+use crate::transfer::{amount, fees, withdraw_memo};
 
-/// The memo a withdrawal's payment must carry: the transaction id's 16 bytes followed by
-/// 16 zero bytes, as a base64 hash memo.
-pub fn withdraw_memo(id: Uuid) -> String {
-    let mut bytes = [0u8; 32];
-    bytes[..16].copy_from_slice(id.as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(bytes)
+/// The SEP-6 asset a request names, enabled for `kind`.
+async fn find(ctx: &Context, params: &Params, kind: Kind) -> Result<Asset, ApiError> {
+    let named = AssetRef {
+        code: params.get("asset_code"),
+        issuer: params.get("asset_issuer"),
+    };
+    assets::find(ctx, Protocol::Sep6, named, Some(kind)).await
 }
 
 /// The transaction a request would create, before the anchor decides on it.
@@ -34,9 +35,10 @@ fn draft(
     tx.status = Status::PendingUserTransferStart;
     tx.account_memo = subject.memo.map(|m| m.to_string());
     tx.muxed_account = subject.muxed_account.clone();
-    tx.amount_expected = params.amount("amount")?;
-    if let Some(amount) = tx.amount_expected {
-        check_amount(asset, kind, amount)?;
+    if let Some(text) = params.get("amount") {
+        let expected = amount::parse("amount", text, asset)?;
+        amount::check_limits(asset.operation(kind), expected)?;
+        tx.amount_expected = Some(expected);
     }
     tx.on_change_callback = params.callback_url("on_change_callback", local_mode)?;
     tx.wallet_name = params.get("wallet_name").map(str::to_string);
@@ -191,19 +193,22 @@ fn success_body(
 ) -> Value {
     let mut m = Map::new();
     m.insert("id".into(), Value::String(tx.id.to_string()));
-    if tx.kind == Kind::Deposit {
-        // `how` is deprecated: sent only when the anchor wrote one.
-        if let Some(how) = how.filter(|h| !h.is_empty()) {
-            m.insert("how".into(), Value::String(how));
+    match tx.kind {
+        Kind::Deposit => {
+            // `how` is deprecated: sent only when the anchor wrote one.
+            if let Some(how) = how.filter(|h| !h.is_empty()) {
+                m.insert("how".into(), Value::String(how));
+            }
+            if let Some(i) = instructions {
+                m.insert("instructions".into(), i);
+            }
         }
-        if let Some(i) = instructions {
-            m.insert("instructions".into(), i);
+        Kind::Withdrawal | Kind::Send => {
+            let memo = tx.memo.clone().unwrap_or_default();
+            m.insert("account_id".into(), json!(tx.receiving_anchor_account));
+            m.insert("memo_type".into(), json!("hash"));
+            m.insert("memo".into(), Value::String(memo));
         }
-    } else {
-        let memo = tx.memo.clone().unwrap_or_default();
-        m.insert("account_id".into(), json!(tx.receiving_anchor_account));
-        m.insert("memo_type".into(), json!("hash"));
-        m.insert("memo".into(), Value::String(memo));
     }
     if let Some(eta) = eta {
         m.insert("eta".into(), Value::from(eta));
@@ -216,7 +221,7 @@ fn success_body(
     };
     put("min_amount", cfg.min_amount);
     put("max_amount", cfg.max_amount);
-    if ctx.integrations.fee.is_none() {
+    if fees::published(&ctx.integrations) {
         put("fee_fixed", cfg.fee_fixed);
         put("fee_percent", cfg.fee_percent);
     }
