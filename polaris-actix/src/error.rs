@@ -1,8 +1,10 @@
-//! The one place where core errors become HTTP responses.
+//! Request intake and errors: the raw request parts handed to the SEP endpoints of
+//! `polaris_core`, and the one place where core errors become HTTP responses.
 
 use actix_web::error::{JsonPayloadError, QueryPayloadError, UrlencodedError};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use polaris_core::params::RawRequest;
 use polaris_core::ApiError;
 
 /// The most a SEP request body may hold, in bytes.
@@ -42,6 +44,29 @@ impl From<polaris_core::StoreError> for HttpError {
 
 /// The result type of every handler.
 pub type HttpResult<T = HttpResponse> = Result<T, HttpError>;
+
+/// A request body of at most [`BODY_LIMIT`] bytes; a larger one is a 413.
+pub async fn read_body(payload: web::Payload) -> Result<web::Bytes, HttpError> {
+    match payload.to_bytes_limited(BODY_LIMIT).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => Err(HttpError(ApiError::bad_request(format!(
+            "cannot read the request body: {e}"
+        )))),
+        Err(_) => Err(HttpError(ApiError::too_large())),
+    }
+}
+
+/// The raw parts of `req` that the SEP endpoints of `polaris_core` read: the query string
+/// and the `Authorization` header.
+pub fn raw(req: &HttpRequest) -> RawRequest<'_> {
+    RawRequest {
+        query: req.query_string(),
+        authorization: req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok()),
+    }
+}
 
 fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let api = match &err {

@@ -1,12 +1,13 @@
-//! SEP-12 routes under `/kyc`. Glue only; the logic is in [`polaris_core::sep12`].
+//! SEP-12 routes under `/kyc`. Glue only: each handler hands the raw request parts to
+//! [`polaris_core::sep12::endpoints`] and writes its answer; errors become responses in
+//! [`crate::error`].
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use polaris_core::params::Params;
-use polaris_core::{sep12, Context};
+use polaris_core::sep12::endpoints;
+use polaris_core::Context;
 
-use crate::auth::Sep12Token;
 use crate::body;
-use crate::error::HttpResult;
+use crate::error::{raw, HttpResult};
 
 /// Mounts the SEP-12 routes. Needs `web::Data<Context>` as app data.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -21,54 +22,49 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-async fn get_customer(ctx: web::Data<Context>, token: Sep12Token, req: HttpRequest) -> HttpResult {
-    let params = Params::parse(req.query_string());
-    let body = sep12::get_customer(&ctx, &token.subject, &params).await?;
-    Ok(HttpResponse::Ok().json(body))
+async fn get_customer(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
+    Ok(HttpResponse::Ok().json(endpoints::get_customer(&ctx, &raw(&req)).await?))
 }
 
 async fn put_customer(
     ctx: web::Data<Context>,
-    token: Sep12Token,
     req: HttpRequest,
     payload: web::Payload,
 ) -> HttpResult {
+    let subject = endpoints::authenticate(&ctx, &raw(&req))?;
     let (params, files) = body::read(&req, payload).await?;
     let files = files.into_iter().map(|(k, f)| (k, f.data)).collect();
-    let data = sep12::customer_data(&params, files)?;
-    let answer = sep12::put_customer(&ctx, &token.subject, &params, &data).await?;
+    let answer = endpoints::put_customer(&ctx, &subject, &params, files).await?;
     Ok(HttpResponse::Accepted().json(answer))
 }
 
 async fn verify_customer(
     ctx: web::Data<Context>,
-    token: Sep12Token,
     req: HttpRequest,
     payload: web::Payload,
 ) -> HttpResult {
+    let subject = endpoints::authenticate(&ctx, &raw(&req))?;
     let (params, _) = body::read(&req, payload).await?;
-    let answer = sep12::verify_customer(&ctx, &token.subject, &params).await?;
+    let answer = endpoints::put_verification(&ctx, &subject, &params).await?;
     Ok(HttpResponse::Ok().json(answer))
 }
 
 async fn set_callback(
     ctx: web::Data<Context>,
-    token: Sep12Token,
     req: HttpRequest,
     payload: web::Payload,
 ) -> HttpResult {
+    let subject = endpoints::authenticate(&ctx, &raw(&req))?;
     let (params, _) = body::read(&req, payload).await?;
-    sep12::set_callback(&ctx, &token.subject, &params).await?;
+    endpoints::put_callback(&ctx, &subject, &params).await?;
     Ok(HttpResponse::Ok().finish())
 }
 
 async fn delete_customer(
     ctx: web::Data<Context>,
-    token: Sep12Token,
     account: web::Path<String>,
     req: HttpRequest,
 ) -> HttpResult {
-    let params = Params::parse(req.query_string());
-    sep12::delete_customer(&ctx, &token.subject, &account, &params).await?;
+    endpoints::delete_customer(&ctx, &raw(&req), &account).await?;
     Ok(HttpResponse::Ok().finish())
 }

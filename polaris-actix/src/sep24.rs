@@ -1,15 +1,15 @@
 //! SEP-24 routes: `/sep24/info`, `/sep24/fee`, the interactive start endpoints and the
-//! transaction read endpoints. The logic lives in [`polaris_core::sep24`].
+//! transaction read endpoints. Glue only: each handler hands the raw request parts to
+//! [`polaris_core::sep24::endpoints`] and writes its answer; errors become responses in
+//! [`crate::error`].
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use polaris_core::model::Kind;
-use polaris_core::params::Params;
-use polaris_core::sep24::{self, StartRequest};
-use polaris_core::{ApiError, Context};
+use polaris_core::sep24::endpoints;
+use polaris_core::Context;
 
-use crate::auth::Sep24Token;
 use crate::body;
-use crate::error::HttpResult;
+use crate::error::{raw, HttpResult};
 
 /// Mounts the SEP-24 API routes under `/sep24`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -30,83 +30,41 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(api("/sep24/transaction", web::get().to(transaction)));
 }
 
-fn ok(body: serde_json::Value) -> HttpResponse {
-    HttpResponse::Ok().json(body)
+fn json_text(text: impl Into<String>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(text.into())
 }
 
 async fn info(ctx: web::Data<Context>) -> HttpResult {
-    let text = sep24::info_text(&ctx).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/json")
-        .body(text.to_string()))
+    Ok(json_text(endpoints::get_info(&ctx).await?.to_string()))
 }
 
-fn params(req: &HttpRequest) -> Params {
-    Params::parse(req.query_string())
+async fn fee(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
+    Ok(HttpResponse::Ok().json(endpoints::get_fee(&ctx, &raw(&req)).await?))
 }
 
-async fn fee(ctx: web::Data<Context>, _token: Sep24Token, req: HttpRequest) -> HttpResult {
-    Ok(ok(sep24::fee(&ctx, &params(&req)).await?))
+async fn start(ctx: &Context, req: HttpRequest, payload: web::Payload, kind: Kind) -> HttpResult {
+    let who = endpoints::authenticate(ctx, &raw(&req))?;
+    let (params, _files) = body::read(&req, payload).await?;
+    let answer = endpoints::post_interactive(ctx, kind, &who, &params).await?;
+    Ok(HttpResponse::Ok().json(answer))
 }
 
-/// A start request from a JSON, URL-encoded or multipart body.
-async fn parse_start(req: &HttpRequest, payload: web::Payload) -> Result<StartRequest, ApiError> {
-    let (params, _files) = body::read(req, payload).await?;
-    let object: serde_json::Map<String, serde_json::Value> = params
-        .all()
-        .iter()
-        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-        .collect();
-    serde_json::from_value(serde_json::Value::Object(object))
-        .map_err(|e| ApiError::bad_request(format!("invalid request: {e}")))
+async fn deposit(ctx: web::Data<Context>, req: HttpRequest, payload: web::Payload) -> HttpResult {
+    start(&ctx, req, payload, Kind::Deposit).await
 }
 
-async fn start(
-    ctx: web::Data<Context>,
-    token: Sep24Token,
-    req: HttpRequest,
-    payload: web::Payload,
-    kind: Kind,
-) -> HttpResult {
-    let request = parse_start(&req, payload).await?;
-    let domain = token.client_domain().map(str::to_string);
-    Ok(ok(sep24::start(
-        &ctx,
-        kind,
-        &token.subject,
-        domain,
-        &request,
-    )
-    .await?))
+async fn withdraw(ctx: web::Data<Context>, req: HttpRequest, payload: web::Payload) -> HttpResult {
+    start(&ctx, req, payload, Kind::Withdrawal).await
 }
 
-async fn deposit(
-    ctx: web::Data<Context>,
-    token: Sep24Token,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> HttpResult {
-    start(ctx, token, req, payload, Kind::Deposit).await
-}
-
-async fn withdraw(
-    ctx: web::Data<Context>,
-    token: Sep24Token,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> HttpResult {
-    start(ctx, token, req, payload, Kind::Withdrawal).await
-}
-
-async fn transactions(ctx: web::Data<Context>, token: Sep24Token, req: HttpRequest) -> HttpResult {
-    let text = sep24::transactions(&ctx, &token.subject, &params(&req)).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/json")
-        .body(text))
-}
-
-async fn transaction(ctx: web::Data<Context>, token: Sep24Token, req: HttpRequest) -> HttpResult {
-    Ok(ok(
-        sep24::transaction(&ctx, &token.subject, &params(&req)).await?
+async fn transactions(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
+    Ok(json_text(
+        endpoints::get_transactions(&ctx, &raw(&req)).await?,
     ))
+}
+
+async fn transaction(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
+    Ok(HttpResponse::Ok().json(endpoints::get_transaction(&ctx, &raw(&req)).await?))
 }

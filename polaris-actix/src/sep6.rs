@@ -1,14 +1,13 @@
-//! SEP-6 routes under `/sep6`. Glue only; the logic is in [`polaris_core::sep6`].
-//!
-//! Protected endpoints answer a missing or bad token with 403
-//! `{"type": "authentication_required"}`, as SEP-6 specifies.
+//! SEP-6 routes under `/sep6`. Glue only: each handler hands the raw request parts to
+//! [`polaris_core::sep6::endpoints`] and writes its answer; errors become responses in
+//! [`crate::error`].
 
+use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{web, HttpRequest, HttpResponse};
-use polaris_core::params::Params;
-use polaris_core::{sep6, Context};
+use polaris_core::sep6::endpoints;
+use polaris_core::Context;
 
-use crate::auth::Sep24Token as Sep6Token;
-use crate::error::HttpResult;
+use crate::error::{raw, read_body, HttpResult};
 
 /// Mounts the SEP-6 routes. Needs `web::Data<Context>` as app data.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -26,53 +25,54 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-fn params(req: &HttpRequest) -> Params {
-    Params::parse(req.query_string())
+fn json(body: serde_json::Value) -> HttpResponse {
+    HttpResponse::Ok().json(body)
 }
 
 async fn info(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
-    let text = sep6::info_text(&ctx, &params(&req)).await?;
+    let text = endpoints::get_info(&ctx, &raw(&req)).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .body(text.to_string()))
 }
 
 async fn fee(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
-    Ok(HttpResponse::Ok().json(sep6::fee(&ctx, &params(&req)).await?))
+    Ok(json(endpoints::get_fee(&ctx, &raw(&req)).await?))
 }
 
-async fn deposit(ctx: web::Data<Context>, token: Sep6Token, req: HttpRequest) -> HttpResult {
-    let body = sep6::deposit(&ctx, &token.subject, &params(&req)).await?;
-    Ok(HttpResponse::Ok().json(body))
+async fn deposit(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
+    Ok(json(endpoints::get_deposit(&ctx, &raw(&req)).await?))
 }
 
-async fn withdraw(ctx: web::Data<Context>, token: Sep6Token, req: HttpRequest) -> HttpResult {
-    let body = sep6::withdraw(&ctx, &token.subject, &params(&req)).await?;
-    Ok(HttpResponse::Ok().json(body))
+async fn withdraw(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
+    Ok(json(endpoints::get_withdraw(&ctx, &raw(&req)).await?))
 }
 
-async fn transactions(ctx: web::Data<Context>, token: Sep6Token, req: HttpRequest) -> HttpResult {
-    let body = sep6::transactions(&ctx, &token.subject, &params(&req)).await?;
-    Ok(HttpResponse::Ok().json(body))
+async fn transactions(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
+    Ok(json(endpoints::get_transactions(&ctx, &raw(&req)).await?))
 }
 
-async fn transaction(ctx: web::Data<Context>, token: Sep6Token, req: HttpRequest) -> HttpResult {
-    let body = sep6::transaction(&ctx, &token.subject, &params(&req)).await?;
-    Ok(HttpResponse::Ok().json(body))
+async fn transaction(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
+    Ok(json(endpoints::get_transaction(&ctx, &raw(&req)).await?))
 }
 
 async fn patch(
     ctx: web::Data<Context>,
-    token: Sep6Token,
+    req: HttpRequest,
     id: web::Path<String>,
-    body: web::Json<serde_json::Value>,
+    payload: web::Payload,
 ) -> HttpResult {
-    let answer = sep6::patch_transaction(&ctx, &token.subject, &id, &body).await?;
-    Ok(HttpResponse::Ok().json(answer))
+    let body = read_body(payload).await?;
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let answer = endpoints::patch_transaction(&ctx, &raw(&req), &id, content_type, &body).await?;
+    Ok(json(answer))
 }
 
 async fn more_info(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
-    let page = sep6::more_info_page(&ctx, &params(&req)).await?;
+    let page = endpoints::get_more_info(&ctx, &raw(&req)).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(page))

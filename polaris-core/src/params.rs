@@ -121,6 +121,60 @@ impl Params {
     }
 }
 
+/// The raw parts of an HTTP request that a SEP endpoint reads, as every web framework has
+/// them: the undecoded query string and the `Authorization` header. Each SEP's endpoint
+/// functions take one and answer a value or an [`ApiError`] carrying the SEP's status and body.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RawRequest<'a> {
+    /// The query string, still URL-encoded (without the `?`).
+    pub query: &'a str,
+    /// The value of the `Authorization` header, if any.
+    pub authorization: Option<&'a str>,
+}
+
+/// A request's verified SEP-10 token.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    /// The token's claims.
+    pub claims: crate::auth::Sep10Claims,
+    /// The authenticated account, muxed account and memo.
+    pub subject: crate::auth::Subject,
+}
+
+impl RawRequest<'_> {
+    /// The decoded query parameters.
+    pub fn params(&self) -> Params {
+        Params::parse(self.query)
+    }
+
+    /// The verified SEP-10 token of `Authorization: Bearer <token>`; each SEP turns the
+    /// refusal into its own status and body.
+    pub fn authenticate(
+        &self,
+        settings: &crate::Settings,
+    ) -> Result<Authenticated, crate::auth::AuthError> {
+        let token = crate::auth::bearer_token(self.authorization)?;
+        let claims = crate::auth::Sep10Claims::decode(settings, token)?;
+        let subject = claims.subject()?;
+        Ok(Authenticated { claims, subject })
+    }
+}
+
+/// The JSON body of a request whose `Content-Type` is `application/json` (or `...+json`).
+pub fn json_body(content_type: Option<&str>, body: &[u8]) -> Result<serde_json::Value, ApiError> {
+    let essence = content_type
+        .and_then(|t| t.split(';').next())
+        .map(|t| t.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if essence != "application/json" && !essence.ends_with("+json") {
+        return Err(ApiError::bad_request(
+            "expected a JSON body (Content-Type: application/json)",
+        ));
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

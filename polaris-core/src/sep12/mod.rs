@@ -5,6 +5,8 @@
 //! 404 for a customer id of another account before the anchor's integration is even asked:
 //! one account can never read or change another account's KYC data.
 
+pub mod endpoints;
+
 use serde_json::{json, Map, Value};
 
 use crate::auth::Subject;

@@ -10,19 +10,8 @@ use crate::{ApiError, Context};
 fn operation_json(op: &OperationConfig, fee_replaced: bool) -> Value {
     let mut m = Map::new();
     m.insert("enabled".into(), json!(op.enabled));
-    if !fee_replaced {
-        if let Some(f) = op.fee_fixed {
-            m.insert("fee_fixed".into(), json_number(f));
-        }
-        if let Some(p) = op.fee_percent {
-            m.insert("fee_percent".into(), json_number(p));
-        }
-    }
-    if let Some(min) = op.min_amount {
-        m.insert("min_amount".into(), json_number(min));
-    }
-    if let Some(max) = op.max_amount {
-        m.insert("max_amount".into(), json_number(max));
+    for (k, v) in fees::info_numbers(op, !fee_replaced) {
+        m.insert(k.into(), v);
     }
     Value::Object(m)
 }

@@ -7,6 +7,7 @@
 //! [`crate::transfer`].
 
 pub mod callback;
+pub mod endpoints;
 pub mod flow;
 mod hooks;
 mod info;

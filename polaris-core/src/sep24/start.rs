@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use crate::auth::{InteractiveClaims, Subject};
 use crate::integrations::Sep9Fields;
 use crate::model::{Asset, Kind, MemoType, Protocol, Transaction};
+use crate::params::Params;
 use crate::stellar::{Address, Memo};
 use crate::store::transactions;
 use crate::transfer::amount;
@@ -71,6 +72,19 @@ impl StartRequest {
                 _ => None,
             })
             .collect()
+    }
+}
+
+impl StartRequest {
+    /// The start request of a body's parameters (JSON, form or multipart, decoded).
+    pub fn from_params(params: &Params) -> Result<Self, ApiError> {
+        let object: serde_json::Map<String, Value> = params
+            .all()
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        serde_json::from_value(Value::Object(object))
+            .map_err(|e| ApiError::bad_request(format!("invalid request: {e}")))
     }
 }
 

@@ -37,8 +37,8 @@ pub async fn info(ctx: &Context, params: &Params) -> Result<Value, ApiError> {
     let mut withdraw = Map::new();
     for asset in all.iter().filter(|a| a.sep6_enabled) {
         let described = describe(ctx, asset, lang).await?;
-        let fees = fees::published(&ctx.integrations);
-        let mut d = operation(&asset.deposit, fees);
+        let published = fees::published(&ctx.integrations);
+        let mut d = operation(&asset.deposit, published);
         if asset.deposit.enabled {
             let fields = match described.deposit_fields.is_empty() {
                 true => all_fields(&asset.deposit.funding_methods),
@@ -47,7 +47,7 @@ pub async fn info(ctx: &Context, params: &Params) -> Result<Value, ApiError> {
             put_object(&mut d, "fields", fields);
         }
         deposit.insert(asset.code.clone(), Value::Object(d));
-        let mut w = operation(&asset.withdrawal, fees);
+        let mut w = operation(&asset.withdrawal, published);
         if asset.withdrawal.enabled {
             let types = match described.withdraw_types.is_empty() {
                 true => types(&asset.withdrawal.funding_methods),
@@ -108,7 +108,7 @@ fn types(methods: &[FundingMethod]) -> Map<String, Value> {
         .collect()
 }
 
-fn operation(cfg: &OperationConfig, fees: bool) -> Map<String, Value> {
+fn operation(cfg: &OperationConfig, published: bool) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("enabled".into(), Value::Bool(cfg.enabled));
     if !cfg.enabled {
@@ -123,16 +123,8 @@ fn operation(cfg: &OperationConfig, fees: bool) -> Map<String, Value> {
             .collect();
         m.insert("funding_methods".into(), json!(names));
     }
-    let mut put = |k: &str, v: Option<rust_decimal::Decimal>| {
-        if let Some(v) = v {
-            m.insert(k.into(), json_number(v));
-        }
-    };
-    put("min_amount", cfg.min_amount);
-    put("max_amount", cfg.max_amount);
-    if fees {
-        put("fee_fixed", cfg.fee_fixed);
-        put("fee_percent", cfg.fee_percent);
+    for (k, v) in fees::info_numbers(cfg, published) {
+        m.insert(k.into(), v);
     }
     m
 }

@@ -8,6 +8,7 @@
 //! with SEP-24 (assets, amounts, fees, queries, the transaction view) is in
 //! [`crate::transfer`].
 
+pub mod endpoints;
 mod funding;
 mod info;
 mod json;

@@ -7,7 +7,7 @@ use crate::auth::Subject;
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::integrations::{Sep6Request, Sep6Response};
-use crate::model::{json_number, Asset, Kind, MemoType, Protocol, Status, Transaction};
+use crate::model::{Asset, Kind, MemoType, Protocol, Status, Transaction};
 use crate::params::Params;
 use crate::stellar::memo::Memo;
 use crate::store::transactions;
@@ -213,17 +213,9 @@ fn success_body(
     if let Some(eta) = eta {
         m.insert("eta".into(), Value::from(eta));
     }
-    let cfg = asset.operation(tx.kind);
-    let mut put = |k: &str, v: Option<rust_decimal::Decimal>| {
-        if let Some(v) = v {
-            m.insert(k.into(), json_number(v));
-        }
-    };
-    put("min_amount", cfg.min_amount);
-    put("max_amount", cfg.max_amount);
-    if fees::published(&ctx.integrations) {
-        put("fee_fixed", cfg.fee_fixed);
-        put("fee_percent", cfg.fee_percent);
+    let published = fees::published(&ctx.integrations);
+    for (k, v) in fees::info_numbers(asset.operation(tx.kind), published) {
+        m.insert(k.into(), v);
     }
     if let Some(extra) = extra_info {
         m.insert("extra_info".into(), extra);

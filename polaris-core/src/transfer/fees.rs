@@ -8,7 +8,7 @@ use super::assets::{self, AssetRef};
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::integrations::{calculate_fee, FeeParams, IntegrationError, Integrations};
-use crate::model::{Asset, Kind, Protocol};
+use crate::model::{json_number, Asset, Kind, OperationConfig, Protocol};
 use crate::params::Params;
 
 /// What a fee is asked for.
@@ -44,6 +44,28 @@ pub async fn fee(
 /// `/info` answers publish `fee_fixed` and `fee_percent`, which would otherwise mislead.
 pub fn published(integrations: &Integrations) -> bool {
     integrations.fee.is_none()
+}
+
+/// The limits and, while [`published`], the fees of an operation, as the `/info` answers of
+/// SEP-6 and SEP-24 show them (JSON numbers); unset values are left out.
+pub fn info_numbers(
+    config: &OperationConfig,
+    published: bool,
+) -> Vec<(&'static str, serde_json::Value)> {
+    let fees = [
+        ("fee_fixed", config.fee_fixed),
+        ("fee_percent", config.fee_percent),
+    ];
+    let limits = [
+        ("min_amount", config.min_amount),
+        ("max_amount", config.max_amount),
+    ];
+    let fees = fees.into_iter().filter(|_| published);
+    limits
+        .into_iter()
+        .chain(fees)
+        .filter_map(|(k, v)| v.map(|v| (k, json_number(v))))
+        .collect()
 }
 
 /// The `operation` parameter of `GET /fee`: `deposit` or `withdraw`.
