@@ -8,6 +8,7 @@ use crate::model::Protocol;
 use crate::params::Params;
 use crate::store::assets;
 use crate::store::transactions;
+use crate::transfer::assets::Naming;
 use crate::transfer::view::asset_id;
 use crate::transfer::{self, ListParams, LookupParams};
 use crate::{ApiError, Context};
@@ -21,7 +22,14 @@ pub async fn transactions(
 ) -> Result<String, ApiError> {
     super::check_lang(&ctx.settings, params.get("lang"))?;
     let list = ListParams::parse(params)?;
-    let asset = transfer::find(ctx, Protocol::Sep24, list.asset(), None).await?;
+    let asset = transfer::find(
+        ctx,
+        Protocol::Sep24,
+        list.asset(),
+        Naming::FirstOfCode,
+        None,
+    )
+    .await?;
     let query = list.query(subject, Protocol::Sep24, asset.id);
     let found = ctx
         .store

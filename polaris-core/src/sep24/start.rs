@@ -12,7 +12,7 @@ use crate::params::Params;
 use crate::stellar::{Address, Memo};
 use crate::store::transactions;
 use crate::transfer::amount;
-use crate::transfer::assets::{self, AssetRef};
+use crate::transfer::assets::{self, AssetRef, Naming};
 use crate::{ApiError, Context};
 
 /// SEP-9 fields a wallet may send with the request; they go to `save_sep9_fields`.
@@ -173,7 +173,7 @@ pub async fn start(
         code: req.asset_code.as_deref(),
         issuer: req.asset_issuer.as_deref(),
     };
-    let asset = assets::find(ctx, Protocol::Sep24, named, Some(kind)).await?;
+    let asset = assets::find(ctx, Protocol::Sep24, named, Naming::Unique, Some(kind)).await?;
     if let Some(url) = req.on_change_callback.as_deref().filter(|u| !u.is_empty()) {
         if !super::callback::is_callback_url(&ctx.settings, url) {
             return Err(ApiError::bad_request(

@@ -9,6 +9,7 @@ use crate::error::ApiError;
 use crate::model::Protocol;
 use crate::params::Params;
 use crate::store::transactions;
+use crate::transfer::assets::Naming;
 use crate::transfer::{self, ListParams, LookupParams};
 
 /// `GET /sep6/transactions?asset_code=&no_older_than=&limit=&kind=&paging_id=`: the
@@ -19,7 +20,8 @@ pub async fn transactions(
     params: &Params,
 ) -> Result<Value, ApiError> {
     let list = ListParams::parse(params)?;
-    let asset = transfer::find(ctx, Protocol::Sep6, list.asset(), None).await?;
+    let asset =
+        transfer::find(ctx, Protocol::Sep6, list.asset(), Naming::FirstOfCode, None).await?;
     let query = list.query(subject, Protocol::Sep6, asset.id);
     let found = ctx
         .store

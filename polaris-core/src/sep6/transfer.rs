@@ -11,7 +11,7 @@ use crate::model::{Asset, Kind, MemoType, Protocol, Status, Transaction};
 use crate::params::Params;
 use crate::stellar::memo::Memo;
 use crate::store::transactions;
-use crate::transfer::assets::{self, AssetRef};
+use crate::transfer::assets::{self, AssetRef, Naming};
 use crate::transfer::{amount, fees, withdraw_memo};
 
 /// The SEP-6 asset a request names, enabled for `kind`.
@@ -20,7 +20,7 @@ async fn find(ctx: &Context, params: &Params, kind: Kind) -> Result<Asset, ApiEr
         code: params.get("asset_code"),
         issuer: params.get("asset_issuer"),
     };
-    assets::find(ctx, Protocol::Sep6, named, Some(kind)).await
+    assets::find(ctx, Protocol::Sep6, named, Naming::Unique, Some(kind)).await
 }
 
 /// The transaction a request would create, before the anchor decides on it.

@@ -32,16 +32,27 @@ pub struct AssetRef<'a> {
     pub issuer: Option<&'a str>,
 }
 
+/// How a request may name an asset whose code several assets of the SEP share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Naming {
+    /// Reading (`/fee`, `/transactions`): without `asset_issuer`, the first of them.
+    FirstOfCode,
+    /// Starting a transfer, where money moves: `asset_issuer` is then required.
+    Unique,
+}
+
 /// The asset `named` of `protocol`, refused with a 400 when it is not named, unknown, not
-/// offered through `protocol`, ambiguous, or (when `kind` is given) not enabled for `kind`.
+/// offered through `protocol`, ambiguous (see [`Naming`]), or (when `kind` is given) not
+/// enabled for `kind`.
 pub async fn find(
     ctx: &Context,
     protocol: Protocol,
     named: AssetRef<'_>,
+    naming: Naming,
     kind: Option<Kind>,
 ) -> Result<Asset, ApiError> {
     let all = ctx.store.assets().await?;
-    let asset = choose(&all, protocol, named)?;
+    let asset = choose(&all, protocol, named, naming)?;
     if let Some(kind) = kind {
         check_enabled(asset, kind)?;
     }
@@ -53,6 +64,7 @@ pub fn choose<'a>(
     all: &'a [Asset],
     protocol: Protocol,
     named: AssetRef<'_>,
+    naming: Naming,
 ) -> Result<&'a Asset, ApiError> {
     let code = named
         .code
@@ -64,12 +76,12 @@ pub fn choose<'a>(
         .iter()
         .filter(|a| a.code == code && offered(a, protocol))
         .filter(|a| issuer.is_none_or(|i| a.issuer == i));
-    match (candidates.next(), candidates.next()) {
-        (Some(asset), None) => Ok(asset),
-        (None, _) => Err(ApiError::bad_request(format!(
+    match (candidates.next(), candidates.next(), naming) {
+        (Some(asset), None, _) | (Some(asset), Some(_), Naming::FirstOfCode) => Ok(asset),
+        (None, _, _) => Err(ApiError::bad_request(format!(
             "unknown asset_code '{code}'"
         ))),
-        (Some(_), Some(_)) => Err(ApiError::bad_request(format!(
+        (Some(_), Some(_), Naming::Unique) => Err(ApiError::bad_request(format!(
             "several assets have the code '{code}': give asset_issuer"
         ))),
     }
@@ -126,24 +138,46 @@ mod tests {
     #[test]
     fn an_asset_is_found_by_code_and_issuer_within_its_sep() {
         let all = assets();
-        let found = choose(&all, Protocol::Sep24, named("USDC", None)).map(|a| a.id);
+        let found =
+            choose(&all, Protocol::Sep24, named("USDC", None), Naming::Unique).map(|a| a.id);
         assert_eq!(found.ok(), Some(1));
-        let found = choose(&all, Protocol::Sep6, named("USDC", Some("GB"))).map(|a| a.id);
+        let found = choose(
+            &all,
+            Protocol::Sep6,
+            named("USDC", Some("GB")),
+            Naming::Unique,
+        )
+        .map(|a| a.id);
         assert_eq!(found.ok(), Some(2));
-        let twice = choose(&all, Protocol::Sep6, named("USDC", None)).map_err(error);
+        let first = choose(
+            &all,
+            Protocol::Sep6,
+            named("USDC", None),
+            Naming::FirstOfCode,
+        );
+        assert_eq!(first.map(|a| a.id).ok(), Some(1));
+        let twice =
+            choose(&all, Protocol::Sep6, named("USDC", None), Naming::Unique).map_err(error);
         assert_eq!(
             twice.err().as_deref(),
             Some("several assets have the code 'USDC': give asset_issuer")
         );
-        let none = choose(&all, Protocol::Sep24, named("USDC", Some("GB"))).map_err(error);
+        let none = choose(
+            &all,
+            Protocol::Sep24,
+            named("USDC", Some("GB")),
+            Naming::Unique,
+        )
+        .map_err(error);
         assert_eq!(none.err().as_deref(), Some("unknown asset_code 'USDC'"));
-        let sep31 = choose(&all, Protocol::Sep31, named("SRT", None)).map_err(error);
+        let sep31 =
+            choose(&all, Protocol::Sep31, named("SRT", None), Naming::Unique).map_err(error);
         assert_eq!(sep31.err().as_deref(), Some("unknown asset_code 'SRT'"));
         let missing = AssetRef {
             code: Some(" "),
             issuer: None,
         };
-        let missing = choose(&all, Protocol::Sep6, missing).map_err(error);
+        let missing = choose(&all, Protocol::Sep6, missing, Naming::FirstOfCode).map_err(error);
         assert_eq!(missing.err().as_deref(), Some("asset_code is required"));
     }
 

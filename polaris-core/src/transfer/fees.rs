@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::amount;
-use super::assets::{self, AssetRef};
+use super::assets::{self, AssetRef, Naming};
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::integrations::{calculate_fee, FeeParams, IntegrationError, Integrations};
@@ -104,7 +104,7 @@ impl FeeQuery {
             code: params.get("asset_code"),
             issuer: params.get("asset_issuer"),
         };
-        let asset = assets::find(ctx, protocol, named, Some(kind)).await?;
+        let asset = assets::find(ctx, protocol, named, Naming::FirstOfCode, Some(kind)).await?;
         let amount = amount::parse("amount", text, &asset)?;
         amount::check_limits(asset.operation(kind), amount)?;
         Ok(Self {
