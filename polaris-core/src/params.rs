@@ -179,6 +179,50 @@ pub fn json_body(content_type: Option<&str>, body: &[u8]) -> Result<serde_json::
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_raw_request_authenticates_its_bearer_token() {
+        let settings = crate::testing::settings(&[]);
+        let account = crate::stellar::KeyPair::random().public_key().to_string();
+        let header = format!(
+            "Bearer {}",
+            crate::testing::token(&settings, &account, None)
+        );
+        let raw = RawRequest {
+            query: "asset_code=USDC&lang=",
+            authorization: Some(&header),
+        };
+        let who = raw.authenticate(&settings).map(|a| a.subject.account);
+        assert_eq!(who.ok(), Some(account));
+        assert_eq!(raw.params().get("asset_code"), Some("USDC"));
+        assert_eq!(raw.params().get("lang"), None);
+        for authorization in [None, Some("Bearer nope"), Some("Basic x")] {
+            let raw = RawRequest {
+                query: "",
+                authorization,
+            };
+            assert!(raw.authenticate(&settings).is_err(), "{authorization:?}");
+        }
+    }
+
+    #[test]
+    fn a_json_body_needs_its_content_type() {
+        let ok = json_body(Some("application/json; charset=utf-8"), br#"{"a": 1}"#);
+        assert_eq!(ok.ok(), Some(serde_json::json!({"a": 1})));
+        assert!(json_body(Some("application/merge-patch+json"), b"{}").is_ok());
+        let refused = json_body(Some("text/plain"), b"{}").unwrap_err();
+        assert_eq!(
+            refused.body["error"],
+            "expected a JSON body (Content-Type: application/json)"
+        );
+        assert!(json_body(None, b"{}").is_err());
+        assert_eq!(
+            json_body(Some("application/json"), b"{")
+                .unwrap_err()
+                .status,
+            400
+        );
+    }
+
     /// Security finding 2: an `on_change_callback` to a metadata address is refused at intake.
     #[test]
     fn callback_urls_to_forbidden_hosts_are_refused() {

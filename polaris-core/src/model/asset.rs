@@ -206,7 +206,6 @@ impl Asset {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rust_decimal_macros::dec;
 
     #[test]
     fn each_kind_has_its_own_operation() {

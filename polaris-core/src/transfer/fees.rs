@@ -177,8 +177,10 @@ mod tests {
 
     #[tokio::test]
     async fn the_fee_integration_replaces_the_asset_fee() {
-        let mut integrations = Integrations::default();
-        integrations.fee = Some(std::sync::Arc::new(Flat));
+        let integrations = Integrations {
+            fee: Some(std::sync::Arc::new(Flat)),
+            ..Integrations::default()
+        };
         let a = asset();
         assert!(!published(&integrations));
         let answer = fee(&integrations, request(&a, Kind::Deposit, dec!(100))).await;
