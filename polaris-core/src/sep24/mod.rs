@@ -6,7 +6,6 @@
 
 pub mod callback;
 pub mod flow;
-mod hooks;
 mod info;
 pub mod interactive;
 pub(crate) mod object;
@@ -14,7 +13,6 @@ pub mod pages;
 mod read;
 mod start;
 
-pub use hooks::template;
 pub use info::{compute_fee, fixed, parse_amount, sep24_asset};
 pub use info::{fee, info, info_text, FeeQuery};
 pub use object::{more_info_url, transaction_json, MORE_INFO_PATH};

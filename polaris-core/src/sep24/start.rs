@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::info::{parse_amount, sep24_asset};
 use crate::auth::{InteractiveClaims, Subject};
-use crate::integrations::Sep9Fields;
+use crate::integrations::{Sep9Fields, Sep9Request};
 use crate::model::{Asset, Kind, MemoType, Protocol, Transaction};
 use crate::stellar::{Address, Memo};
 use crate::store::transactions;
@@ -174,20 +174,11 @@ pub async fn start(
     let fields = req.sep9();
     if !fields.is_empty() {
         let who = subject.to_sub();
-        match kind {
-            Kind::Withdrawal => {
-                ctx.integrations
-                    .withdrawal
-                    .save_sep9_fields(&who, &fields, &lang)
-                    .await?
-            }
-            _ => {
-                ctx.integrations
-                    .deposit
-                    .save_sep9_fields(&who, &fields, &lang)
-                    .await?
-            }
-        }
+        let request = Sep9Request::new(&who, kind, &fields, &lang);
+        ctx.integrations
+            .interactive
+            .save_sep9_fields(&request)
+            .await?;
     }
     let stored = tx.clone();
     ctx.store
