@@ -7,9 +7,8 @@ use actix_web::{test, App};
 use async_trait::async_trait;
 use polaris_actix::logging::RequestLog;
 use polaris_actix::Polaris;
-use polaris_core::context::NoHorizon;
 use polaris_core::integrations::{
-    DepositIntegration, IntegrationError, Integrations, InteractiveRequest,
+    FlowReturn, IntegrationError, Integrations, InteractiveIntegration, InteractiveRequest,
 };
 use polaris_core::model::{Asset, Kind, Protocol, Status, Transaction};
 use polaris_core::net::NetError;
@@ -25,7 +24,7 @@ use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::fmt::MakeWriter;
 
 use super::common::{canned, ok, redirect};
-use super::sep24_support::{self, app_with, csrf, get, open, start, stored};
+use super::sep24_support::{app_with, csrf, get, open, start, stored};
 
 /// A context on SQLite, in local mode or not, with a transaction to send.
 fn callback_context(local_mode: bool) -> (TestDatabase, Context, Transaction, Asset) {
@@ -39,12 +38,8 @@ fn callback_context(local_mode: bool) -> (TestDatabase, Context, Transaction, As
         asset.id,
         KeyPair::random().public_key(),
     );
-    let ctx = Context {
-        settings: Arc::new(settings),
-        store: db.store.clone(),
-        horizon: Arc::new(NoHorizon),
-        integrations: Integrations::default(),
-    };
+    let mut ctx = polaris_core::testing::context(&db.store, Integrations::default());
+    ctx.settings = Arc::new(settings);
     (db, ctx, tx, asset)
 }
 
@@ -175,20 +170,22 @@ struct ExternalApp {
 }
 
 #[async_trait]
-impl DepositIntegration for ExternalApp {
+impl InteractiveIntegration for ExternalApp {
     async fn interactive_url(
         &self,
-        _request: &InteractiveRequest<'_>,
-        tx: &Transaction,
+        request: &InteractiveRequest<'_>,
     ) -> Result<Option<String>, IntegrationError> {
-        Ok(Some(format!("https://kyc.example.com/start?tx={}", tx.id)))
+        Ok(Some(format!(
+            "https://kyc.example.com/start?tx={}",
+            request.transaction.id
+        )))
     }
 
     async fn after_interactive_flow(
         &self,
-        _request: &InteractiveRequest<'_>,
-        tx: &mut Transaction,
+        request: &mut FlowReturn<'_>,
     ) -> Result<bool, IntegrationError> {
+        let tx = &mut request.transaction;
         if self.done {
             tx.amount_in = Some(Decimal::new(50, 0));
             tx.amount_expected = tx.amount_in;
@@ -204,7 +201,7 @@ fn complete_uri(id: &str) -> String {
 #[actix_web::test]
 async fn interactive_complete_does_not_skip_polaris_forms() {
     for db in TestDatabase::all() {
-        let s = sep24_support::settings(&[]);
+        let s = polaris_core::testing::settings(&[]);
         let app = app_with(&db, &s, |b| b).await;
         let (id, uri) = start(&app, &s, "deposit", json!({"asset_code": "USDC"})).await;
         let (page, cookie) = open(&app, &uri).await;
@@ -221,8 +218,8 @@ async fn interactive_complete_does_not_skip_polaris_forms() {
 #[actix_web::test]
 async fn interactive_complete_needs_the_anchors_confirmation() {
     for db in TestDatabase::all() {
-        let s = sep24_support::settings(&[]);
-        let app = app_with(&db, &s, |b| b.deposit(ExternalApp { done: false })).await;
+        let s = polaris_core::testing::settings(&[]);
+        let app = app_with(&db, &s, |b| b.interactive(ExternalApp { done: false })).await;
         let (id, uri) = start(&app, &s, "deposit", json!({"asset_code": "USDC"})).await;
         let (away, cookie) = open(&app, &uri).await;
         assert_eq!(away.status, 303);
@@ -236,8 +233,8 @@ async fn interactive_complete_needs_the_anchors_confirmation() {
 #[actix_web::test]
 async fn interactive_complete_confirmed_by_the_anchor_stores_what_it_agreed() {
     for db in TestDatabase::all() {
-        let s = sep24_support::settings(&[]);
-        let app = app_with(&db, &s, |b| b.deposit(ExternalApp { done: true })).await;
+        let s = polaris_core::testing::settings(&[]);
+        let app = app_with(&db, &s, |b| b.interactive(ExternalApp { done: true })).await;
         let (id, uri) = start(&app, &s, "deposit", json!({"asset_code": "USDC"})).await;
         let (_, cookie) = open(&app, &uri).await;
         assert_eq!(get(&app, &complete_uri(&id), None).await.status, 403);
@@ -269,7 +266,7 @@ fn header_only_multipart(uri: &str, cookie: Option<&Cookie<'static>>) -> test::T
 #[actix_web::test]
 async fn multipart_header_only_body_gets_413_or_403_unread() {
     let db = TestDatabase::sqlite();
-    let s = sep24_support::settings(&[]);
+    let s = polaris_core::testing::settings(&[]);
     let app = app_with(&db, &s, |b| b).await;
     let (id, uri) = start(&app, &s, "deposit", json!({"asset_code": "USDC"})).await;
     let (page, cookie) = open(&app, &uri).await;
@@ -336,7 +333,7 @@ async fn request_logs_redact_tokens_and_keep_client_errors_short() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     let db = TestDatabase::sqlite();
-    let s = sep24_support::settings(&[]);
+    let s = polaris_core::testing::settings(&[]);
     let polaris = Polaris::builder(s).store(db.store.clone()).build().await;
     let app = test::init_service(
         App::new()
@@ -372,7 +369,7 @@ async fn request_logs_redact_tokens_and_keep_client_errors_short() {
 #[actix_web::test]
 async fn client_domain_lookup_errors_name_no_address() {
     let db = TestDatabase::sqlite();
-    let s = sep24_support::settings(&[]);
+    let s = polaris_core::testing::settings(&[]);
     let polaris = Polaris::builder(s).store(db.store.clone()).build().await;
     let app = test::init_service(App::new().configure(polaris.unwrap().configure())).await;
     let account = KeyPair::random().public_key().to_string();

@@ -225,6 +225,11 @@ impl MemoryCustomers {
             .unwrap_or_default()
     }
 
+    /// Whether no customer is stored.
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
     /// Whether the customer filed under `key` gave every required field.
     pub fn is_complete(&self, key: &str) -> bool {
         self.lock().values().any(|(k, f)| {
