@@ -6,8 +6,7 @@ use actix_web::web;
 use polaris_core::context::NoHorizon;
 use polaris_core::integrations::{
     CustomerIntegration, DepositIntegration, FeeIntegration, InfoIntegration, Integrations,
-    InteractiveIntegration, RailsIntegration, ScriptsIntegration, Sep6Integration,
-    TomlIntegration,
+    InteractiveIntegration, RailsIntegration, ScriptsIntegration, Sep6Integration, TomlIntegration,
 };
 use polaris_core::settings::Sep;
 use polaris_core::stellar::{Horizon, HorizonClient};

@@ -277,10 +277,7 @@ async fn bad_requests_are_refused_with_reasons() {
         .set_payload("<a/>");
     let (status, _) = call(&app, xml, Some(&jwt)).await;
     assert_eq!(status, 400);
-    assert!(
-        kyc.is_empty(),
-        "nothing stored on refusals"
-    );
+    assert!(kyc.is_empty(), "nothing stored on refusals");
 }
 
 #[actix_web::test]

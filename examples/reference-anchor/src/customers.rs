@@ -83,8 +83,7 @@ impl Customers {
             ),
         };
         all.extend(fields.clone());
-        let json =
-            serde_json::to_string(&all).map_err(IntegrationError::other)?;
+        let json = serde_json::to_string(&all).map_err(IntegrationError::other)?;
         let (row_id, user) = (id.clone(), user.to_string());
         self.store
             .run(move |c| {

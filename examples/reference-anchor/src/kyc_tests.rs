@@ -39,14 +39,23 @@ async fn memo_and_muxed_users_of_one_account_are_separate_customers() {
             ("last_name", "Hopper"),
             ("email_address", "grace@example.com"),
         ]);
-        let g_id = kyc.put(&PutCustomer::new(request(None, None), &full)).await.unwrap();
+        let g_id = kyc
+            .put(&PutCustomer::new(request(None, None), &full))
+            .await
+            .unwrap();
         assert_eq!(
             kyc.get(&request(None, None)).await.unwrap().status,
             CustomerStatus::Accepted
         );
         let a = data(&[("first_name", "A")]);
-        let memo_1 = kyc.put(&PutCustomer::new(request(Some("1"), None), &a)).await.unwrap();
-        let memo_2 = kyc.put(&PutCustomer::new(request(Some("2"), None), &a)).await.unwrap();
+        let memo_1 = kyc
+            .put(&PutCustomer::new(request(Some("1"), None), &a))
+            .await
+            .unwrap();
+        let memo_2 = kyc
+            .put(&PutCustomer::new(request(Some("2"), None), &a))
+            .await
+            .unwrap();
         assert!(memo_1 != memo_2 && memo_1 != g_id && memo_2 != g_id);
         for other in [request(Some("42"), None), request(None, Some(&m7))] {
             let info = kyc.get(&other).await.unwrap();

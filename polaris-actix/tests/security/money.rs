@@ -171,11 +171,7 @@ async fn a_slow_payout_is_never_paid_twice() {
             moved
         };
         let (paid, other) = futures::join!(execute_outgoing(&a.ctx, &first), impatient);
-        assert_eq!(
-            a.rails.calls(),
-            1,
-            "the rails ran once"
-        );
+        assert_eq!(a.rails.calls(), 1, "the rails ran once");
         assert_eq!((paid.unwrap(), other), (1, 0));
         let done = load(&a, &tx);
         assert_eq!(done.status, Status::Completed);
@@ -199,11 +195,7 @@ async fn a_payout_left_by_a_killed_worker_waits_for_the_operator() {
             .unwrap()
             .unwrap();
         assert_eq!(execute_outgoing(&a.ctx, &worker(100)).await.unwrap(), 0);
-        assert_eq!(
-            a.rails.calls(),
-            0,
-            "never called again"
-        );
+        assert_eq!(a.rails.calls(), 0, "never called again");
         let left = load(&a, &tx);
         assert_eq!(
             (left.status, left.stage),

@@ -197,7 +197,10 @@ pub trait CustomerIntegration: Send + Sync + 'static {
 
     /// Checks verification codes (`<field>_verification` → code) the user received, e.g.
     /// for `mobile_number`; answers the customer as `get` does. The default refuses.
-    async fn verify(&self, _request: &VerifyCustomer<'_>) -> Result<CustomerInfo, IntegrationError> {
+    async fn verify(
+        &self,
+        _request: &VerifyCustomer<'_>,
+    ) -> Result<CustomerInfo, IntegrationError> {
         Err(IntegrationError::rejected(
             "this anchor does not verify fields",
         ))

@@ -69,7 +69,9 @@ pub trait RailsIntegration: Send + Sync + 'static {
         &self,
         _request: &TransactionRequest<'_>,
     ) -> Result<OutgoingOutcome, IntegrationError> {
-        Err(IntegrationError::unavailable("this anchor has no payout rails"))
+        Err(IntegrationError::unavailable(
+            "this anchor has no payout rails",
+        ))
     }
 
     /// Of `request.transactions`, payouts in `pending_external`, returns the ids of those

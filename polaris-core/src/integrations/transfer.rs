@@ -166,7 +166,10 @@ pub trait DepositIntegration: Send + Sync + 'static {
     }
 
     /// Called once a deposit is completed on Stellar. Errors are logged, never undo the deposit.
-    async fn after_deposit(&self, _request: &TransactionRequest<'_>) -> Result<(), IntegrationError> {
+    async fn after_deposit(
+        &self,
+        _request: &TransactionRequest<'_>,
+    ) -> Result<(), IntegrationError> {
         Ok(())
     }
 }

@@ -373,7 +373,8 @@ async fn complete(ctx: &Context, tx: Transaction, hash: String) -> Result<Step, 
         .integrations
         .deposit
         .after_deposit(&crate::integrations::TransactionRequest::new(&done))
-        .await {
+        .await
+    {
         tracing::warn!(id = %done.id, error = %e.chain(), "after_deposit failed; the deposit stays completed");
     }
     Ok(Step::Completed)

@@ -54,10 +54,11 @@ pub async fn execute_outgoing(ctx: &Context, worker: &Worker) -> Result<usize, P
         };
         match rails
             .execute_outgoing_transaction(&TransactionRequest::new(&tx))
-            .await {
+            .await
+        {
             Ok(outcome) => moved += usize::from(settle(ctx, tx, outcome).await?),
             Err(e) => {
-                tracing::warn!(id = %tx.id, error = %e, "execute_outgoing_transaction failed; retrying next round");
+                tracing::warn!(id = %tx.id, error = %e.chain(), "execute_outgoing_transaction failed; retrying next round");
                 release(ctx, tx).await?;
             }
         }

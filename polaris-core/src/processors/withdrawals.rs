@@ -305,7 +305,7 @@ async fn match_withdrawal(
             );
         }
         Err(e) => {
-            tracing::warn!(id = %tx.id, error = %e, "the fee of a withdrawal could not be computed; held for the anchor");
+            tracing::warn!(id = %tx.id, error = %e.chain(), "the fee of a withdrawal could not be computed; held for the anchor");
             tx.amount_fee = None;
             tx.amount_out = None;
             hold = hold.or_else(|| Some(FEE_FAILED.to_string()));

@@ -32,11 +32,7 @@ pub struct PageRequest<'a> {
 
 impl<'a> PageRequest<'a> {
     /// What the interactive hooks are told of this request, for `tx` of `asset`.
-    pub fn interactive<'t>(
-        &self,
-        tx: &'t Transaction,
-        asset: &'t Asset,
-    ) -> InteractiveRequest<'t>
+    pub fn interactive<'t>(&self, tx: &'t Transaction, asset: &'t Asset) -> InteractiveRequest<'t>
     where
         'a: 't,
     {

@@ -232,9 +232,9 @@ impl MemoryCustomers {
 
     /// Whether the customer filed under `key` gave every required field.
     pub fn is_complete(&self, key: &str) -> bool {
-        self.lock().values().any(|(k, f)| {
-            k == key && self.required.iter().all(|(n, _)| f.contains_key(*n))
-        })
+        self.lock()
+            .values()
+            .any(|(k, f)| k == key && self.required.iter().all(|(n, _)| f.contains_key(*n)))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (String, Sep9Fields)>> {
@@ -244,7 +244,8 @@ impl MemoryCustomers {
     fn info(&self, given: Option<&Sep9Fields>) -> CustomerInfo {
         let mut provided = Map::new();
         for name in given.into_iter().flat_map(|f| f.keys()) {
-            let status = json!({ "type": "string", "description": "provided", "status": "ACCEPTED" });
+            let status =
+                json!({ "type": "string", "description": "provided", "status": "ACCEPTED" });
             provided.insert(name.clone(), status);
         }
         let fields: Map<String, Value> = self
