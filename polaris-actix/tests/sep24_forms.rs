@@ -13,11 +13,11 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use polaris_core::forms::{Field, Form};
 use polaris_core::integrations::{
-    default_form, ContentRequest, FlowReturn, IntegrationError, InteractiveIntegration,
-    InteractiveRequest, PageContent, ScriptsIntegration, Template, ValidatedForm,
+    default_form, ContentRequest, IntegrationError, InteractiveIntegration, InteractiveRequest,
+    PageContent, ScriptsIntegration, Template, ValidatedForm,
 };
 use polaris_core::model::Status;
-use polaris_core::testing::TestDatabase;
+use polaris_core::testing::{ExternalApp, TestDatabase};
 use sep24_support::*;
 
 /// What the two-step integration stored per transaction: (first name, photo size).
@@ -176,36 +176,17 @@ async fn amount_then_kyc_with_a_file_then_pending_user_transfer_start() {
     }
 }
 
-/// A withdrawal flow run by an external app.
-struct External;
-
-#[async_trait]
-impl InteractiveIntegration for External {
-    async fn interactive_url(
-        &self,
-        request: &InteractiveRequest<'_>,
-    ) -> Result<Option<String>, IntegrationError> {
-        Ok(Some(format!(
-            "https://kyc.example.com/start?tx={}",
-            request.transaction.id
-        )))
-    }
-
-    /// The app's records say every user finished (the tests of a refusing hook are in
-    /// `security/web.rs`).
-    async fn after_interactive_flow(
-        &self,
-        _request: &mut FlowReturn<'_>,
-    ) -> Result<bool, IntegrationError> {
-        Ok(true)
-    }
-}
-
 #[actix_web::test]
 async fn an_external_app_ends_at_interactive_complete() {
     for db in TestDatabase::all() {
         let s = settings(&[]);
-        let app = app_with(&db, &s, |b| b.interactive(External)).await;
+        let app = app_with(&db, &s, |b| {
+            b.interactive(ExternalApp {
+                done: true,
+                amount: None,
+            })
+        })
+        .await;
         let (id, uri) = start_usdc(&app, &s, "withdraw").await;
         let uri = format!("{uri}&callback=postMessage");
         let (away, cookie) = open(&app, &uri).await;

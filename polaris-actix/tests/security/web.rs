@@ -4,18 +4,15 @@ use std::sync::{Arc, Mutex};
 
 use actix_web::cookie::Cookie;
 use actix_web::{test, App};
-use async_trait::async_trait;
 use polaris_actix::logging::RequestLog;
 use polaris_actix::Polaris;
-use polaris_core::integrations::{
-    FlowReturn, IntegrationError, Integrations, InteractiveIntegration, InteractiveRequest,
-};
+use polaris_core::integrations::Integrations;
 use polaris_core::model::{Asset, Kind, Protocol, Status, Transaction};
 use polaris_core::net::NetError;
 use polaris_core::sep24::callback::post_flow_end;
 use polaris_core::sep24::MORE_INFO_PATH;
 use polaris_core::stellar::KeyPair;
-use polaris_core::testing::TestDatabase;
+use polaris_core::testing::{ExternalApp, TestDatabase};
 use polaris_core::Context;
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -164,33 +161,11 @@ async fn ssrf_env_proxy_child() {
 
 // Finding 1 (High): `.../interactive/complete` finished any `incomplete` transaction.
 
-/// An external app whose records say the user finished, or not yet.
-struct ExternalApp {
-    done: bool,
-}
-
-#[async_trait]
-impl InteractiveIntegration for ExternalApp {
-    async fn interactive_url(
-        &self,
-        request: &InteractiveRequest<'_>,
-    ) -> Result<Option<String>, IntegrationError> {
-        Ok(Some(format!(
-            "https://kyc.example.com/start?tx={}",
-            request.transaction.id
-        )))
-    }
-
-    async fn after_interactive_flow(
-        &self,
-        request: &mut FlowReturn<'_>,
-    ) -> Result<bool, IntegrationError> {
-        let tx = &mut request.transaction;
-        if self.done {
-            tx.amount_in = Some(Decimal::new(50, 0));
-            tx.amount_expected = tx.amount_in;
-        }
-        Ok(self.done)
+/// An external app whose records say the user finished (agreeing on 50), or not yet.
+fn external_app(done: bool) -> ExternalApp {
+    ExternalApp {
+        done,
+        amount: Some(Decimal::new(50, 0)),
     }
 }
 
@@ -219,7 +194,7 @@ async fn interactive_complete_does_not_skip_polaris_forms() {
 async fn interactive_complete_needs_the_anchors_confirmation() {
     for db in TestDatabase::all() {
         let s = polaris_core::testing::settings(&[]);
-        let app = app_with(&db, &s, |b| b.interactive(ExternalApp { done: false })).await;
+        let app = app_with(&db, &s, |b| b.interactive(external_app(false))).await;
         let (id, uri) = start(&app, &s, "deposit", json!({"asset_code": "USDC"})).await;
         let (away, cookie) = open(&app, &uri).await;
         assert_eq!(away.status, 303);
@@ -234,7 +209,7 @@ async fn interactive_complete_needs_the_anchors_confirmation() {
 async fn interactive_complete_confirmed_by_the_anchor_stores_what_it_agreed() {
     for db in TestDatabase::all() {
         let s = polaris_core::testing::settings(&[]);
-        let app = app_with(&db, &s, |b| b.interactive(ExternalApp { done: true })).await;
+        let app = app_with(&db, &s, |b| b.interactive(external_app(true))).await;
         let (id, uri) = start(&app, &s, "deposit", json!({"asset_code": "USDC"})).await;
         let (_, cookie) = open(&app, &uri).await;
         assert_eq!(get(&app, &complete_uri(&id), None).await.status, 403);

@@ -11,8 +11,9 @@ use serde_json::{json, Map, Value};
 
 use crate::integrations::{
     CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus, DeleteCustomer,
-    FeeIntegration, FeeParams, IntegrationError, OutgoingOutcome, PutCustomer, RailsIntegration,
-    Sep9Fields, TransactionRequest, TransactionsRequest,
+    FeeIntegration, FeeParams, FlowReturn, IntegrationError, InteractiveIntegration,
+    InteractiveRequest, OutgoingOutcome, PutCustomer, RailsIntegration, Sep9Fields,
+    TransactionRequest, TransactionsRequest,
 };
 use crate::model::Transaction;
 
@@ -301,5 +302,37 @@ impl CustomerIntegration for MemoryCustomers {
     async fn delete(&self, request: &DeleteCustomer<'_>) -> Result<(), IntegrationError> {
         self.lock().remove(request.id);
         Ok(())
+    }
+}
+
+/// An external interactive app at `https://kyc.example.com/start?tx=<id>` whose records say
+/// the user finished (`done`) or not; when done, it agreed on `amount` if one is given.
+#[derive(Debug, Clone, Copy)]
+pub struct ExternalApp {
+    /// Whether the user finished the app's steps.
+    pub done: bool,
+    /// The amount the app agreed on (`amount_in` and `amount_expected`).
+    pub amount: Option<Decimal>,
+}
+
+#[async_trait]
+impl InteractiveIntegration for ExternalApp {
+    async fn interactive_url(
+        &self,
+        request: &InteractiveRequest<'_>,
+    ) -> Result<Option<String>, IntegrationError> {
+        let id = request.transaction.id;
+        Ok(Some(format!("https://kyc.example.com/start?tx={id}")))
+    }
+
+    async fn after_interactive_flow(
+        &self,
+        request: &mut FlowReturn<'_>,
+    ) -> Result<bool, IntegrationError> {
+        if let (true, Some(amount)) = (self.done, self.amount) {
+            request.transaction.amount_in = Some(amount);
+            request.transaction.amount_expected = Some(amount);
+        }
+        Ok(self.done)
     }
 }

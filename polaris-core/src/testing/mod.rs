@@ -157,5 +157,5 @@ pub fn token(settings: &crate::Settings, account: &str, memo: Option<u64>) -> St
 mod fakes;
 mod fixtures;
 
-pub use fakes::{Arrivals, FakeRails, FixedFee, MemoryCustomers};
+pub use fakes::{Arrivals, ExternalApp, FakeRails, FixedFee, MemoryCustomers};
 pub use fixtures::{context, store_asset};
