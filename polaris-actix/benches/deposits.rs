@@ -12,9 +12,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use async_trait::async_trait;
 use polaris_actix::sandbox::{self, SandboxConfig, SandboxHandle};
-use polaris_core::integrations::{IntegrationError, Integrations, RailsIntegration};
+use polaris_core::integrations::{Integrations, RailsIntegration};
 use polaris_core::model::{Asset, Kind, MemoType, Protocol, Status, Transaction};
 use polaris_core::processors::deposits::run_once;
 use polaris_core::processors::Worker;
@@ -23,43 +22,10 @@ use polaris_core::stellar::tx::{Op, TransactionBuilder};
 use polaris_core::stellar::{
     encode_xdr, fund_with_friendbot, Asset as StellarAsset, Horizon, HorizonClient, KeyPair,
 };
-use polaris_core::store::{assets, transactions};
-use polaris_core::testing::TestDatabase;
+use polaris_core::store::transactions;
+use polaris_core::testing::{context, store_asset, Arrivals, FakeRails, TestDatabase};
 use polaris_core::Context;
 use rust_decimal::Decimal;
-
-/// Every pending deposit has arrived.
-struct Arrived;
-
-#[async_trait]
-impl RailsIntegration for Arrived {
-    async fn poll_pending_deposits(
-        &self,
-        pending: &[Transaction],
-    ) -> Result<Vec<Transaction>, IntegrationError> {
-        Ok(pending
-            .iter()
-            .map(|t| {
-                let mut t = t.clone();
-                t.amount_in = t.amount_expected;
-                t
-            })
-            .collect())
-    }
-}
-
-/// No deposit has arrived yet.
-struct Waiting;
-
-#[async_trait]
-impl RailsIntegration for Waiting {
-    async fn poll_pending_deposits(
-        &self,
-        _pending: &[Transaction],
-    ) -> Result<Vec<Transaction>, IntegrationError> {
-        Ok(Vec::new())
-    }
-}
 
 struct Bench {
     sb: SandboxHandle,
@@ -110,16 +76,13 @@ async fn setup(db: &TestDatabase, rails: Arc<dyn RailsIntegration>) -> Bench {
     let mut asset = Asset::new("SRT", issuer.public_key());
     asset.distribution_seed = Some(distribution.seed());
     asset.deposit.fee_fixed = Some(Decimal::ONE);
-    let asset = db.store.with_conn(|c| assets::upsert(c, &asset)).unwrap();
-    let ctx = Context {
-        settings: Arc::new(polaris_core::testing::settings(&[])),
-        store: db.store.clone(),
-        horizon: Arc::new(horizon) as Arc<dyn Horizon>,
-        integrations: Integrations {
-            rails: Some(rails),
-            ..Default::default()
-        },
+    let asset = store_asset(&db.store, &asset);
+    let integrations = Integrations {
+        rails: Some(rails),
+        ..Default::default()
     };
+    let mut ctx = context(&db.store, integrations);
+    ctx.horizon = Arc::new(horizon) as Arc<dyn Horizon>;
     Bench {
         sb,
         ctx,
@@ -185,7 +148,7 @@ fn completed(b: &Bench) -> usize {
 
 /// Runs `workers` workers until `count` deposits are completed; deposits per second.
 async fn throughput(db: &TestDatabase, workers: usize, count: usize, with_memo: bool) -> f64 {
-    let b = setup(db, Arc::new(Arrived)).await;
+    let b = setup(db, Arc::new(FakeRails::new(Arrivals::Expected))).await;
     let mut wallets = Vec::new();
     for _ in 0..10 {
         wallets.push(wallet(&b).await);
@@ -213,7 +176,7 @@ async fn throughput(db: &TestDatabase, workers: usize, count: usize, with_memo: 
 
 /// Peak memory before and after a round over `rows` pending deposits none of which arrived.
 async fn memory(db: &TestDatabase, rows: usize) -> (u64, u64, u64) {
-    let b = setup(db, Arc::new(Waiting)).await;
+    let b = setup(db, Arc::new(FakeRails::new(Arrivals::None))).await;
     let wallets = vec![KeyPair::random()];
     insert_deposits(&b, &wallets, rows, false);
     let before = status_kib("VmRSS:");

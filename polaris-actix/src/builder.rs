@@ -6,7 +6,7 @@ use actix_web::web;
 use polaris_core::context::NoHorizon;
 use polaris_core::integrations::{
     CustomerIntegration, DepositIntegration, FeeIntegration, InfoIntegration, Integrations,
-    RailsIntegration, ScriptsIntegration, TomlIntegration, WithdrawalIntegration,
+    InteractiveIntegration, RailsIntegration, ScriptsIntegration, Sep6Integration, TomlIntegration,
 };
 use polaris_core::settings::Sep;
 use polaris_core::stellar::{Horizon, HorizonClient};
@@ -93,15 +93,22 @@ impl Polaris {
 }
 
 impl PolarisBuilder {
-    /// The anchor's deposit logic.
-    pub fn deposit(mut self, integration: impl DepositIntegration) -> Self {
-        self.integrations.deposit = Arc::new(integration);
+    /// The anchor's SEP-24 interactive flow (forms, pages, external app), for deposits and
+    /// withdrawals alike. Default: Polaris' amount form.
+    pub fn interactive(mut self, integration: impl InteractiveIntegration) -> Self {
+        self.integrations.interactive = Arc::new(integration);
         self
     }
 
-    /// The anchor's withdrawal logic.
-    pub fn withdrawal(mut self, integration: impl WithdrawalIntegration) -> Self {
-        self.integrations.withdrawal = Arc::new(integration);
+    /// The anchor's SEP-6 decisions. Default: SEP-6 deposits and withdrawals are refused.
+    pub fn sep6(mut self, integration: impl Sep6Integration) -> Self {
+        self.integrations.sep6 = Arc::new(integration);
+        self
+    }
+
+    /// The anchor's hooks on deposits (instructions, after completion). Default: none.
+    pub fn deposit(mut self, integration: impl DepositIntegration) -> Self {
+        self.integrations.deposit = Arc::new(integration);
         self
     }
 

@@ -6,42 +6,19 @@ mod sandbox_support;
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
-use polaris_core::integrations::{IntegrationError, RailsIntegration};
 use polaris_core::model::{Kind, MemoType, Protocol, Status, Transaction};
 use polaris_core::processors::deposits::{check_trustlines, run_once};
 use polaris_core::processors::Worker;
 use polaris_core::stellar::tx::Op;
 use polaris_core::stellar::KeyPair;
 use polaris_core::store::transactions;
-use polaris_core::testing::TestDatabase;
+use polaris_core::testing::{Arrivals, FakeRails, TestDatabase};
 use processes_support::{setup as base_setup, Setup, SRT};
 use rust_decimal::Decimal;
 use sandbox_support::{client, funded, op};
 
-/// A bank where every pending deposit has arrived, for the amount the wallet announced.
-struct EveryDepositArrives;
-
-#[async_trait]
-impl RailsIntegration for EveryDepositArrives {
-    async fn poll_pending_deposits(
-        &self,
-        pending: &[Transaction],
-    ) -> Result<Vec<Transaction>, IntegrationError> {
-        Ok(pending
-            .iter()
-            .map(|t| {
-                let mut t = t.clone();
-                t.amount_in = t.amount_expected;
-                t.external_transaction_id = Some(format!("bank-{}", t.id));
-                t
-            })
-            .collect())
-    }
-}
-
 async fn setup(db: &TestDatabase) -> Setup {
-    base_setup(db, Arc::new(EveryDepositArrives)).await
+    base_setup(db, Arc::new(FakeRails::new(Arrivals::Expected))).await
 }
 
 async fn wallet(s: &Setup, trust: bool) -> KeyPair {
@@ -357,23 +334,10 @@ async fn three_workers_pay_many_deposits_exactly_once() {
     }
 }
 
-/// A bank where each deposit arrived for the amount the interactive form agreed on.
-struct ArrivedAsAgreed;
-
-#[async_trait]
-impl RailsIntegration for ArrivedAsAgreed {
-    async fn poll_pending_deposits(
-        &self,
-        pending: &[Transaction],
-    ) -> Result<Vec<Transaction>, IntegrationError> {
-        Ok(pending.to_vec())
-    }
-}
-
 #[actix_web::test]
 async fn an_additive_fee_agreed_in_the_form_is_kept_and_the_amount_asked_is_paid() {
     let db = TestDatabase::sqlite();
-    let s = base_setup(&db, Arc::new(ArrivedAsAgreed)).await;
+    let s = base_setup(&db, Arc::new(FakeRails::new(Arrivals::AsStored))).await;
     let user = wallet(&s, true).await;
     // ADDITIVE_FEES_ENABLED: the user asked for 10, was told to send 10 + 1.
     let mut tx = Transaction::new(

@@ -12,8 +12,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use polaris_core::integrations::{IntegrationError, Integrations, RailsIntegration};
+use polaris_core::integrations::Integrations;
 use polaris_core::model::{Asset, Kind, MemoType, Protocol, Status, Transaction};
 use polaris_core::processors::deposits::run_once;
 use polaris_core::processors::Worker;
@@ -21,40 +20,19 @@ use polaris_core::stellar::bootstrap::{ensure_asset, AssetSetup};
 use polaris_core::stellar::tx::Op;
 use polaris_core::stellar::{Horizon, HorizonClient, KeyPair};
 use polaris_core::store::{assets, transactions, Store};
-use polaris_core::testing::TestDatabase;
+use polaris_core::testing::{Arrivals, FakeRails, TestDatabase};
 use polaris_core::Context;
 use rust_decimal::Decimal;
 use sandbox_support::{client, funded, op, sandbox};
 
-struct EveryDepositArrives;
-
-#[async_trait]
-impl RailsIntegration for EveryDepositArrives {
-    async fn poll_pending_deposits(
-        &self,
-        pending: &[Transaction],
-    ) -> Result<Vec<Transaction>, IntegrationError> {
-        Ok(pending
-            .iter()
-            .map(|t| {
-                let mut t = t.clone();
-                t.amount_in = t.amount_expected;
-                t
-            })
-            .collect())
-    }
-}
-
 fn context(store: Store, horizon: Arc<dyn Horizon>) -> Context {
-    Context {
-        settings: Arc::new(polaris_core::testing::settings(&[])),
-        store,
-        horizon,
-        integrations: Integrations {
-            rails: Some(Arc::new(EveryDepositArrives)),
-            ..Default::default()
-        },
-    }
+    let integrations = Integrations {
+        rails: Some(Arc::new(FakeRails::new(Arrivals::Expected))),
+        ..Default::default()
+    };
+    let mut ctx = polaris_core::testing::context(&store, integrations);
+    ctx.horizon = horizon;
+    ctx
 }
 
 fn short_lease_worker() -> Worker {

@@ -4,10 +4,9 @@
 mod processes_support;
 mod sandbox_support;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use async_trait::async_trait;
-use polaris_core::integrations::{IntegrationError, OutgoingOutcome, RailsIntegration};
+use polaris_core::integrations::OutgoingOutcome;
 use polaris_core::model::{Kind, MemoType, Protocol, Stage, Status, Transaction};
 use polaris_core::processors::withdrawals::{execute_outgoing, poll_outgoing, watch_once};
 use polaris_core::processors::Worker;
@@ -15,44 +14,18 @@ use polaris_core::sep6::withdraw_memo;
 use polaris_core::stellar::tx::Op;
 use polaris_core::stellar::{KeyPair, Memo};
 use polaris_core::store::{transactions, watcher};
-use polaris_core::testing::TestDatabase;
+use polaris_core::testing::{FakeRails, TestDatabase};
 use processes_support::{setup, Setup, SRT};
 use rust_decimal::Decimal;
 use sandbox_support::{builder, client, funded, op, send};
 
-/// A bank whose payouts start, then complete when polled; it fails while `down` is set.
-#[derive(Default)]
-struct Bank {
-    down: Mutex<bool>,
-    executed: Mutex<Vec<uuid::Uuid>>,
-}
-
-#[async_trait]
-impl RailsIntegration for Bank {
-    async fn poll_pending_deposits(
-        &self,
-        _: &[Transaction],
-    ) -> Result<Vec<Transaction>, IntegrationError> {
-        Ok(Vec::new())
-    }
-
-    async fn execute_outgoing_transaction(
-        &self,
-        tx: &Transaction,
-    ) -> Result<OutgoingOutcome, IntegrationError> {
-        if *self.down.lock().unwrap() {
-            return Err(IntegrationError::Unavailable("bank down".into()));
-        }
-        self.executed.lock().unwrap().push(tx.id);
-        Ok(OutgoingOutcome::PendingExternal)
-    }
-
-    async fn poll_outgoing_transactions(
-        &self,
-        pending: &[Transaction],
-    ) -> Result<Vec<uuid::Uuid>, IntegrationError> {
-        Ok(pending.iter().map(|t| t.id).collect())
-    }
+/// A bank whose payouts start, then complete when polled; it fails while down.
+fn bank() -> Arc<FakeRails> {
+    Arc::new(
+        FakeRails::default()
+            .with_payout(OutgoingOutcome::PendingExternal)
+            .completing_polled(),
+    )
 }
 
 fn withdrawal(s: &Setup, user: &KeyPair, stage: Stage) -> Transaction {
@@ -98,7 +71,7 @@ fn hash_memo(tx: &Transaction) -> Memo {
 #[actix_web::test]
 async fn a_withdrawal_is_matched_once_and_paid_out() {
     for db in TestDatabase::all() {
-        let bank = Arc::new(Bank::default());
+        let bank = bank();
         let s = setup(&db, bank.clone()).await;
         let horizon = client(&s.sb);
         let user = funded(&s.sb).await;
@@ -163,7 +136,7 @@ async fn a_withdrawal_is_matched_once_and_paid_out() {
         assert_eq!(s.ctx.store.with_conn(watcher::unmatched).unwrap().len(), 1);
 
         let worker = Worker::new();
-        *bank.down.lock().unwrap() = true;
+        bank.set_down(true);
         assert_eq!(execute_outgoing(&s.ctx, &worker).await.unwrap(), 0);
         let still = load(&s, &tx);
         assert_eq!(
@@ -171,10 +144,10 @@ async fn a_withdrawal_is_matched_once_and_paid_out() {
             (Status::PendingAnchor, None),
             "a hook error leaves it as it was"
         );
-        *bank.down.lock().unwrap() = false;
+        bank.set_down(false);
         assert_eq!(execute_outgoing(&s.ctx, &worker).await.unwrap(), 1);
         assert_eq!(
-            *bank.executed.lock().unwrap(),
+            bank.executed(),
             vec![tx.id],
             "the held withdrawal is never paid out"
         );
@@ -192,7 +165,7 @@ async fn a_withdrawal_is_matched_once_and_paid_out() {
 async fn the_stream_survives_drops_without_gaps_or_repeats() {
     use polaris_core::processors::withdrawals::watch_stream;
     for db in TestDatabase::all() {
-        let s = setup(&db, Arc::new(Bank::default())).await;
+        let s = setup(&db, bank()).await;
         let horizon = client(&s.sb);
         let user = funded(&s.sb).await;
         op(&horizon, &s.sb, &user, Op::trust(&s.stellar_asset))
@@ -251,7 +224,7 @@ async fn the_stream_survives_drops_without_gaps_or_repeats() {
 async fn a_fee_bumped_payment_to_the_muxed_account_is_matched() {
     use polaris_core::stellar::{encode_xdr, envelope, Address, Horizon};
     for db in TestDatabase::all() {
-        let s = setup(&db, Arc::new(Bank::default())).await;
+        let s = setup(&db, bank()).await;
         let horizon = client(&s.sb);
         let (user, sponsor) = (funded(&s.sb).await, funded(&s.sb).await);
         op(&horizon, &s.sb, &user, Op::trust(&s.stellar_asset))

@@ -3,38 +3,24 @@
 
 mod schema;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{test, web, App};
 use async_trait::async_trait;
-use polaris_core::context::NoHorizon;
 use polaris_core::integrations::{
-    CustomerData, CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus,
-    DepositIntegration, IntegrationError, Integrations, Sep6Request, Sep6Response, Sep9Fields,
+    IntegrationError, Integrations, Sep6Integration, Sep6Request, Sep6Response,
 };
-use polaris_core::model::{Asset, Transaction};
+use polaris_core::model::Asset;
 use polaris_core::stellar::KeyPair;
-use polaris_core::testing::TestDatabase;
+use polaris_core::testing::{store_asset, MemoryCustomers, TestDatabase};
 use polaris_core::Context;
 use serde_json::{json, Map, Value};
 
-/// Customers by id, with the account each was created for.
-#[derive(Clone, Default)]
-struct Kyc {
-    customers: Arc<Mutex<HashMap<String, (String, Sep9Fields)>>>,
-}
+/// Customers in memory who must give a first and a last name.
+type Kyc = Arc<MemoryCustomers>;
 
-impl Kyc {
-    fn complete(&self, account: &str) -> bool {
-        let all = self.customers.lock().unwrap();
-        all.values().any(|(a, f)| {
-            a == account && f.contains_key("first_name") && f.contains_key("last_name")
-        })
-    }
-}
-
+/// The fields a new customer is asked for.
 fn needed() -> Map<String, Value> {
     let field = |d: &str| json!({ "type": "string", "description": d });
     let mut m = Map::new();
@@ -43,74 +29,16 @@ fn needed() -> Map<String, Value> {
     m
 }
 
-#[async_trait]
-impl CustomerIntegration for Kyc {
-    async fn get(&self, request: &CustomerRequest<'_>) -> Result<CustomerInfo, IntegrationError> {
-        let all = self.customers.lock().unwrap();
-        let known = request.id.and_then(|id| all.get(id));
-        let mut provided = Map::new();
-        let mut fields = needed();
-        if let Some((_, f)) = known {
-            for name in f.keys() {
-                fields.remove(name);
-                provided.insert(
-                    name.clone(),
-                    json!({ "type": "string", "description": "provided", "status": "ACCEPTED" }),
-                );
-            }
-        }
-        let status = if fields.is_empty() {
-            CustomerStatus::Accepted
-        } else {
-            CustomerStatus::NeedsInfo
-        };
-        Ok(CustomerInfo {
-            status,
-            fields,
-            provided_fields: provided,
-            message: None,
-        })
-    }
-
-    async fn put(
-        &self,
-        request: &CustomerRequest<'_>,
-        data: &CustomerData,
-    ) -> Result<String, IntegrationError> {
-        if data.fields.get("last_name").is_some_and(|n| n == "Refused") {
-            return Err(IntegrationError::Rejected(
-                "we cannot serve this customer".into(),
-            ));
-        }
-        let mut fields = data.fields.clone();
-        for (name, bytes) in &data.files {
-            fields.insert(name.clone(), format!("{} bytes", bytes.len()));
-        }
-        let mut all = self.customers.lock().unwrap();
-        let id = request
-            .id
-            .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_string);
-        let entry = all
-            .entry(id.clone())
-            .or_insert_with(|| (request.account.to_string(), Sep9Fields::new()));
-        entry.1.extend(fields);
-        Ok(id)
-    }
-
-    async fn delete(&self, customer_id: &str) -> Result<(), IntegrationError> {
-        self.customers.lock().unwrap().remove(customer_id);
-        Ok(())
-    }
-}
+/// SEP-6 deposits that need the customer's KYC first.
+struct KycFirst(Kyc);
 
 #[async_trait]
-impl DepositIntegration for Kyc {
-    async fn process_sep6_request(
+impl Sep6Integration for KycFirst {
+    async fn process_deposit(
         &self,
-        _: &Sep6Request<'_>,
-        tx: &Transaction,
+        request: &Sep6Request<'_>,
     ) -> Result<Sep6Response, IntegrationError> {
-        if !self.complete(&tx.stellar_account) {
+        if !self.0.is_complete(&request.transaction.user()) {
             return Ok(Sep6Response::CustomerInfoNeeded {
                 fields: vec!["first_name".into(), "last_name".into()],
             });
@@ -125,20 +53,16 @@ impl DepositIntegration for Kyc {
 }
 
 fn context(db: &TestDatabase, kyc: &Kyc) -> Context {
-    let asset = Asset::new("SRT", KeyPair::random().public_key());
-    db.store
-        .with_conn(|c| polaris_core::store::assets::upsert(c, &asset))
-        .unwrap();
-    Context {
-        settings: Arc::new(polaris_core::testing::settings(&[])),
-        store: db.store.clone(),
-        horizon: Arc::new(NoHorizon),
-        integrations: Integrations {
-            deposit: Arc::new(kyc.clone()),
-            customer: Some(Arc::new(kyc.clone())),
-            ..Default::default()
-        },
-    }
+    store_asset(
+        &db.store,
+        &Asset::new("SRT", KeyPair::random().public_key()),
+    );
+    let integrations = Integrations {
+        sep6: Arc::new(KycFirst(kyc.clone())),
+        customer: Some(kyc.clone()),
+        ..Default::default()
+    };
+    polaris_core::testing::context(&db.store, integrations)
 }
 
 fn token(ctx: &Context, account: &str, memo: Option<u64>) -> String {
@@ -353,10 +277,7 @@ async fn bad_requests_are_refused_with_reasons() {
         .set_payload("<a/>");
     let (status, _) = call(&app, xml, Some(&jwt)).await;
     assert_eq!(status, 400);
-    assert!(
-        kyc.customers.lock().unwrap().is_empty(),
-        "nothing stored on refusals"
-    );
+    assert!(kyc.is_empty(), "nothing stored on refusals");
 }
 
 #[actix_web::test]
@@ -377,7 +298,7 @@ async fn a_customer_can_delete_itself() {
     assert_eq!(status, 202);
     let delete = || test::TestRequest::delete().uri(&format!("/kyc/customer/{}", me.public_key()));
     assert_eq!(call(&app, delete(), Some(&jwt)).await.0, 200);
-    assert!(kyc.customers.lock().unwrap().is_empty());
+    assert!(kyc.is_empty());
     assert_eq!(call(&app, delete(), Some(&jwt)).await.0, 404);
     let (_, body) = call(&app, get("/kyc/customer"), Some(&jwt)).await;
     assert_eq!(body["status"], "NEEDS_INFO");
@@ -408,8 +329,7 @@ async fn multipart_bodies_carry_files() {
     let (status, body) = call(&app, req, Some(&jwt)).await;
     assert_eq!(status, 202, "{body}");
     let id = body["id"].as_str().unwrap();
-    let all = kyc.customers.lock().unwrap();
-    let fields = &all[id].1;
+    let fields = kyc.fields_of(id);
     assert_eq!(fields["first_name"], "Ada");
     assert_eq!(fields["photo_id_front"], "3 bytes");
 }

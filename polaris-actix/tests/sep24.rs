@@ -3,69 +3,41 @@
 
 mod schema;
 
-use std::collections::HashMap;
-
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{test, App};
 use async_trait::async_trait;
 use polaris_actix::Polaris;
-use polaris_core::auth::{Sep10Claims, Subject};
-use polaris_core::integrations::{
-    FeeIntegration, FeeParams, IntegrationError, Sep9Fields, WithdrawalIntegration,
-};
-use polaris_core::model::{Asset, OperationConfig};
-use polaris_core::stellar::{Address, KeyPair};
+use polaris_core::integrations::{IntegrationError, InteractiveIntegration, Sep9Request};
+use polaris_core::model::{Asset, Kind, OperationConfig};
+use polaris_core::stellar::KeyPair;
 use polaris_core::store::assets;
+use polaris_core::testing::FixedFee;
 use polaris_core::testing::TestDatabase;
 use polaris_core::Settings;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 fn settings() -> Settings {
-    let mut map: HashMap<String, String> = HashMap::new();
-    map.insert(
-        "SERVER_JWT_KEY".into(),
-        "a-secret-of-sufficient-length".into(),
-    );
-    map.insert("HOST_URL".into(), "https://anchor.example.com".into());
-    map.insert(
-        "SIGNING_SEED".into(),
-        KeyPair::random().seed().expose().to_string(),
-    );
-    Settings::from_map(&map).expect("test settings")
+    polaris_core::testing::settings(&[])
 }
 
 fn token(settings: &Settings, account: &str) -> String {
-    let subject = Subject::new(&Address::parse(account).expect("account"), None);
-    let now = u64::try_from(chrono::Utc::now().timestamp()).expect("time");
-    Sep10Claims::new(settings, &subject, now, "jti".into(), None)
-        .encode(&settings.jwt_key)
-        .expect("encode")
+    polaris_core::testing::token(settings, account, None)
 }
 
 struct RejectSep9;
 
+/// Refuses a withdrawal whose SEP-9 `email_address` has no `@`.
 #[async_trait]
-impl WithdrawalIntegration for RejectSep9 {
-    async fn save_sep9_fields(
-        &self,
-        _: &str,
-        fields: &Sep9Fields,
-        _: &str,
-    ) -> Result<(), IntegrationError> {
-        match fields.get("email_address") {
-            Some(e) if !e.contains('@') => Err(IntegrationError::Rejected("bad email".into())),
+impl InteractiveIntegration for RejectSep9 {
+    async fn save_sep9_fields(&self, request: &Sep9Request<'_>) -> Result<(), IntegrationError> {
+        if request.kind != Kind::Withdrawal {
+            return Ok(());
+        }
+        match request.fields.get("email_address") {
+            Some(e) if !e.contains('@') => Err(IntegrationError::rejected("bad email")),
             _ => Ok(()),
         }
-    }
-}
-
-struct FlatFee;
-
-#[async_trait]
-impl FeeIntegration for FlatFee {
-    async fn calculate_fee(&self, _: &FeeParams<'_>) -> Result<Decimal, IntegrationError> {
-        Ok(Decimal::new(42, 1))
     }
 }
 
@@ -106,9 +78,9 @@ async fn app(
     let s = settings();
     let mut b = Polaris::builder(s.clone())
         .store(db.store.clone())
-        .withdrawal(RejectSep9);
+        .interactive(RejectSep9);
     if fee {
-        b = b.fee(FlatFee);
+        b = b.fee(FixedFee::new(Decimal::new(42, 1)));
     }
     let polaris = b.build().await.expect("build");
     (

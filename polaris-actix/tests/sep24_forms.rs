@@ -13,11 +13,11 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use polaris_core::forms::{Field, Form};
 use polaris_core::integrations::{
-    default_form, DepositIntegration, IntegrationError, InteractiveRequest, PageContent,
-    ScriptsIntegration, Template, WithdrawalIntegration,
+    default_form, ContentRequest, IntegrationError, InteractiveIntegration, InteractiveRequest,
+    PageContent, ScriptsIntegration, Template, ValidatedForm,
 };
-use polaris_core::model::{Status, Transaction};
-use polaris_core::testing::TestDatabase;
+use polaris_core::model::Status;
+use polaris_core::testing::{ExternalApp, TestDatabase};
 use sep24_support::*;
 
 /// What the two-step integration stored per transaction: (first name, photo size).
@@ -27,15 +27,15 @@ type Kyc = Arc<Mutex<HashMap<String, (String, usize)>>>;
 struct TwoStep(Kyc);
 
 #[async_trait]
-impl DepositIntegration for TwoStep {
+impl InteractiveIntegration for TwoStep {
     async fn form_for_transaction(
         &self,
         request: &InteractiveRequest<'_>,
-        transaction: &Transaction,
     ) -> Result<Option<Form>, IntegrationError> {
-        if let Some(amount) = default_form(request, transaction) {
+        if let Some(amount) = default_form(request) {
             return Ok(Some(amount));
         }
+        let transaction = request.transaction;
         if self
             .0
             .lock()
@@ -54,12 +54,9 @@ impl DepositIntegration for TwoStep {
 
     async fn content_for_template(
         &self,
-        _request: &InteractiveRequest<'_>,
-        template: Template,
-        form: Option<&Form>,
-        _transaction: &Transaction,
+        request: &ContentRequest<'_>,
     ) -> Result<Option<PageContent>, IntegrationError> {
-        let guidance = match (template, form.map(Form::id)) {
+        let guidance = match (request.template, request.form.map(Form::id)) {
             (Template::Deposit, Some("kyc")) => "Tell us who you are",
             (Template::Deposit, Some(_)) => "How much do you deposit?",
             _ => return Ok(None),
@@ -72,10 +69,9 @@ impl DepositIntegration for TwoStep {
 
     async fn after_form_validation(
         &self,
-        _request: &InteractiveRequest<'_>,
-        form: &Form,
-        transaction: &Transaction,
+        request: &ValidatedForm<'_>,
     ) -> Result<(), IntegrationError> {
+        let (form, transaction) = (request.form, request.interactive.transaction);
         if form.id() != "kyc" {
             assert!(
                 transaction.amount_in.is_some(),
@@ -85,7 +81,7 @@ impl DepositIntegration for TwoStep {
         }
         let name = form.value("first_name").unwrap_or_default().to_string();
         if name == "Mallory" {
-            return Err(IntegrationError::Rejected("We cannot serve Mallory".into()));
+            return Err(IntegrationError::rejected("We cannot serve Mallory"));
         }
         let photo = form.file("photo").map(|f| f.data.len()).unwrap_or_default();
         self.0
@@ -101,7 +97,7 @@ async fn amount_then_kyc_with_a_file_then_pending_user_transfer_start() {
     for db in TestDatabase::all() {
         let kyc = Kyc::default();
         let s = settings(&[]);
-        let app = app_with(&db, &s, |b| b.deposit(TwoStep(kyc.clone()))).await;
+        let app = app_with(&db, &s, |b| b.interactive(TwoStep(kyc.clone()))).await;
         let (id, uri) = start_usdc(&app, &s, "deposit").await;
         let (page, cookie) = open(&app, &uri).await;
         assert!(page.body.contains("How much do you deposit?"));
@@ -180,38 +176,17 @@ async fn amount_then_kyc_with_a_file_then_pending_user_transfer_start() {
     }
 }
 
-/// A withdrawal flow run by an external app.
-struct External;
-
-#[async_trait]
-impl WithdrawalIntegration for External {
-    async fn interactive_url(
-        &self,
-        _request: &InteractiveRequest<'_>,
-        transaction: &Transaction,
-    ) -> Result<Option<String>, IntegrationError> {
-        Ok(Some(format!(
-            "https://kyc.example.com/start?tx={}",
-            transaction.id
-        )))
-    }
-
-    /// The app's records say every user finished (the tests of a refusing hook are in
-    /// `security/web.rs`).
-    async fn after_interactive_flow(
-        &self,
-        _request: &InteractiveRequest<'_>,
-        _transaction: &mut Transaction,
-    ) -> Result<bool, IntegrationError> {
-        Ok(true)
-    }
-}
-
 #[actix_web::test]
 async fn an_external_app_ends_at_interactive_complete() {
     for db in TestDatabase::all() {
         let s = settings(&[]);
-        let app = app_with(&db, &s, |b| b.withdrawal(External)).await;
+        let app = app_with(&db, &s, |b| {
+            b.interactive(ExternalApp {
+                done: true,
+                amount: None,
+            })
+        })
+        .await;
         let (id, uri) = start_usdc(&app, &s, "withdraw").await;
         let uri = format!("{uri}&callback=postMessage");
         let (away, cookie) = open(&app, &uri).await;
@@ -248,23 +223,19 @@ async fn an_external_app_ends_at_interactive_complete() {
 struct ConfirmEmail(Arc<Mutex<bool>>);
 
 #[async_trait]
-impl DepositIntegration for ConfirmEmail {
+impl InteractiveIntegration for ConfirmEmail {
     async fn form_for_transaction(
         &self,
         _request: &InteractiveRequest<'_>,
-        _transaction: &Transaction,
     ) -> Result<Option<Form>, IntegrationError> {
         Ok(None)
     }
 
     async fn content_for_template(
         &self,
-        _request: &InteractiveRequest<'_>,
-        template: Template,
-        _form: Option<&Form>,
-        _transaction: &Transaction,
+        request: &ContentRequest<'_>,
     ) -> Result<Option<PageContent>, IntegrationError> {
-        if template == Template::MoreInfo || *self.0.lock().unwrap() {
+        if request.template == Template::MoreInfo || *self.0.lock().unwrap() {
             return Ok(None);
         }
         Ok(Some(PageContent {
@@ -293,7 +264,7 @@ async fn content_without_a_form_waits_and_scripts_are_placed() {
     let s = settings(&[]);
     let flag = confirmed.clone();
     let app = app_with(&db, &s, move |b| {
-        b.deposit(ConfirmEmail(flag)).scripts(Analytics)
+        b.interactive(ConfirmEmail(flag)).scripts(Analytics)
     })
     .await;
     let (id, uri) = start_usdc(&app, &s, "deposit").await;

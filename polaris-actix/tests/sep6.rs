@@ -8,17 +8,15 @@ use std::sync::{Arc, Mutex};
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{test, web, App};
 use async_trait::async_trait;
-use polaris_core::context::NoHorizon;
 use polaris_core::integrations::{
-    DepositIntegration, FeeIntegration, FeeParams, IntegrationError, Integrations, Sep6Request,
-    Sep6Response, WithdrawalIntegration,
+    FeeIntegration, IntegrationError, Integrations, Sep6Integration, Sep6Request, Sep6Response,
 };
-use polaris_core::model::{Asset, OperationConfig, Transaction};
+use polaris_core::model::{Asset, OperationConfig};
 use polaris_core::sep6::withdraw_memo;
 use polaris_core::stellar::KeyPair;
-use polaris_core::store::{assets, transactions};
-use polaris_core::testing::TestDatabase;
-use polaris_core::{Context, Settings};
+use polaris_core::store::transactions;
+use polaris_core::testing::{context, store_asset, FixedFee, TestDatabase};
+use polaris_core::Context;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
@@ -29,12 +27,12 @@ struct Bank {
 }
 
 #[async_trait]
-impl DepositIntegration for Bank {
-    async fn process_sep6_request(
+impl Sep6Integration for Bank {
+    async fn process_deposit(
         &self,
         request: &Sep6Request<'_>,
-        tx: &Transaction,
     ) -> Result<Sep6Response, IntegrationError> {
+        let tx = request.transaction;
         match request.params.get("type") {
             Some("denied") => {
                 return Ok(Sep6Response::CustomerInfoStatus {
@@ -43,7 +41,7 @@ impl DepositIntegration for Bank {
                     eta: None,
                 })
             }
-            Some("closed") => return Err(IntegrationError::Rejected("the bank is closed".into())),
+            Some("closed") => return Err(IntegrationError::rejected("the bank is closed")),
             _ => {}
         }
         if !self.kyc_done.lock().unwrap().contains(&tx.stellar_account) {
@@ -67,14 +65,10 @@ impl DepositIntegration for Bank {
             eta: Some(3600),
         })
     }
-}
 
-#[async_trait]
-impl WithdrawalIntegration for Bank {
-    async fn process_sep6_request(
+    async fn process_withdrawal(
         &self,
         _request: &Sep6Request<'_>,
-        _tx: &Transaction,
     ) -> Result<Sep6Response, IntegrationError> {
         Ok(Sep6Response::Success {
             how: None,
@@ -83,19 +77,6 @@ impl WithdrawalIntegration for Bank {
             eta: None,
         })
     }
-}
-
-struct FlatFee;
-
-#[async_trait]
-impl FeeIntegration for FlatFee {
-    async fn calculate_fee(&self, _: &FeeParams<'_>) -> Result<Decimal, IntegrationError> {
-        Ok(Decimal::new(25, 1))
-    }
-}
-
-fn settings() -> Settings {
-    polaris_core::testing::settings(&[])
 }
 
 fn srt(distribution: &KeyPair) -> Asset {
@@ -124,26 +105,17 @@ struct Fixture {
 
 fn fixture(db: TestDatabase, fee: bool) -> Fixture {
     let distribution = KeyPair::random();
-    let asset = db
-        .store
-        .with_conn(|c| assets::upsert(c, &srt(&distribution)))
-        .unwrap();
+    let asset = store_asset(&db.store, &srt(&distribution));
     let mut hidden = Asset::new("HID", KeyPair::random().public_key());
     hidden.sep6_enabled = false;
-    db.store.with_conn(|c| assets::upsert(c, &hidden)).unwrap();
+    store_asset(&db.store, &hidden);
     let bank = Bank::default();
     let integrations = Integrations {
-        deposit: Arc::new(bank.clone()),
-        withdrawal: Arc::new(bank.clone()),
-        fee: fee.then(|| Arc::new(FlatFee) as Arc<dyn FeeIntegration>),
+        sep6: Arc::new(bank.clone()),
+        fee: fee.then(|| Arc::new(FixedFee::new(Decimal::new(25, 1))) as Arc<dyn FeeIntegration>),
         ..Default::default()
     };
-    let ctx = Context {
-        settings: Arc::new(settings()),
-        store: db.store.clone(),
-        horizon: Arc::new(NoHorizon),
-        integrations,
-    };
+    let ctx = context(&db.store, integrations);
     Fixture {
         ctx,
         bank,

@@ -7,16 +7,12 @@ use std::sync::{Arc, Mutex};
 
 use actix_web::{test, web, App};
 use async_trait::async_trait;
-use polaris_core::context::NoHorizon;
 use polaris_core::integrations::{
-    DepositIntegration, IntegrationError, Integrations, Sep6Request, Sep6Response,
-    WithdrawalIntegration,
+    IntegrationError, Integrations, Sep6Integration, Sep6Request, Sep6Response,
 };
-use polaris_core::model::{Asset, FieldSpec, FundingMethod, Transaction};
+use polaris_core::model::{Asset, FieldSpec, FundingMethod};
 use polaris_core::stellar::KeyPair;
-use polaris_core::store::assets;
-use polaris_core::testing::TestDatabase;
-use polaris_core::Context;
+use polaris_core::testing::{context, store_asset, TestDatabase};
 use serde_json::{json, Value};
 
 /// Accepts every request and remembers the funding method it was given.
@@ -37,22 +33,17 @@ impl Bank {
 }
 
 #[async_trait]
-impl DepositIntegration for Bank {
-    async fn process_sep6_request(
+impl Sep6Integration for Bank {
+    async fn process_deposit(
         &self,
         request: &Sep6Request<'_>,
-        _: &Transaction,
     ) -> Result<Sep6Response, IntegrationError> {
         self.accept(request)
     }
-}
 
-#[async_trait]
-impl WithdrawalIntegration for Bank {
-    async fn process_sep6_request(
+    async fn process_withdrawal(
         &self,
         request: &Sep6Request<'_>,
-        _: &Transaction,
     ) -> Result<Sep6Response, IntegrationError> {
         self.accept(request)
     }
@@ -79,17 +70,12 @@ fn asset() -> Asset {
 
 async fn call(db: &TestDatabase, bank: &Bank, uris: &[&str]) -> Vec<(u16, Value)> {
     let asset = asset();
-    db.store.with_conn(|c| assets::upsert(c, &asset)).unwrap();
-    let ctx = Context {
-        settings: Arc::new(polaris_core::testing::settings(&[])),
-        store: db.store.clone(),
-        horizon: Arc::new(NoHorizon),
-        integrations: Integrations {
-            deposit: Arc::new(bank.clone()),
-            withdrawal: Arc::new(bank.clone()),
-            ..Default::default()
-        },
+    store_asset(&db.store, &asset);
+    let integrations = Integrations {
+        sep6: Arc::new(bank.clone()),
+        ..Default::default()
     };
+    let ctx = context(&db.store, integrations);
     let jwt = polaris_core::testing::token(&ctx.settings, KeyPair::random().public_key(), None);
     let app = test::init_service(
         App::new()

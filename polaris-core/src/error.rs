@@ -80,8 +80,13 @@ impl From<crate::integrations::IntegrationError> for ApiError {
         use crate::integrations::IntegrationError::*;
         match e {
             Rejected(message) => Self::bad_request(message),
-            Unavailable(message) => Self::unavailable(message),
-            Other(cause) => Self::internal(cause),
+            Unavailable { message, source } => {
+                if let Some(source) = &source {
+                    tracing::warn!(%message, source = %source, "an integration is unavailable");
+                }
+                Self::unavailable(message)
+            }
+            other @ Other(_) => Self::internal(other.chain()),
         }
     }
 }

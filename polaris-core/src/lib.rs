@@ -27,6 +27,7 @@ pub mod settings;
 pub mod state;
 pub mod stellar;
 pub mod store;
+#[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 pub mod transfer;
 pub mod ui;

@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use polaris_core::integrations::{IntegrationError, OutgoingOutcome, RailsIntegration};
+use polaris_core::integrations::{
+    IntegrationError, OutgoingOutcome, RailsIntegration, TransactionRequest, TransactionsRequest,
+};
 use polaris_core::model::Transaction;
 
 /// Deposits count as received `delay` after they reached `pending_user_transfer_start`,
@@ -32,11 +34,12 @@ impl SimulatedBank {
 impl RailsIntegration for SimulatedBank {
     async fn poll_pending_deposits(
         &self,
-        pending: &[Transaction],
+        request: &TransactionsRequest<'_>,
     ) -> Result<Vec<Transaction>, IntegrationError> {
         let delay = chrono::Duration::from_std(self.delay).unwrap_or_default();
         let now = chrono::Utc::now();
-        Ok(pending
+        Ok(request
+            .transactions
             .iter()
             .filter(|t| t.updated_at + delay <= now && t.amount_expected.is_some())
             .map(|t| {
@@ -51,18 +54,19 @@ impl RailsIntegration for SimulatedBank {
     /// Payouts start at once and are pending at the bank for `delay`.
     async fn execute_outgoing_transaction(
         &self,
-        _tx: &Transaction,
+        _request: &TransactionRequest<'_>,
     ) -> Result<OutgoingOutcome, IntegrationError> {
         Ok(OutgoingOutcome::PendingExternal)
     }
 
     async fn poll_outgoing_transactions(
         &self,
-        pending: &[Transaction],
+        request: &TransactionsRequest<'_>,
     ) -> Result<Vec<uuid::Uuid>, IntegrationError> {
         let delay = chrono::Duration::from_std(self.delay).unwrap_or_default();
         let now = chrono::Utc::now();
-        Ok(pending
+        Ok(request
+            .transactions
             .iter()
             .filter(|t| t.updated_at + delay <= now)
             .map(|t| t.id)

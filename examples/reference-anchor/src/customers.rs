@@ -26,7 +26,7 @@ const CREATE: &str = "CREATE TABLE IF NOT EXISTS reference_kyc (
 )";
 
 fn unavailable(e: StoreError) -> IntegrationError {
-    IntegrationError::Unavailable(format!("customer store: {e}"))
+    IntegrationError::unavailable_because("the customer store is unavailable", e)
 }
 
 /// Customers in the database.
@@ -62,7 +62,7 @@ impl Customers {
         row.map(|(id, json)| {
             serde_json::from_str(&json)
                 .map(|f| (id, f))
-                .map_err(|e| IntegrationError::Other(format!("customer fields: {e}")))
+                .map_err(IntegrationError::other)
         })
         .transpose()
     }
@@ -83,8 +83,7 @@ impl Customers {
             ),
         };
         all.extend(fields.clone());
-        let json =
-            serde_json::to_string(&all).map_err(|e| IntegrationError::Other(e.to_string()))?;
+        let json = serde_json::to_string(&all).map_err(IntegrationError::other)?;
         let (row_id, user) = (id.clone(), user.to_string());
         self.store
             .run(move |c| {

@@ -23,10 +23,7 @@ impl FeeIntegration for TieredFee {
         {
             return default_fee(params);
         }
-        let below = FeeParams {
-            amount: TIER,
-            ..params.clone()
-        };
+        let below = FeeParams::new(params.asset, params.operation, TIER).with_type(params.kind);
         let excess = (params.amount - TIER)
             .checked_mul(REDUCED_PERCENT)
             .map(|e| e / Decimal::ONE_HUNDRED)
@@ -59,12 +56,7 @@ mod tests {
     }
 
     async fn fee(asset: &Asset, operation: Kind, amount: i64) -> Decimal {
-        let params = FeeParams {
-            asset,
-            operation,
-            kind: None,
-            amount: Decimal::from(amount),
-        };
+        let params = FeeParams::new(asset, operation, Decimal::from(amount));
         TieredFee.calculate_fee(&params).await.unwrap()
     }
 

@@ -7,11 +7,11 @@
 use async_trait::async_trait;
 use polaris_core::forms::{Field, Form};
 use polaris_core::integrations::{
-    default_form, CustomerData, CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus,
-    DepositIntegration, IntegrationError, InteractiveRequest, PageContent, Sep6Request,
-    Sep6Response, Sep9Fields, Template, WithdrawalIntegration,
+    default_form, ContentRequest, CustomerInfo, CustomerIntegration, CustomerRequest,
+    CustomerStatus, DeleteCustomer, DepositIntegration, IntegrationError, InteractiveIntegration,
+    InteractiveRequest, PageContent, PutCustomer, Sep6Integration, Sep6Request, Sep6Response,
+    Sep9Fields, TransactionRequest, ValidatedForm,
 };
-use polaris_core::model::Transaction;
 use serde_json::{json, Map, Value};
 
 use crate::customers::Customers;
@@ -44,45 +44,6 @@ impl Kyc {
             .filter(|(name, _)| given.is_none_or(|f| !f.contains_key(*name)))
             .map(|(name, _)| name.to_string())
             .collect())
-    }
-}
-
-impl Kyc {
-    /// SEP-24, step by step: the amount, then the KYC fields still missing, then done.
-    async fn next_form(
-        &self,
-        request: &InteractiveRequest<'_>,
-        tx: &Transaction,
-    ) -> Result<Option<Form>, IntegrationError> {
-        if let Some(amount) = default_form(request, tx) {
-            return Ok(Some(amount));
-        }
-        let missing = self.missing(&tx.user()).await?;
-        if missing.is_empty() {
-            return Ok(None);
-        }
-        let mut form = Form::new("kyc");
-        for name in &missing {
-            form = form.field(match name.as_str() {
-                "email_address" => Field::email(name, text(request.lang, name)).required(),
-                _ => Field::text(name, text(request.lang, name)).required(),
-            });
-        }
-        Ok(Some(form))
-    }
-
-    /// Keeps what the KYC form collected, as if sent through SEP-12.
-    async fn save_form(&self, form: &Form, tx: &Transaction) -> Result<(), IntegrationError> {
-        if form.id() != "kyc" {
-            return Ok(());
-        }
-        let fields: Sep9Fields = form
-            .fields()
-            .iter()
-            .filter_map(|f| Some((f.name().to_string(), f.value()?.to_string())))
-            .collect();
-        self.customers.save(None, &tx.user(), &fields).await?;
-        Ok(())
     }
 }
 
@@ -161,67 +122,78 @@ impl CustomerIntegration for Kyc {
         })
     }
 
-    async fn put(
-        &self,
-        request: &CustomerRequest<'_>,
-        data: &CustomerData,
-    ) -> Result<String, IntegrationError> {
+    async fn put(&self, request: &PutCustomer<'_>) -> Result<String, IntegrationError> {
+        let customer = &request.customer;
         self.customers
-            .save(request.id, &request.user(), &data.fields)
+            .save(customer.id, &customer.user(), &request.data.fields)
             .await
     }
 
-    async fn delete(&self, customer_id: &str) -> Result<(), IntegrationError> {
-        self.customers.delete(customer_id).await
+    async fn delete(&self, request: &DeleteCustomer<'_>) -> Result<(), IntegrationError> {
+        self.customers.delete(request.id).await
     }
 }
 
-/// SEP-6 deposits: KYC first, then bank instructions. SEP-24: amount, then KYC.
+/// SEP-24, deposits and withdrawals alike: the amount, then the KYC fields still missing,
+/// then done.
 #[async_trait]
-impl DepositIntegration for Kyc {
-    async fn instructions_for_pending_deposit(
-        &self,
-        tx: &Transaction,
-    ) -> Result<Option<String>, IntegrationError> {
-        let amount = tx.amount_in.map(|a| a.to_string()).unwrap_or_default();
-        Ok(Some(format!(
-            "Wire {amount} USD to the Reference Bank, account 000123, with the reference {}. \
-             (The bank is simulated: it receives the wire after a few seconds.)",
-            tx.id
-        )))
-    }
+impl InteractiveIntegration for Kyc {
     async fn form_for_transaction(
         &self,
         request: &InteractiveRequest<'_>,
-        transaction: &Transaction,
     ) -> Result<Option<Form>, IntegrationError> {
-        self.next_form(request, transaction).await
+        if let Some(amount) = default_form(request) {
+            return Ok(Some(amount));
+        }
+        let missing = self.missing(&request.transaction.user()).await?;
+        if missing.is_empty() {
+            return Ok(None);
+        }
+        let mut form = Form::new("kyc");
+        for name in &missing {
+            form = form.field(match name.as_str() {
+                "email_address" => Field::email(name, text(request.lang, name)).required(),
+                _ => Field::text(name, text(request.lang, name)).required(),
+            });
+        }
+        Ok(Some(form))
     }
 
     async fn content_for_template(
         &self,
-        request: &InteractiveRequest<'_>,
-        _template: Template,
-        form: Option<&Form>,
-        _transaction: &Transaction,
+        request: &ContentRequest<'_>,
     ) -> Result<Option<PageContent>, IntegrationError> {
-        Ok(guidance(form, request.lang))
+        Ok(guidance(request.form, request.interactive.lang))
     }
 
+    /// Keeps what the KYC form collected, as if sent through SEP-12.
     async fn after_form_validation(
         &self,
-        _request: &InteractiveRequest<'_>,
-        form: &Form,
-        transaction: &Transaction,
+        request: &ValidatedForm<'_>,
     ) -> Result<(), IntegrationError> {
-        self.save_form(form, transaction).await
+        let form = request.form;
+        if form.id() != "kyc" {
+            return Ok(());
+        }
+        let fields: Sep9Fields = form
+            .fields()
+            .iter()
+            .filter_map(|f| Some((f.name().to_string(), f.value()?.to_string())))
+            .collect();
+        let user = request.interactive.transaction.user();
+        self.customers.save(None, &user, &fields).await?;
+        Ok(())
     }
+}
 
-    async fn process_sep6_request(
+/// SEP-6: KYC first, then bank instructions for deposits; withdrawals need a `dest`.
+#[async_trait]
+impl Sep6Integration for Kyc {
+    async fn process_deposit(
         &self,
         request: &Sep6Request<'_>,
-        tx: &Transaction,
     ) -> Result<Sep6Response, IntegrationError> {
+        let tx = request.transaction;
         let missing = self.missing(&tx.user()).await?;
         if !missing.is_empty() {
             return Ok(Sep6Response::CustomerInfoNeeded { fields: missing });
@@ -238,50 +210,19 @@ impl DepositIntegration for Kyc {
             eta: Some(86_400),
         })
     }
-}
 
-/// SEP-6 withdrawals: KYC first. SEP-24: amount, then KYC.
-#[async_trait]
-impl WithdrawalIntegration for Kyc {
-    async fn form_for_transaction(
+    async fn process_withdrawal(
         &self,
-        request: &InteractiveRequest<'_>,
-        transaction: &Transaction,
-    ) -> Result<Option<Form>, IntegrationError> {
-        self.next_form(request, transaction).await
-    }
-
-    async fn content_for_template(
-        &self,
-        request: &InteractiveRequest<'_>,
-        _template: Template,
-        form: Option<&Form>,
-        _transaction: &Transaction,
-    ) -> Result<Option<PageContent>, IntegrationError> {
-        Ok(guidance(form, request.lang))
-    }
-
-    async fn after_form_validation(
-        &self,
-        _request: &InteractiveRequest<'_>,
-        form: &Form,
-        transaction: &Transaction,
-    ) -> Result<(), IntegrationError> {
-        self.save_form(form, transaction).await
-    }
-
-    async fn process_sep6_request(
-        &self,
-        _request: &Sep6Request<'_>,
-        tx: &Transaction,
+        request: &Sep6Request<'_>,
     ) -> Result<Sep6Response, IntegrationError> {
+        let tx = request.transaction;
         let missing = self.missing(&tx.user()).await?;
         if !missing.is_empty() {
             return Ok(Sep6Response::CustomerInfoNeeded { fields: missing });
         }
         if tx.to_address.is_none() {
-            return Err(IntegrationError::Rejected(
-                "dest is required: the bank account to pay".into(),
+            return Err(IntegrationError::rejected(
+                "dest is required: the bank account to pay",
             ));
         }
         Ok(Sep6Response::Success {
@@ -290,6 +231,23 @@ impl WithdrawalIntegration for Kyc {
             extra_info: None,
             eta: Some(86_400),
         })
+    }
+}
+
+/// Deposits: where to wire the money.
+#[async_trait]
+impl DepositIntegration for Kyc {
+    async fn instructions_for_pending_deposit(
+        &self,
+        request: &TransactionRequest<'_>,
+    ) -> Result<Option<String>, IntegrationError> {
+        let tx = request.transaction;
+        let amount = tx.amount_in.map(|a| a.to_string()).unwrap_or_default();
+        Ok(Some(format!(
+            "Wire {amount} USD to the Reference Bank, account 000123, with the reference {}. \
+             (The bank is simulated: it receives the wire after a few seconds.)",
+            tx.id
+        )))
     }
 }
 

@@ -2,7 +2,7 @@
 //! user and a muxed user of a `G...` account are customers of their own.
 
 use polaris_core::integrations::{
-    CustomerData, CustomerIntegration, CustomerRequest, CustomerStatus,
+    CustomerData, CustomerIntegration, CustomerRequest, CustomerStatus, PutCustomer,
 };
 use polaris_core::stellar::{Address, KeyPair};
 use polaris_core::testing::TestDatabase;
@@ -11,14 +11,9 @@ use super::Kyc;
 use crate::customers::Customers;
 
 fn request<'a>(g: &'a str, memo: Option<&'a str>, muxed: Option<&'a str>) -> CustomerRequest<'a> {
-    CustomerRequest {
-        id: None,
-        account: g,
-        memo,
-        muxed_account: muxed,
-        customer_type: None,
-        lang: "en",
-    }
+    CustomerRequest::new(g, "en")
+        .with_memo(memo)
+        .with_muxed_account(muxed)
 }
 
 fn data(pairs: &[(&str, &str)]) -> CustomerData {
@@ -44,14 +39,23 @@ async fn memo_and_muxed_users_of_one_account_are_separate_customers() {
             ("last_name", "Hopper"),
             ("email_address", "grace@example.com"),
         ]);
-        let g_id = kyc.put(&request(None, None), &full).await.unwrap();
+        let g_id = kyc
+            .put(&PutCustomer::new(request(None, None), &full))
+            .await
+            .unwrap();
         assert_eq!(
             kyc.get(&request(None, None)).await.unwrap().status,
             CustomerStatus::Accepted
         );
         let a = data(&[("first_name", "A")]);
-        let memo_1 = kyc.put(&request(Some("1"), None), &a).await.unwrap();
-        let memo_2 = kyc.put(&request(Some("2"), None), &a).await.unwrap();
+        let memo_1 = kyc
+            .put(&PutCustomer::new(request(Some("1"), None), &a))
+            .await
+            .unwrap();
+        let memo_2 = kyc
+            .put(&PutCustomer::new(request(Some("2"), None), &a))
+            .await
+            .unwrap();
         assert!(memo_1 != memo_2 && memo_1 != g_id && memo_2 != g_id);
         for other in [request(Some("42"), None), request(None, Some(&m7))] {
             let info = kyc.get(&other).await.unwrap();

@@ -135,8 +135,9 @@ fn builder(settings: Settings) -> polaris_actix::PolarisBuilder {
         .store(store)
         .toml(demo::Toml { org_url })
         .fee(fee::TieredFee)
+        .interactive(kyc.clone())
+        .sep6(kyc.clone())
         .deposit(kyc.clone())
-        .withdrawal(kyc.clone())
         .customer(kyc)
         .rails(bank::SimulatedBank::from_env())
 }

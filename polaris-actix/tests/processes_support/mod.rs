@@ -8,8 +8,7 @@ use polaris_core::integrations::{Integrations, RailsIntegration};
 use polaris_core::model::Asset;
 use polaris_core::stellar::bootstrap::{ensure_asset, AssetSetup};
 use polaris_core::stellar::{Asset as StellarAsset, Horizon, KeyPair};
-use polaris_core::store::assets;
-use polaris_core::testing::TestDatabase;
+use polaris_core::testing::{context, store_asset, TestDatabase};
 use polaris_core::Context;
 use rust_decimal::Decimal;
 
@@ -44,16 +43,13 @@ pub async fn setup(db: &TestDatabase, rails: Arc<dyn RailsIntegration>) -> Setup
     asset.distribution_seed = Some(distribution.seed());
     asset.deposit.fee_fixed = Some(Decimal::ONE);
     asset.withdrawal.fee_fixed = Some(Decimal::ONE);
-    let asset = db.store.with_conn(|c| assets::upsert(c, &asset)).unwrap();
-    let ctx = Context {
-        settings: Arc::new(polaris_core::testing::settings(&[])),
-        store: db.store.clone(),
-        horizon: Arc::new(horizon) as Arc<dyn Horizon>,
-        integrations: Integrations {
-            rails: Some(rails),
-            ..Default::default()
-        },
+    let asset = store_asset(&db.store, &asset);
+    let integrations = Integrations {
+        rails: Some(rails),
+        ..Default::default()
     };
+    let mut ctx = context(&db.store, integrations);
+    ctx.horizon = Arc::new(horizon) as Arc<dyn Horizon>;
     Setup {
         sb,
         ctx,

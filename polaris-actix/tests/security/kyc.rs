@@ -5,117 +5,35 @@
 //! `provided_fields` and status, and could overwrite them; two memo users of one account got
 //! a 500 on their second `PUT /kyc/customer`.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{test, web, App};
-use async_trait::async_trait;
-use polaris_core::context::NoHorizon;
-use polaris_core::integrations::{
-    CustomerData, CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus,
-    IntegrationError, Integrations, Sep9Fields,
-};
+use polaris_core::integrations::Integrations;
 use polaris_core::model::Asset;
 use polaris_core::stellar::{Address, KeyPair};
-use polaris_core::testing::TestDatabase;
+use polaris_core::testing::{store_asset, MemoryCustomers, TestDatabase};
 use polaris_core::Context;
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
-/// Customers by id with the key each was filed under: `request.user()` as the docs ask, or
-/// the bare `G...` account (the mistake this module guards against) when `by_account`.
-#[derive(Clone, Default)]
-struct Kyc {
-    by_account: bool,
-    customers: Arc<Mutex<HashMap<String, (String, Sep9Fields)>>>,
-}
+/// Customers in memory who must give a first name, filed under `request.user()` as the
+/// docs ask (or under the bare `G...` account, the mistake this module guards against).
+type Kyc = Arc<MemoryCustomers>;
 
-impl Kyc {
-    fn key(&self, request: &CustomerRequest<'_>) -> String {
-        if self.by_account {
-            request.account.to_string()
-        } else {
-            request.user()
-        }
-    }
-
-    fn fields_of(&self, id: &str) -> Sep9Fields {
-        self.customers.lock().unwrap()[id].1.clone()
-    }
-}
-
-#[async_trait]
-impl CustomerIntegration for Kyc {
-    async fn get(&self, request: &CustomerRequest<'_>) -> Result<CustomerInfo, IntegrationError> {
-        let key = self.key(request);
-        let all = self.customers.lock().unwrap();
-        let found = all.values().find(|(k, _)| *k == key);
-        let mut provided = Map::new();
-        for name in found
-            .map(|(_, f)| f.keys().cloned().collect())
-            .unwrap_or(Vec::new())
-        {
-            provided.insert(
-                name,
-                json!({ "type": "string", "description": "provided", "status": "ACCEPTED" }),
-            );
-        }
-        let status = match provided.is_empty() {
-            true => CustomerStatus::NeedsInfo,
-            false => CustomerStatus::Accepted,
-        };
-        let mut fields = Map::new();
-        if provided.is_empty() {
-            fields.insert(
-                "first_name".into(),
-                json!({ "type": "string", "description": "name" }),
-            );
-        }
-        Ok(CustomerInfo {
-            status,
-            fields,
-            provided_fields: provided,
-            message: None,
-        })
-    }
-
-    async fn put(
-        &self,
-        request: &CustomerRequest<'_>,
-        data: &CustomerData,
-    ) -> Result<String, IntegrationError> {
-        let key = self.key(request);
-        let mut all = self.customers.lock().unwrap();
-        let id = all
-            .iter()
-            .find(|(_, (k, _))| *k == key)
-            .map(|(id, _)| id.clone())
-            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let entry = all.entry(id.clone()).or_insert((key, Sep9Fields::new()));
-        entry.1.extend(data.fields.clone());
-        Ok(id)
-    }
-
-    async fn delete(&self, customer_id: &str) -> Result<(), IntegrationError> {
-        self.customers.lock().unwrap().remove(customer_id);
-        Ok(())
-    }
+fn kyc() -> Kyc {
+    Arc::new(MemoryCustomers::new(&[("first_name", "name")]))
 }
 
 fn context(db: &TestDatabase, kyc: &Kyc) -> Context {
-    let asset = Asset::new("SRT", KeyPair::random().public_key());
-    db.store
-        .with_conn(|c| polaris_core::store::assets::upsert(c, &asset))
-        .unwrap();
-    Context {
-        settings: Arc::new(polaris_core::testing::settings(&[])),
-        store: db.store.clone(),
-        horizon: Arc::new(NoHorizon),
-        integrations: Integrations {
-            customer: Some(Arc::new(kyc.clone())),
-            ..Default::default()
-        },
-    }
+    store_asset(
+        &db.store,
+        &Asset::new("SRT", KeyPair::random().public_key()),
+    );
+    let integrations = Integrations {
+        customer: Some(kyc.clone()),
+        ..Default::default()
+    };
+    polaris_core::testing::context(&db.store, integrations)
 }
 
 async fn service(
@@ -157,7 +75,7 @@ fn muxed(account: &str, id: u64) -> String {
 #[actix_web::test]
 async fn memo_and_muxed_users_neither_read_nor_change_the_accounts_kyc() {
     for db in TestDatabase::all() {
-        let kyc = Kyc::default();
+        let kyc = kyc();
         let ctx = context(&db, &kyc);
         let app = service(&ctx).await;
         let wallet = KeyPair::random();
@@ -194,7 +112,7 @@ async fn memo_and_muxed_users_neither_read_nor_change_the_accounts_kyc() {
 #[actix_web::test]
 async fn two_memo_users_of_one_account_are_two_customers() {
     for db in TestDatabase::all() {
-        let kyc = Kyc::default();
+        let kyc = kyc();
         let ctx = context(&db, &kyc);
         let app = service(&ctx).await;
         let wallet = KeyPair::random();
@@ -212,10 +130,7 @@ async fn two_memo_users_of_one_account_are_two_customers() {
 #[actix_web::test]
 async fn an_integration_answering_another_users_id_never_hands_that_customer_over() {
     for db in TestDatabase::all() {
-        let kyc = Kyc {
-            by_account: true,
-            ..Kyc::default()
-        };
+        let kyc: Kyc = Arc::new(MemoryCustomers::new(&[("first_name", "name")]).by_account());
         let ctx = context(&db, &kyc);
         let app = service(&ctx).await;
         let wallet = KeyPair::random();

@@ -3,14 +3,11 @@
 //! Findings of issue 14, items 6 to 10; every test runs on SQLite and, when
 //! `POLARIS_TEST_DATABASE_URL` is set, on PostgreSQL.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use polaris_core::integrations::{
-    FeeIntegration, FeeParams, IntegrationError, Integrations, OutgoingOutcome, RailsIntegration,
-};
+use polaris_core::integrations::{FeeIntegration, Integrations};
 use polaris_core::model::{Asset, Kind, MemoType, Protocol, Stage, Status, Transaction};
 use polaris_core::processors::withdrawals::{execute_outgoing, watch_once};
 use polaris_core::processors::Worker;
@@ -19,7 +16,7 @@ use polaris_core::stellar::horizon::{
 };
 use polaris_core::stellar::{Asset as StellarAsset, KeyPair, Memo};
 use polaris_core::store::{assets, transactions, watcher};
-use polaris_core::testing::TestDatabase;
+use polaris_core::testing::{context, store_asset, FakeRails, FixedFee, TestDatabase};
 use polaris_core::Context;
 use rust_decimal::Decimal;
 
@@ -83,50 +80,12 @@ impl Horizon for Ledger {
     }
 }
 
-/// Rails counting their payouts; each payout takes `delay`.
-#[derive(Default)]
-struct Rails {
-    calls: AtomicUsize,
-    delay: Duration,
-}
-
-#[async_trait]
-impl RailsIntegration for Rails {
-    async fn poll_pending_deposits(
-        &self,
-        _: &[Transaction],
-    ) -> Result<Vec<Transaction>, IntegrationError> {
-        Ok(Vec::new())
-    }
-
-    async fn execute_outgoing_transaction(
-        &self,
-        _: &Transaction,
-    ) -> Result<OutgoingOutcome, IntegrationError> {
-        self.calls.fetch_add(1, Ordering::SeqCst);
-        tokio::time::sleep(self.delay).await;
-        Ok(OutgoingOutcome::Completed)
-    }
-
-    async fn poll_outgoing_transactions(
-        &self,
-        _: &[Transaction],
-    ) -> Result<Vec<uuid::Uuid>, IntegrationError> {
-        Ok(Vec::new())
-    }
-}
+/// Rails counting their payouts, which complete at once (after a delay, when given).
+type Rails = FakeRails;
 
 /// A fee function that fails for amounts of 13 and charges 1 otherwise.
-struct Unlucky;
-
-#[async_trait]
-impl FeeIntegration for Unlucky {
-    async fn calculate_fee(&self, params: &FeeParams<'_>) -> Result<Decimal, IntegrationError> {
-        match params.amount == Decimal::from(13) {
-            true => Err(IntegrationError::Unavailable("fee service down".into())),
-            false => Ok(Decimal::ONE),
-        }
-    }
+fn unlucky() -> Arc<dyn FeeIntegration> {
+    Arc::new(FixedFee::new(Decimal::ONE).unavailable_at(Decimal::from(13)))
 }
 
 struct Anchor {
@@ -142,18 +101,15 @@ fn anchor(db: &TestDatabase, rails: Rails, fee: Option<Arc<dyn FeeIntegration>>)
     let mut asset = Asset::new("SRT", KeyPair::random().public_key());
     asset.distribution_seed = Some(distribution.seed());
     asset.withdrawal.max_amount = Some(Decimal::from(1000));
-    let asset = db.store.with_conn(|c| assets::upsert(c, &asset)).unwrap();
+    let asset = store_asset(&db.store, &asset);
     let (ledger, rails) = (Arc::new(Ledger::default()), Arc::new(rails));
-    let ctx = Context {
-        settings: Arc::new(polaris_core::testing::settings(&[])),
-        store: db.store.clone(),
-        horizon: ledger.clone(),
-        integrations: Integrations {
-            rails: Some(rails.clone()),
-            fee,
-            ..Default::default()
-        },
+    let integrations = Integrations {
+        rails: Some(rails.clone()),
+        fee,
+        ..Default::default()
     };
+    let mut ctx = context(&db.store, integrations);
+    ctx.horizon = ledger.clone();
     Anchor {
         ctx,
         asset,
@@ -202,10 +158,7 @@ fn worker(lease_ms: u64) -> Worker {
 #[actix_web::test]
 async fn a_slow_payout_is_never_paid_twice() {
     for db in TestDatabase::all() {
-        let slow = Rails {
-            delay: Duration::from_millis(900),
-            ..Default::default()
-        };
+        let slow = Rails::default().with_delay(Duration::from_millis(900));
         let a = anchor(&db, slow, None);
         let tx = withdrawal(&a, Status::PendingAnchor, Stage::ReadyToPay, Some(10));
         let (first, second) = (worker(100), worker(100));
@@ -218,11 +171,7 @@ async fn a_slow_payout_is_never_paid_twice() {
             moved
         };
         let (paid, other) = futures::join!(execute_outgoing(&a.ctx, &first), impatient);
-        assert_eq!(
-            a.rails.calls.load(Ordering::SeqCst),
-            1,
-            "the rails ran once"
-        );
+        assert_eq!(a.rails.calls(), 1, "the rails ran once");
         assert_eq!((paid.unwrap(), other), (1, 0));
         let done = load(&a, &tx);
         assert_eq!(done.status, Status::Completed);
@@ -246,11 +195,7 @@ async fn a_payout_left_by_a_killed_worker_waits_for_the_operator() {
             .unwrap()
             .unwrap();
         assert_eq!(execute_outgoing(&a.ctx, &worker(100)).await.unwrap(), 0);
-        assert_eq!(
-            a.rails.calls.load(Ordering::SeqCst),
-            0,
-            "never called again"
-        );
+        assert_eq!(a.rails.calls(), 0, "never called again");
         let left = load(&a, &tx);
         assert_eq!(
             (left.status, left.stage),
@@ -295,7 +240,7 @@ async fn the_watcher_holds_an_amount_that_differs_from_the_agreed_one() {
             assert!(message.contains(why), "{message}");
         }
         assert_eq!(execute_outgoing(&a.ctx, &worker(1000)).await.unwrap(), 0);
-        assert_eq!(a.rails.calls.load(Ordering::SeqCst), 0, "nothing paid out");
+        assert_eq!(a.rails.calls(), 0, "nothing paid out");
     }
 }
 
@@ -303,7 +248,7 @@ async fn the_watcher_holds_an_amount_that_differs_from_the_agreed_one() {
 #[actix_web::test]
 async fn a_fee_error_on_one_payment_does_not_stall_the_watcher() {
     for db in TestDatabase::all() {
-        let a = anchor(&db, Rails::default(), Some(Arc::new(Unlucky)));
+        let a = anchor(&db, Rails::default(), Some(unlucky()));
         watch_once(&a.ctx).await.unwrap();
         let unlucky = withdrawal(&a, Status::PendingUserTransferStart, Stage::None, Some(13));
         let fine = withdrawal(&a, Status::PendingUserTransferStart, Stage::None, Some(10));

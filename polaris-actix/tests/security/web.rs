@@ -4,19 +4,15 @@ use std::sync::{Arc, Mutex};
 
 use actix_web::cookie::Cookie;
 use actix_web::{test, App};
-use async_trait::async_trait;
 use polaris_actix::logging::RequestLog;
 use polaris_actix::Polaris;
-use polaris_core::context::NoHorizon;
-use polaris_core::integrations::{
-    DepositIntegration, IntegrationError, Integrations, InteractiveRequest,
-};
+use polaris_core::integrations::Integrations;
 use polaris_core::model::{Asset, Kind, Protocol, Status, Transaction};
 use polaris_core::net::NetError;
 use polaris_core::sep24::callback::post_flow_end;
 use polaris_core::sep24::MORE_INFO_PATH;
 use polaris_core::stellar::KeyPair;
-use polaris_core::testing::TestDatabase;
+use polaris_core::testing::{ExternalApp, TestDatabase};
 use polaris_core::Context;
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -25,7 +21,7 @@ use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::fmt::MakeWriter;
 
 use super::common::{canned, ok, redirect};
-use super::sep24_support::{self, app_with, csrf, get, open, start, stored};
+use super::sep24_support::{app_with, csrf, get, open, start, stored};
 
 /// A context on SQLite, in local mode or not, with a transaction to send.
 fn callback_context(local_mode: bool) -> (TestDatabase, Context, Transaction, Asset) {
@@ -39,12 +35,8 @@ fn callback_context(local_mode: bool) -> (TestDatabase, Context, Transaction, As
         asset.id,
         KeyPair::random().public_key(),
     );
-    let ctx = Context {
-        settings: Arc::new(settings),
-        store: db.store.clone(),
-        horizon: Arc::new(NoHorizon),
-        integrations: Integrations::default(),
-    };
+    let mut ctx = polaris_core::testing::context(&db.store, Integrations::default());
+    ctx.settings = Arc::new(settings);
     (db, ctx, tx, asset)
 }
 
@@ -169,31 +161,11 @@ async fn ssrf_env_proxy_child() {
 
 // Finding 1 (High): `.../interactive/complete` finished any `incomplete` transaction.
 
-/// An external app whose records say the user finished, or not yet.
-struct ExternalApp {
-    done: bool,
-}
-
-#[async_trait]
-impl DepositIntegration for ExternalApp {
-    async fn interactive_url(
-        &self,
-        _request: &InteractiveRequest<'_>,
-        tx: &Transaction,
-    ) -> Result<Option<String>, IntegrationError> {
-        Ok(Some(format!("https://kyc.example.com/start?tx={}", tx.id)))
-    }
-
-    async fn after_interactive_flow(
-        &self,
-        _request: &InteractiveRequest<'_>,
-        tx: &mut Transaction,
-    ) -> Result<bool, IntegrationError> {
-        if self.done {
-            tx.amount_in = Some(Decimal::new(50, 0));
-            tx.amount_expected = tx.amount_in;
-        }
-        Ok(self.done)
+/// An external app whose records say the user finished (agreeing on 50), or not yet.
+fn external_app(done: bool) -> ExternalApp {
+    ExternalApp {
+        done,
+        amount: Some(Decimal::new(50, 0)),
     }
 }
 
@@ -204,7 +176,7 @@ fn complete_uri(id: &str) -> String {
 #[actix_web::test]
 async fn interactive_complete_does_not_skip_polaris_forms() {
     for db in TestDatabase::all() {
-        let s = sep24_support::settings(&[]);
+        let s = polaris_core::testing::settings(&[]);
         let app = app_with(&db, &s, |b| b).await;
         let (id, uri) = start(&app, &s, "deposit", json!({"asset_code": "USDC"})).await;
         let (page, cookie) = open(&app, &uri).await;
@@ -221,8 +193,8 @@ async fn interactive_complete_does_not_skip_polaris_forms() {
 #[actix_web::test]
 async fn interactive_complete_needs_the_anchors_confirmation() {
     for db in TestDatabase::all() {
-        let s = sep24_support::settings(&[]);
-        let app = app_with(&db, &s, |b| b.deposit(ExternalApp { done: false })).await;
+        let s = polaris_core::testing::settings(&[]);
+        let app = app_with(&db, &s, |b| b.interactive(external_app(false))).await;
         let (id, uri) = start(&app, &s, "deposit", json!({"asset_code": "USDC"})).await;
         let (away, cookie) = open(&app, &uri).await;
         assert_eq!(away.status, 303);
@@ -236,8 +208,8 @@ async fn interactive_complete_needs_the_anchors_confirmation() {
 #[actix_web::test]
 async fn interactive_complete_confirmed_by_the_anchor_stores_what_it_agreed() {
     for db in TestDatabase::all() {
-        let s = sep24_support::settings(&[]);
-        let app = app_with(&db, &s, |b| b.deposit(ExternalApp { done: true })).await;
+        let s = polaris_core::testing::settings(&[]);
+        let app = app_with(&db, &s, |b| b.interactive(external_app(true))).await;
         let (id, uri) = start(&app, &s, "deposit", json!({"asset_code": "USDC"})).await;
         let (_, cookie) = open(&app, &uri).await;
         assert_eq!(get(&app, &complete_uri(&id), None).await.status, 403);
@@ -269,7 +241,7 @@ fn header_only_multipart(uri: &str, cookie: Option<&Cookie<'static>>) -> test::T
 #[actix_web::test]
 async fn multipart_header_only_body_gets_413_or_403_unread() {
     let db = TestDatabase::sqlite();
-    let s = sep24_support::settings(&[]);
+    let s = polaris_core::testing::settings(&[]);
     let app = app_with(&db, &s, |b| b).await;
     let (id, uri) = start(&app, &s, "deposit", json!({"asset_code": "USDC"})).await;
     let (page, cookie) = open(&app, &uri).await;
@@ -336,7 +308,7 @@ async fn request_logs_redact_tokens_and_keep_client_errors_short() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     let db = TestDatabase::sqlite();
-    let s = sep24_support::settings(&[]);
+    let s = polaris_core::testing::settings(&[]);
     let polaris = Polaris::builder(s).store(db.store.clone()).build().await;
     let app = test::init_service(
         App::new()
@@ -372,7 +344,7 @@ async fn request_logs_redact_tokens_and_keep_client_errors_short() {
 #[actix_web::test]
 async fn client_domain_lookup_errors_name_no_address() {
     let db = TestDatabase::sqlite();
-    let s = sep24_support::settings(&[]);
+    let s = polaris_core::testing::settings(&[]);
     let polaris = Polaris::builder(s).store(db.store.clone()).build().await;
     let app = test::init_service(App::new().configure(polaris.unwrap().configure())).await;
     let account = KeyPair::random().public_key().to_string();

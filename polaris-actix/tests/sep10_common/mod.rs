@@ -33,30 +33,14 @@ impl Horizon for FakeHorizon {
     }
 }
 
-pub fn settings_with(extra: &[(&str, &str)]) -> Settings {
-    let mut map: HashMap<String, String> = HashMap::new();
-    map.insert(
-        "SERVER_JWT_KEY".into(),
-        "a-secret-of-sufficient-length".into(),
-    );
-    map.insert("HOST_URL".into(), "https://anchor.example.com".into());
-    map.insert(
-        "SIGNING_SEED".into(),
-        KeyPair::random().seed().expose().to_string(),
-    );
-    for (k, v) in extra {
-        map.insert(k.to_string(), v.to_string());
-    }
-    Settings::from_map(&map).expect("test settings")
-}
+/// Test settings with `extra` on top.
+pub use polaris_core::testing::settings as settings_with;
 
 pub fn context(settings: Settings, horizon: impl Horizon, db: &TestDatabase) -> Context {
-    Context {
-        settings: Arc::new(settings),
-        store: db.store.clone(),
-        horizon: Arc::new(horizon),
-        integrations: Integrations::default(),
-    }
+    let mut ctx = polaris_core::testing::context(&db.store, Integrations::default());
+    ctx.settings = Arc::new(settings);
+    ctx.horizon = Arc::new(horizon);
+    ctx
 }
 
 async fn whoami(token: SepToken) -> HttpResponse {

@@ -30,22 +30,7 @@ impl<T: Service<actix_http::Request, Response = ServiceResponse, Error = actix_w
 }
 
 /// Settings on `HOST`, with `extra` on top.
-pub fn settings(extra: &[(&str, &str)]) -> Settings {
-    let mut map: HashMap<String, String> = HashMap::new();
-    map.insert(
-        "SERVER_JWT_KEY".into(),
-        "a-secret-of-sufficient-length".into(),
-    );
-    map.insert("HOST_URL".into(), HOST.into());
-    map.insert(
-        "SIGNING_SEED".into(),
-        KeyPair::random().seed().expose().to_string(),
-    );
-    for (k, v) in extra {
-        map.insert((*k).into(), (*v).into());
-    }
-    Settings::from_map(&map).expect("test settings")
-}
+pub use polaris_core::testing::settings;
 
 /// Stores the USDC asset: 2 decimals, deposit at most 1000, fee 1 + 1%.
 pub async fn usdc(db: &TestDatabase) {

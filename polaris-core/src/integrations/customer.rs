@@ -32,7 +32,8 @@ impl CustomerStatus {
 
 /// Who asks about which customer. Polaris has already checked that `id`, when given,
 /// belongs to the authenticated account.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct CustomerRequest<'a> {
     /// The customer id, when the account has one.
     pub id: Option<&'a str>,
@@ -48,7 +49,43 @@ pub struct CustomerRequest<'a> {
     pub lang: &'a str,
 }
 
-impl CustomerRequest<'_> {
+impl<'a> CustomerRequest<'a> {
+    /// A request of `account` (no memo, no muxed address, no id, no type) in `lang`.
+    pub fn new(account: &'a str, lang: &'a str) -> Self {
+        Self {
+            id: None,
+            account,
+            memo: None,
+            muxed_account: None,
+            customer_type: None,
+            lang,
+        }
+    }
+
+    /// The same request about customer `id`.
+    pub fn with_id(mut self, id: Option<&'a str>) -> Self {
+        self.id = id;
+        self
+    }
+
+    /// The same request from the user of a shared account told apart by `memo`.
+    pub fn with_memo(mut self, memo: Option<&'a str>) -> Self {
+        self.memo = memo;
+        self
+    }
+
+    /// The same request from a muxed address (`M...`).
+    pub fn with_muxed_account(mut self, muxed_account: Option<&'a str>) -> Self {
+        self.muxed_account = muxed_account;
+        self
+    }
+
+    /// The same request for a SEP-12 `type` of customer.
+    pub fn with_type(mut self, customer_type: Option<&'a str>) -> Self {
+        self.customer_type = customer_type;
+        self
+    }
+
     /// The user asking, as [`crate::model::user_key`] spells it. Users of one shared `G...`
     /// account (told apart by memo) and muxed users (`M...`) are different customers: key
     /// customer records by this value, never by `account` alone.
@@ -79,6 +116,74 @@ pub struct CustomerData {
     pub files: std::collections::BTreeMap<String, Vec<u8>>,
 }
 
+/// What [`CustomerIntegration::put`] is asked to store.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct PutCustomer<'a> {
+    /// Who asks, about which customer (`id` is `None` for a new one).
+    pub customer: CustomerRequest<'a>,
+    /// The data sent.
+    pub data: &'a CustomerData,
+}
+
+impl<'a> PutCustomer<'a> {
+    /// Store `data` for `customer`.
+    pub fn new(customer: CustomerRequest<'a>, data: &'a CustomerData) -> Self {
+        Self { customer, data }
+    }
+}
+
+/// What [`CustomerIntegration::verify`] is asked to check.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct VerifyCustomer<'a> {
+    /// Who asks, about which customer.
+    pub customer: CustomerRequest<'a>,
+    /// `<field>_verification` → code.
+    pub codes: &'a Sep9Fields,
+}
+
+impl<'a> VerifyCustomer<'a> {
+    /// Check `codes` for `customer`.
+    pub fn new(customer: CustomerRequest<'a>, codes: &'a Sep9Fields) -> Self {
+        Self { customer, codes }
+    }
+}
+
+/// What [`CustomerIntegration::set_callback`] is asked to register.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct CustomerCallback<'a> {
+    /// Who asks, about which customer.
+    pub customer: CustomerRequest<'a>,
+    /// The URL to send status changes to.
+    pub url: &'a str,
+}
+
+impl<'a> CustomerCallback<'a> {
+    /// Send `customer`'s status changes to `url`.
+    pub fn new(customer: CustomerRequest<'a>, url: &'a str) -> Self {
+        Self { customer, url }
+    }
+}
+
+/// What [`CustomerIntegration::delete`] is asked to delete.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct DeleteCustomer<'a> {
+    /// The customer id.
+    pub id: &'a str,
+    /// Who asks.
+    pub customer: CustomerRequest<'a>,
+}
+
+impl<'a> DeleteCustomer<'a> {
+    /// Delete customer `id`, asked by `customer`.
+    pub fn new(id: &'a str, customer: CustomerRequest<'a>) -> Self {
+        Self { id, customer }
+    }
+}
+
 /// The anchor's KYC store behind SEP-12. Polaris keeps which account owns which customer
 /// id and never calls these methods for a customer of another account.
 #[async_trait]
@@ -86,37 +191,28 @@ pub trait CustomerIntegration: Send + Sync + 'static {
     /// What is known and needed of the customer (`request.id` is `None` for a new one).
     async fn get(&self, request: &CustomerRequest<'_>) -> Result<CustomerInfo, IntegrationError>;
 
-    /// Stores `data` for the customer, creating it when `request.id` is `None`; returns the
-    /// customer id. `Rejected` becomes a 400 with its message.
-    async fn put(
-        &self,
-        request: &CustomerRequest<'_>,
-        data: &CustomerData,
-    ) -> Result<String, IntegrationError>;
+    /// Stores `request.data` for the customer, creating it when `request.customer.id` is
+    /// `None`; returns the customer id. `Rejected` becomes a 400 with its message.
+    async fn put(&self, request: &PutCustomer<'_>) -> Result<String, IntegrationError>;
 
     /// Checks verification codes (`<field>_verification` → code) the user received, e.g.
     /// for `mobile_number`; answers the customer as `get` does. The default refuses.
     async fn verify(
         &self,
-        _request: &CustomerRequest<'_>,
-        _codes: &Sep9Fields,
+        _request: &VerifyCustomer<'_>,
     ) -> Result<CustomerInfo, IntegrationError> {
-        Err(IntegrationError::Rejected(
-            "this anchor does not verify fields".into(),
+        Err(IntegrationError::rejected(
+            "this anchor does not verify fields",
         ))
     }
 
-    /// Registers `url` to receive the customer's status changes. The default refuses.
-    async fn set_callback(
-        &self,
-        _request: &CustomerRequest<'_>,
-        _url: &str,
-    ) -> Result<(), IntegrationError> {
-        Err(IntegrationError::Rejected(
-            "this anchor does not send customer callbacks".into(),
+    /// Registers `request.url` to receive the customer's status changes. The default refuses.
+    async fn set_callback(&self, _request: &CustomerCallback<'_>) -> Result<(), IntegrationError> {
+        Err(IntegrationError::rejected(
+            "this anchor does not send customer callbacks",
         ))
     }
 
-    /// Deletes every piece of data of the customer.
-    async fn delete(&self, customer_id: &str) -> Result<(), IntegrationError>;
+    /// Deletes every piece of data of customer `request.id`.
+    async fn delete(&self, request: &DeleteCustomer<'_>) -> Result<(), IntegrationError>;
 }

@@ -7,7 +7,8 @@ use super::IntegrationError;
 use crate::model::{Asset, Kind};
 
 /// What a fee is asked for: the parameters of the SEP `/fee` endpoints.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct FeeParams<'a> {
     /// The asset.
     pub asset: &'a Asset,
@@ -17,6 +18,24 @@ pub struct FeeParams<'a> {
     pub kind: Option<&'a str>,
     /// The amount.
     pub amount: Decimal,
+}
+
+impl<'a> FeeParams<'a> {
+    /// The fee of `amount` of `asset` for `operation`, with no SEP `type`.
+    pub fn new(asset: &'a Asset, operation: Kind, amount: Decimal) -> Self {
+        Self {
+            asset,
+            operation,
+            kind: None,
+            amount,
+        }
+    }
+
+    /// The same request with a SEP `type` (e.g. `SEPA`).
+    pub fn with_type(mut self, kind: Option<&'a str>) -> Self {
+        self.kind = kind;
+        self
+    }
 }
 
 /// Computes fees. Replacing it makes `/info` stop publishing `fee_fixed` / `fee_percent`,
@@ -39,7 +58,7 @@ pub fn default_fee(params: &FeeParams<'_>) -> Result<Decimal, IntegrationError> 
 
 /// The error for an amount too large to compute with.
 pub fn too_large() -> IntegrationError {
-    IntegrationError::Rejected("the amount is too large".into())
+    IntegrationError::rejected("the amount is too large")
 }
 
 /// The fee for `params`: the anchor's fee function when it registered one, else [`default_fee`].

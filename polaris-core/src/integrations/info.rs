@@ -15,10 +15,27 @@ pub struct AssetInfo {
     pub withdraw_types: Map<String, Value>,
 }
 
+/// What [`InfoIntegration::info`] is asked.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct InfoRequest<'a> {
+    /// The asset.
+    pub asset: &'a Asset,
+    /// The language of descriptions.
+    pub lang: &'a str,
+}
+
+impl<'a> InfoRequest<'a> {
+    /// The fields and types of `asset`, in `lang`.
+    pub fn new(asset: &'a Asset, lang: &'a str) -> Self {
+        Self { asset, lang }
+    }
+}
+
 /// Describes what each asset's SEP-6 deposits and withdrawals ask for.
 #[async_trait]
 pub trait InfoIntegration: Send + Sync + 'static {
-    /// The fields and types of `asset`, with descriptions in `lang`.
+    /// The fields and types of `request.asset`, with descriptions in `request.lang`.
     /// Return `Rejected` for a language you do not support: the wallet gets a 400.
-    async fn info(&self, asset: &Asset, lang: &str) -> Result<AssetInfo, IntegrationError>;
+    async fn info(&self, request: &InfoRequest<'_>) -> Result<AssetInfo, IntegrationError>;
 }

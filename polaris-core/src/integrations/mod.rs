@@ -9,6 +9,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 mod customer;
+mod error;
 mod fee;
 mod info;
 mod interactive;
@@ -17,31 +18,22 @@ mod toml_hook;
 mod transfer;
 
 pub use customer::{
-    CustomerData, CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus,
+    CustomerCallback, CustomerData, CustomerInfo, CustomerIntegration, CustomerRequest,
+    CustomerStatus, DeleteCustomer, PutCustomer, VerifyCustomer,
 };
+pub use error::{BoxError, IntegrationError};
 pub use fee::{calculate_fee, default_fee, too_large, FeeIntegration, FeeParams};
-pub use info::{AssetInfo, InfoIntegration};
-pub use interactive::{InteractiveRequest, PageContent, Template};
-pub use rails::{OutgoingOutcome, RailsIntegration};
+pub use info::{AssetInfo, InfoIntegration, InfoRequest};
+pub use interactive::{
+    default_form, ContentRequest, FlowReturn, InteractiveIntegration, InteractiveRequest,
+    PageContent, Sep9Request, Template, ValidatedForm,
+};
+pub use rails::{OutgoingOutcome, RailsIntegration, TransactionsRequest};
 pub use toml_hook::TomlIntegration;
 pub use transfer::{
-    default_form, DefaultDeposit, DefaultWithdrawal, DepositIntegration, Sep6Request, Sep6Response,
-    Sep9Fields, WithdrawalIntegration,
+    Defaults, DepositIntegration, PatchRequest, Sep6Integration, Sep6Request, Sep6Response,
+    Sep9Fields, TransactionRequest,
 };
-
-/// The error of every integration method.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum IntegrationError {
-    /// The request is refused; the message reaches the wallet or user (as a 400).
-    #[error("rejected: {0}")]
-    Rejected(String),
-    /// A system the anchor depends on is down; the wallet may retry later (a 503).
-    #[error("unavailable: {0}")]
-    Unavailable(String),
-    /// Anything else; logged, and the wallet sees a generic 500.
-    #[error("{0}")]
-    Other(String),
-}
 
 /// A hook that adds custom `<script>` content to the interactive pages.
 #[async_trait]
@@ -55,10 +47,12 @@ pub trait ScriptsIntegration: Send + Sync + 'static {
 /// The integrations registered by the anchor. Absent ones take Polaris' defaults.
 #[derive(Clone)]
 pub struct Integrations {
-    /// Deposit logic.
+    /// The SEP-24 interactive flow, for every kind of transaction.
+    pub interactive: Arc<dyn InteractiveIntegration>,
+    /// SEP-6 deposit and withdrawal decisions.
+    pub sep6: Arc<dyn Sep6Integration>,
+    /// Hooks on deposits (instructions, after completion).
     pub deposit: Arc<dyn DepositIntegration>,
-    /// Withdrawal logic.
-    pub withdrawal: Arc<dyn WithdrawalIntegration>,
     /// Bank rails for the background processes.
     pub rails: Option<Arc<dyn RailsIntegration>>,
     /// SEP-12 customers.
@@ -78,8 +72,9 @@ pub struct Integrations {
 impl Default for Integrations {
     fn default() -> Self {
         Self {
-            deposit: Arc::new(DefaultDeposit),
-            withdrawal: Arc::new(DefaultWithdrawal),
+            interactive: Arc::new(Defaults),
+            sep6: Arc::new(Defaults),
+            deposit: Arc::new(Defaults),
             rails: None,
             customer: None,
             fee: None,

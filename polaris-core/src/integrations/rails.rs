@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::IntegrationError;
+use super::{IntegrationError, TransactionRequest};
 use crate::model::Transaction;
 
 /// What became of an off-chain payout started by [`RailsIntegration::execute_outgoing_transaction`].
@@ -29,18 +29,33 @@ pub enum OutgoingOutcome {
     },
 }
 
+/// Transactions an integration is asked about, e.g. deposits waiting for funds.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct TransactionsRequest<'a> {
+    /// The transactions.
+    pub transactions: &'a [Transaction],
+}
+
+impl<'a> TransactionsRequest<'a> {
+    /// A request about `transactions`.
+    pub fn new(transactions: &'a [Transaction]) -> Self {
+        Self { transactions }
+    }
+}
+
 /// Off-chain money movement: detecting deposits and paying out withdrawals.
 #[async_trait]
 pub trait RailsIntegration: Send + Sync + 'static {
-    /// Of `pending` deposits (waiting for the user's off-chain transfer), returns those whose
-    /// funds have arrived, with `amount_in` (and `from_address`, `external_transaction_id`)
-    /// set to what was actually received.
+    /// Of `request.transactions`, deposits waiting for the user's off-chain transfer,
+    /// returns those whose funds have arrived, with `amount_in` (and `from_address`,
+    /// `external_transaction_id`) set to what was actually received.
     async fn poll_pending_deposits(
         &self,
-        pending: &[Transaction],
+        request: &TransactionsRequest<'_>,
     ) -> Result<Vec<Transaction>, IntegrationError>;
 
-    /// Pays out a withdrawal whose Stellar payment arrived (`transaction.amount_in` is what
+    /// Pays out a withdrawal whose Stellar payment arrived (`amount_in` is what
     /// arrived, `amount_fee` and `amount_out` what Polaris computed).
     ///
     /// Polaris records the withdrawal as `paying_out` before this call, so no other worker
@@ -52,17 +67,18 @@ pub trait RailsIntegration: Send + Sync + 'static {
     /// [`RailsIntegration::poll_outgoing_transactions`]. The default refuses.
     async fn execute_outgoing_transaction(
         &self,
-        _transaction: &Transaction,
+        _request: &TransactionRequest<'_>,
     ) -> Result<OutgoingOutcome, IntegrationError> {
-        Err(IntegrationError::Unavailable(
-            "this anchor has no payout rails".into(),
+        Err(IntegrationError::unavailable(
+            "this anchor has no payout rails",
         ))
     }
 
-    /// Of `pending` payouts (`pending_external`), returns the ids of those now completed.
+    /// Of `request.transactions`, payouts in `pending_external`, returns the ids of those
+    /// now completed. The default: none.
     async fn poll_outgoing_transactions(
         &self,
-        _pending: &[Transaction],
+        _request: &TransactionsRequest<'_>,
     ) -> Result<Vec<uuid::Uuid>, IntegrationError> {
         Ok(Vec::new())
     }

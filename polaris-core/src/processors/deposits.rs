@@ -17,6 +17,7 @@ use super::delivery::Delivery;
 use super::payment::{prepare, settle, submit_fresh, Step};
 use super::{ProcessError, Worker};
 use crate::context::Context;
+use crate::integrations::TransactionsRequest;
 use crate::model::{now, Asset, Kind, Stage, Status, Transaction};
 use crate::state::{self, TransitionError};
 use crate::stellar::{Address, Asset as StellarAsset};
@@ -119,7 +120,9 @@ async fn poll_received(
         let Some(last) = rows.last() else { break };
         after = Some(last.started_at);
         let full = rows.len() as i64 == worker.batch;
-        let arrived = rails.poll_pending_deposits(&rows).await?;
+        let arrived = rails
+            .poll_pending_deposits(&TransactionsRequest::new(&rows))
+            .await?;
         for reported in arrived {
             let Some(original) = rows.iter().find(|t| t.id == reported.id) else {
                 tracing::warn!(id = %reported.id, "poll_pending_deposits returned a transaction it was not given");

@@ -58,8 +58,8 @@ pub enum ProcessError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    /// The anchor's integration failed.
-    #[error(transparent)]
+    /// The anchor's integration failed; shown with its whole source chain.
+    #[error("{}", .0.chain())]
     Integration(#[from] crate::integrations::IntegrationError),
     /// The process cannot run (e.g. no rails integration registered).
     #[error("{0}")]

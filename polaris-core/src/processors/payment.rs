@@ -369,8 +369,13 @@ async fn complete(ctx: &Context, tx: Transaction, hash: String) -> Result<Step, 
         .store
         .run(move |c| Ok(state::transition(c, &mut next, Status::Completed).map(|_| next)))
         .await??;
-    if let Err(e) = ctx.integrations.deposit.after_deposit(&done).await {
-        tracing::warn!(id = %done.id, error = %e, "after_deposit failed; the deposit stays completed");
+    if let Err(e) = ctx
+        .integrations
+        .deposit
+        .after_deposit(&crate::integrations::TransactionRequest::new(&done))
+        .await
+    {
+        tracing::warn!(id = %done.id, error = %e.chain(), "after_deposit failed; the deposit stays completed");
     }
     Ok(Step::Completed)
 }

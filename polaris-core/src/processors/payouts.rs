@@ -13,7 +13,9 @@ use std::sync::Arc;
 
 use super::{ProcessError, Worker};
 use crate::context::Context;
-use crate::integrations::{OutgoingOutcome, RailsIntegration};
+use crate::integrations::{
+    OutgoingOutcome, RailsIntegration, TransactionRequest, TransactionsRequest,
+};
 use crate::model::{now, Kind, Stage, Status, Transaction};
 use crate::state;
 use crate::store::transactions;
@@ -50,10 +52,13 @@ pub async fn execute_outgoing(ctx: &Context, worker: &Worker) -> Result<usize, P
         let Some(tx) = start(ctx, worker, tx).await? else {
             continue;
         };
-        match rails.execute_outgoing_transaction(&tx).await {
+        match rails
+            .execute_outgoing_transaction(&TransactionRequest::new(&tx))
+            .await
+        {
             Ok(outcome) => moved += usize::from(settle(ctx, tx, outcome).await?),
             Err(e) => {
-                tracing::warn!(id = %tx.id, error = %e, "execute_outgoing_transaction failed; retrying next round");
+                tracing::warn!(id = %tx.id, error = %e.chain(), "execute_outgoing_transaction failed; retrying next round");
                 release(ctx, tx).await?;
             }
         }
@@ -183,7 +188,9 @@ pub async fn poll_outgoing(ctx: &Context, worker: &Worker) -> Result<usize, Proc
     if rows.is_empty() {
         return Ok(0);
     }
-    let done = rails.poll_outgoing_transactions(&rows).await?;
+    let done = rails
+        .poll_outgoing_transactions(&TransactionsRequest::new(&rows))
+        .await?;
     let mut moved = 0;
     for tx in rows.into_iter().filter(|t| done.contains(&t.id)) {
         let mut next = tx;

@@ -297,7 +297,7 @@ async fn match_withdrawal(
             tx.amount_out = Some(amount::net_of_fee(amount_in, fee).unwrap_or_default());
         }
         Err(e) => {
-            tracing::warn!(id = %tx.id, error = %e, "the fee of a withdrawal could not be computed; held for the anchor");
+            tracing::warn!(id = %tx.id, error = %e.chain(), "the fee of a withdrawal could not be computed; held for the anchor");
             tx.amount_fee = None;
             tx.amount_out = None;
             hold = hold.or_else(|| Some(FEE_FAILED.to_string()));

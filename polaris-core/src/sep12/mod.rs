@@ -13,7 +13,8 @@ use crate::auth::Subject;
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::integrations::{
-    CustomerData, CustomerInfo, CustomerIntegration, CustomerRequest, Sep9Fields,
+    CustomerCallback, CustomerData, CustomerInfo, CustomerIntegration, CustomerRequest,
+    DeleteCustomer, PutCustomer, Sep9Fields, VerifyCustomer,
 };
 use crate::params::Params;
 use crate::store::customers;
@@ -159,7 +160,10 @@ pub async fn put_customer(
     let id = own_id(ctx, subject, params).await?;
     let memo = subject.memo.map(|m| m.to_string());
     let new_id = kyc
-        .put(&request(subject, &memo, id.as_deref(), params), data)
+        .put(&PutCustomer::new(
+            request(subject, &memo, id.as_deref(), params),
+            data,
+        ))
         .await?;
     if id.as_deref() != Some(new_id.as_str()) {
         if id.is_some() {
@@ -199,7 +203,9 @@ pub async fn delete_customer(
     let Some(id) = ctx.store.run(move |c| customers::id_of(c, &owner)).await? else {
         return Err(ApiError::not_found("customer not found"));
     };
-    kyc.delete(&id).await?;
+    let memo = subject.memo.map(|m| m.to_string());
+    let customer = request(subject, &memo, Some(&id), params);
+    kyc.delete(&DeleteCustomer::new(&id, customer)).await?;
     let owner = subject.owner();
     ctx.store.run(move |c| customers::forget(c, &owner)).await?;
     Ok(())
@@ -230,7 +236,10 @@ pub async fn verify_customer(
     }
     let memo = subject.memo.map(|m| m.to_string());
     let info = kyc
-        .verify(&request(subject, &memo, Some(&id), params), &codes)
+        .verify(&VerifyCustomer::new(
+            request(subject, &memo, Some(&id), params),
+            &codes,
+        ))
         .await?;
     Ok(customer_body(Some(id), info))
 }
@@ -248,7 +257,8 @@ pub async fn set_callback(
         .ok_or_else(|| ApiError::bad_request("url is required"))?;
     let id = own_id(ctx, subject, params).await?;
     let memo = subject.memo.map(|m| m.to_string());
-    kyc.set_callback(&request(subject, &memo, id.as_deref(), params), &url)
+    let customer = request(subject, &memo, id.as_deref(), params);
+    kyc.set_callback(&CustomerCallback::new(customer, &url))
         .await?;
     Ok(())
 }

@@ -7,11 +7,12 @@
 
 use rust_decimal::Decimal;
 
-use super::hooks;
 use super::interactive::Denied;
 use super::pages::{self, PageRequest};
 use crate::forms::{FieldError, Form, FormData, AMOUNT_FIELD};
-use crate::integrations::{IntegrationError, PageContent};
+use crate::integrations::{
+    ContentRequest, FlowReturn, IntegrationError, InteractiveRequest, PageContent, ValidatedForm,
+};
 use crate::model::{Asset, Kind, MemoType, Status, Transaction};
 use crate::state::{self, TransitionError};
 use crate::ui::Ui;
@@ -43,11 +44,12 @@ pub async fn show(
         return Ok(Reply::Redirect(pages::more_info_path(&tx, page)));
     }
     let req = page.interactive(&tx, asset);
-    if let Some(url) = hooks::interactive_url(ctx, &req, &tx).await? {
+    let hooks = &ctx.integrations.interactive;
+    if let Some(url) = hooks.interactive_url(&req).await? {
         return Ok(Reply::Redirect(url));
     }
-    let form = hooks::form_for_transaction(ctx, &req, &tx).await?;
-    let content = hooks::content_for_template(ctx, &req, form.as_ref(), &tx).await?;
+    let form = hooks.form_for_transaction(&req).await?;
+    let content = content(ctx, req, form.as_ref()).await?;
     if form.is_none() && content.is_none() {
         return finish(ctx, tx, asset, page).await;
     }
@@ -66,7 +68,8 @@ pub async fn submit(
         return Ok(Reply::Redirect(pages::more_info_path(&tx, page)));
     }
     let req = page.interactive(&tx, asset);
-    let Some(mut form) = hooks::form_for_transaction(ctx, &req, &tx).await? else {
+    let hooks = &ctx.integrations.interactive;
+    let Some(mut form) = hooks.form_for_transaction(&req).await? else {
         return Ok(Reply::Redirect(pages::webapp_path(&tx, page)));
     };
     form.bind(data);
@@ -75,13 +78,14 @@ pub async fn submit(
         fill_amounts(ctx, &mut updated, asset, &mut form, page.lang).await?;
     }
     if form.is_valid() {
-        match hooks::after_form_validation(ctx, &req, &form, &updated).await {
+        let validated = ValidatedForm::new(req.for_transaction(&updated), &form);
+        match hooks.after_form_validation(&validated).await {
             Ok(()) => return accept(ctx, tx, updated, &form, page).await,
             Err(IntegrationError::Rejected(message)) => form.add_error(message),
             Err(e) => return Err(e.into()),
         }
     }
-    let content = hooks::content_for_template(ctx, &req, Some(&form), &tx).await?;
+    let content = content(ctx, req, Some(&form)).await?;
     render(ctx, &tx, asset, page, Some(&form), content, 400).await
 }
 
@@ -101,18 +105,35 @@ pub async fn complete(
         return Ok(Reply::Redirect(pages::more_info_path(&tx, page)));
     }
     let req = page.interactive(&tx, asset);
-    if hooks::interactive_url(ctx, &req, &tx).await?.is_none() {
+    let hooks = &ctx.integrations.interactive;
+    if hooks.interactive_url(&req).await?.is_none() {
         return Ok(Reply::Redirect(pages::webapp_path(&tx, page)));
     }
-    let mut updated = tx.clone();
-    if !hooks::after_interactive_flow(ctx, &req, &mut updated).await? {
+    let mut back = FlowReturn::new(req);
+    if !hooks.after_interactive_flow(&mut back).await? {
         let html = pages::denied_page(&ctx.settings, page.lang, &Denied::FlowNotDone)?;
         return Ok(Reply::Page { status: 403, html });
     }
+    let mut updated = back.transaction;
     updated.id = tx.id;
     updated.kind = tx.kind;
     updated.status = tx.status;
     finish(ctx, updated, asset, page).await
+}
+
+/// The anchor's content for the transaction's own page, showing `form`.
+async fn content(
+    ctx: &Context,
+    req: InteractiveRequest<'_>,
+    form: Option<&Form>,
+) -> Result<Option<PageContent>, ApiError> {
+    let template = pages::template(req.transaction.kind)?;
+    let request = ContentRequest::new(req, template, form);
+    Ok(ctx
+        .integrations
+        .interactive
+        .content_for_template(&request)
+        .await?)
 }
 
 /// Sets `amount_in`, `amount_fee` and `amount_out` from the amount form, or adds an error.

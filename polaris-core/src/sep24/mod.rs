@@ -9,7 +9,6 @@
 pub mod callback;
 pub mod endpoints;
 pub mod flow;
-mod hooks;
 mod info;
 pub mod interactive;
 pub(crate) mod object;
@@ -17,7 +16,6 @@ pub mod pages;
 mod read;
 mod start;
 
-pub use hooks::template;
 pub use info::{fee, info, info_text};
 pub use object::{more_info_url, transaction_json, MORE_INFO_PATH};
 pub use read::{transaction, transactions};

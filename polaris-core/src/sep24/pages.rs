@@ -2,11 +2,12 @@
 
 use serde_json::{json, Value};
 
-use super::hooks;
 use super::interactive::Denied;
 use super::object::transaction_json;
 use crate::forms::Form;
-use crate::integrations::{InteractiveRequest, PageContent, Template};
+use crate::integrations::{
+    ContentRequest, InteractiveRequest, PageContent, Template, TransactionRequest,
+};
 use crate::model::{Asset, Kind, Status, Transaction};
 use crate::params::Params;
 use crate::settings::Settings;
@@ -31,15 +32,17 @@ pub struct PageRequest<'a> {
 
 impl<'a> PageRequest<'a> {
     /// What the interactive hooks are told of this request, for `tx` of `asset`.
-    pub fn interactive(&self, tx: &Transaction, asset: &'a Asset) -> InteractiveRequest<'a> {
-        InteractiveRequest {
-            lang: self.lang,
-            asset,
-            amount: tx.amount_expected,
-            callback: self.callback,
-            params: self.params,
-        }
+    pub fn interactive<'t>(&self, tx: &'t Transaction, asset: &'t Asset) -> InteractiveRequest<'t>
+    where
+        'a: 't,
+    {
+        InteractiveRequest::new(tx, asset, self.lang, self.params).with_callback(self.callback)
     }
+}
+
+/// The interactive page of a kind of transaction; SEP-31 sends have none.
+pub fn template(kind: Kind) -> Result<Template, ApiError> {
+    Template::of(kind).ok_or_else(|| ApiError::internal("a SEP-31 send has no interactive page"))
 }
 
 fn with_query(settings: &Settings, path: &str, tx: &Transaction, page: &PageRequest<'_>) -> String {
@@ -178,11 +181,7 @@ pub async fn transfer_page(
     let (amount_in_code, amount_out_code) = side_codes(tx, asset);
     v.insert("amount_in_code".into(), json!(amount_in_code));
     v.insert("amount_out_code".into(), json!(amount_out_code));
-    let name = match hooks::template(tx.kind) {
-        Template::Withdraw => "sep24/withdraw.html",
-        _ => "sep24/deposit.html",
-    };
-    ui.render(name, page.lang, Value::Object(v))
+    ui.render(template(tx.kind)?.file(), page.lang, Value::Object(v))
 }
 
 /// The more-info page: status, amounts, where to send funds, instructions, wallet callback.
@@ -195,7 +194,12 @@ pub async fn more_info_page(
     let ui = Ui::get(&ctx.settings)?;
     let lang = page.lang;
     let req = page.interactive(tx, asset);
-    let content = hooks::content(ctx, &req, Template::MoreInfo, None, tx).await?;
+    let request = ContentRequest::new(req, Template::MoreInfo, None);
+    let content = ctx
+        .integrations
+        .interactive
+        .content_for_template(&request)
+        .await?;
     let mut v = common(ctx, content, title(&ui, lang, tx, asset)).await?;
     let waiting = tx.status == Status::PendingUserTransferStart;
     if waiting && v["guidance"].is_null() {
@@ -221,7 +225,7 @@ pub async fn more_info_page(
         (Kind::Deposit, true) => {
             ctx.integrations
                 .deposit
-                .instructions_for_pending_deposit(tx)
+                .instructions_for_pending_deposit(&TransactionRequest::new(tx))
                 .await?
         }
         _ => None,
@@ -232,7 +236,7 @@ pub async fn more_info_page(
     v.insert("callback".into(), json!(page.callback));
     let object = transaction_json(page.settings, tx, asset);
     v.insert("transaction_json".into(), json!(object.to_string()));
-    ui.render("sep24/more_info.html", lang, Value::Object(v))
+    ui.render(Template::MoreInfo.file(), lang, Value::Object(v))
 }
 
 /// The codes the amount in and the amount out are counted in: the off-chain side (the

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::auth::{InteractiveClaims, Subject};
-use crate::integrations::Sep9Fields;
+use crate::integrations::{Sep9Fields, Sep9Request};
 use crate::model::{Asset, Kind, MemoType, Protocol, Transaction};
 use crate::params::Params;
 use crate::stellar::{Address, Memo};
@@ -185,20 +185,11 @@ pub async fn start(
     let fields = req.sep9();
     if !fields.is_empty() {
         let who = subject.to_sub();
-        match kind {
-            Kind::Deposit => {
-                ctx.integrations
-                    .deposit
-                    .save_sep9_fields(&who, &fields, &lang)
-                    .await?
-            }
-            Kind::Withdrawal | Kind::Send => {
-                ctx.integrations
-                    .withdrawal
-                    .save_sep9_fields(&who, &fields, &lang)
-                    .await?
-            }
-        }
+        let request = Sep9Request::new(&who, kind, &fields, &lang);
+        ctx.integrations
+            .interactive
+            .save_sep9_fields(&request)
+            .await?;
     }
     let stored = tx.clone();
     ctx.store

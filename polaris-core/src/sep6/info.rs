@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 use super::funding::funding_method;
 use crate::context::Context;
 use crate::error::ApiError;
-use crate::integrations::AssetInfo;
+use crate::integrations::{AssetInfo, InfoRequest};
 use crate::model::{json_number, Asset, FieldSpec, FundingMethod, OperationConfig, Protocol};
 use crate::params::Params;
 use crate::transfer::fees::{self, FeeQuery};
@@ -70,7 +70,7 @@ pub async fn info(ctx: &Context, params: &Params) -> Result<Value, ApiError> {
 
 async fn describe(ctx: &Context, asset: &Asset, lang: &str) -> Result<AssetInfo, ApiError> {
     match &ctx.integrations.info {
-        Some(hook) => Ok(hook.info(asset, lang).await?),
+        Some(hook) => Ok(hook.info(&InfoRequest::new(asset, lang)).await?),
         None => Ok(AssetInfo::default()),
     }
 }

@@ -7,8 +7,8 @@ use super::json::transaction_json;
 use crate::auth::Subject;
 use crate::context::Context;
 use crate::error::ApiError;
-use crate::integrations::Sep9Fields;
-use crate::model::{Kind, Protocol, Status, Transaction};
+use crate::integrations::{PatchRequest, Sep9Fields};
+use crate::model::{Protocol, Status, Transaction};
 use crate::state::{self, TransitionError};
 use crate::store::transactions::{self, Lookup};
 
@@ -73,20 +73,10 @@ pub async fn patch_transaction(
         )));
     }
     let fields = fields_of(body, &requested(&tx))?;
-    match tx.kind {
-        Kind::Deposit => {
-            ctx.integrations
-                .deposit
-                .patch_transaction(&tx, &fields)
-                .await?
-        }
-        Kind::Withdrawal | Kind::Send => {
-            ctx.integrations
-                .withdrawal
-                .patch_transaction(&tx, &fields)
-                .await?
-        }
-    }
+    ctx.integrations
+        .sep6
+        .patch_transaction(&PatchRequest::new(&tx, &fields))
+        .await?;
     tx.required_info_updates = None;
     tx.required_info_message = None;
     let moved = ctx

@@ -84,17 +84,9 @@ pub async fn deposit(ctx: &Context, subject: &Subject, params: &Params) -> Resul
         tx.memo = memo.value();
     }
     let lang = params.get("lang").unwrap_or("en");
-    let request = Sep6Request {
-        params,
-        asset: &asset,
-        lang,
-        funding_method: method.as_deref(),
-    };
-    let answer = ctx
-        .integrations
-        .deposit
-        .process_sep6_request(&request, &tx)
-        .await?;
+    let request =
+        Sep6Request::new(&tx, &asset, params, lang).with_funding_method(method.as_deref());
+    let answer = ctx.integrations.sep6.process_deposit(&request).await?;
     respond(ctx, tx, &asset, answer).await
 }
 
@@ -122,17 +114,9 @@ pub async fn withdraw(
     tx.memo_type = MemoType::Hash;
     tx.memo = Some(withdraw_memo(tx.id));
     let lang = params.get("lang").unwrap_or("en");
-    let request = Sep6Request {
-        params,
-        asset: &asset,
-        lang,
-        funding_method: method.as_deref(),
-    };
-    let answer = ctx
-        .integrations
-        .withdrawal
-        .process_sep6_request(&request, &tx)
-        .await?;
+    let request =
+        Sep6Request::new(&tx, &asset, params, lang).with_funding_method(method.as_deref());
+    let answer = ctx.integrations.sep6.process_withdrawal(&request).await?;
     respond(ctx, tx, &asset, answer).await
 }
 

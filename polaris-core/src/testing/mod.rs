@@ -153,3 +153,9 @@ pub fn token(settings: &crate::Settings, account: &str, memo: Option<u64>) -> St
     .encode(&settings.jwt_key)
     .expect("encode a test token")
 }
+
+mod fakes;
+mod fixtures;
+
+pub use fakes::{Arrivals, ExternalApp, FakeRails, FixedFee, MemoryCustomers};
+pub use fixtures::{context, store_asset};
