@@ -327,6 +327,13 @@ impl Settings {
         host_with_port(&self.host_url)
     }
 
+    /// The path of `HOST_URL` without its trailing slash: `""` for `https://anchor.example.com`,
+    /// `"/anchor"` for `https://example.com/anchor/`. Polaris' routes are mounted under it
+    /// (see `Polaris::scope` in polaris-actix) and its cookies are scoped to it.
+    pub fn base_path(&self) -> &str {
+        self.host_url.path().trim_end_matches('/')
+    }
+
     /// `HOST_URL` joined with a path, without a doubled slash.
     pub fn url(&self, path: &str) -> String {
         format!(

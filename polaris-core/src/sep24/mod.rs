@@ -2,10 +2,12 @@
 //!
 //! Everything here is framework-free: functions take the [`Context`](crate::Context) and
 //! plain request values, and return JSON values or [`ApiError`]s.
-//! The interactive flow is in [`flow`] and [`interactive`]; pages come from [`crate::ui`].
+//! The interactive flow is in [`flow`] and [`interactive`], who may see its pages in
+//! [`gate`]; pages come from [`crate::ui`].
 
 pub mod callback;
 pub mod flow;
+pub mod gate;
 mod hooks;
 mod info;
 pub mod interactive;

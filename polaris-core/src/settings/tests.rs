@@ -38,6 +38,18 @@ fn defaults_are_the_local_development_ones() {
     assert_eq!(s.active_seps.len(), Sep::ALL.len());
     assert_eq!(s.url("/sep24"), "http://localhost:8000/sep24");
     assert_eq!(s.process_interval_seconds, None);
+    assert_eq!(s.base_path(), "");
+}
+
+#[test]
+fn a_path_in_host_url_prefixes_every_url() {
+    let s = with_keys(&[("HOST_URL", "https://example.com/anchor/")]).unwrap();
+    assert_eq!(s.base_path(), "/anchor");
+    assert_eq!(s.url("sep24"), "https://example.com/anchor/sep24");
+    assert_eq!(s.web_auth_domain(), "example.com");
+    let s = with_keys(&[("HOST_URL", "https://example.com/anchor")]).unwrap();
+    assert_eq!(s.base_path(), "/anchor");
+    assert_eq!(s.url("/auth"), "https://example.com/anchor/auth");
 }
 
 #[test]
@@ -75,7 +87,11 @@ fn invalid_values_name_the_setting() {
         ("HORIZON_URL", "::", "HORIZON_URL"),
         ("SERVER_JWT_KEY", "short", "SERVER_JWT_KEY"),
         ("PROCESS_INTERVAL_SECONDS", "0", "PROCESS_INTERVAL_SECONDS"),
-        ("PROCESS_INTERVAL_SECONDS", "often", "PROCESS_INTERVAL_SECONDS"),
+        (
+            "PROCESS_INTERVAL_SECONDS",
+            "often",
+            "PROCESS_INTERVAL_SECONDS",
+        ),
     ];
     for (name, value, expected) in cases {
         let mut pairs: Vec<(&str, String)> = real_keys();
