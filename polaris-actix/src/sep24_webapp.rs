@@ -115,7 +115,10 @@ async fn submit(
     let (lang, cookie) = (query.get("lang"), cookie(&req));
     let early = match gate::form_credentials(&query, body::is_multipart(&req)) {
         Credentials::InQuery => {
-            Some(gate::post(&ctx, kind, &query, lang, cookie.as_deref()).await?)
+            match gate::post(&ctx, kind, &query, lang, cookie.as_deref()).await? {
+                Gate::Pass(s) => Some(s),
+                Gate::Refused(r) => return Ok(reply(r.reply)),
+            }
         }
         Credentials::Missing => {
             return Ok(reply(
@@ -125,13 +128,12 @@ async fn submit(
         Credentials::InBody => None,
     };
     let (params, files) = body::read(&req, payload).await?;
-    let checked = match early {
-        Some(checked) => checked,
-        None => gate::post(&ctx, kind, &params, lang, cookie.as_deref()).await?,
-    };
-    let s = match checked {
-        Gate::Pass(s) => s,
-        Gate::Refused(r) => return Ok(reply(r.reply)),
+    let s = match early {
+        Some(s) => s,
+        None => match gate::post(&ctx, kind, &params, lang, cookie.as_deref()).await? {
+            Gate::Pass(s) => s,
+            Gate::Refused(r) => return Ok(reply(r.reply)),
+        },
     };
     let page = gate::page_request(&ctx.settings, &s.lang, &params, &s.csrf);
     let data = FormData {
