@@ -54,7 +54,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let settings = polaris_actix::cli::load_settings();
     let polaris = Polaris::builder(settings).run_migrations(true).build().await?;
     let _settings: &polaris_core::Settings = &polaris.context().settings;
-    HttpServer::new(move || App::new().configure(polaris.configure()))
+    let _server = HttpServer::new(move || App::new().configure(polaris.configure()))
         .bind(("127.0.0.1", 0))?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, Key};
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::header;
@@ -70,30 +71,25 @@ async fn polaris(db: &std::path::Path) -> Polaris {
     polaris
 }
 
-trait TestApp:
-    Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>
+async fn json_of<S, B>(app: &S, req: test::TestRequest) -> (u16, Value)
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
 {
-}
-impl<S> TestApp for S where
-    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>
-{
-}
-
-async fn json_of(app: &impl TestApp, req: test::TestRequest) -> (u16, Value) {
     let resp = test::call_service(app, req.to_request()).await;
     let status = resp.status().as_u16();
     let body = test::read_body(resp).await;
     (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
 }
 
-fn header_of(resp: &ServiceResponse, name: header::HeaderName) -> Option<String> {
+fn header_of<B>(resp: &ServiceResponse<B>, name: header::HeaderName) -> Option<String> {
     resp.headers()
         .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
 }
 
-fn cookies(resp: &ServiceResponse) -> Vec<Cookie<'static>> {
+fn cookies<B>(resp: &ServiceResponse<B>) -> Vec<Cookie<'static>> {
     resp.response().cookies().map(|c| c.into_owned()).collect()
 }
 
