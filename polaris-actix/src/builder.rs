@@ -56,7 +56,13 @@ impl Polaris {
         &self.ctx
     }
 
-    /// A closure for `App::configure` that mounts every active SEP's routes.
+    /// A closure for `App::configure` that mounts every active SEP's routes at the root of
+    /// the app (or of the scope it is called in), with Polaris' request configuration
+    /// (body limits, SEP-shaped extractor errors) as data of that app or scope.
+    ///
+    /// With a path in `HOST_URL` ([`PolarisBuilder::base_path`]), the URLs Polaris writes
+    /// carry it: mount with [`Polaris::scope`] instead, unless a proxy in front strips the
+    /// prefix before requests reach this app.
     ///
     /// ```no_run
     /// # async fn run(polaris: polaris_actix::Polaris) -> std::io::Result<()> {
@@ -92,7 +98,63 @@ impl Polaris {
     }
 }
 
+impl Polaris {
+    /// Every active SEP's routes in a scope at `HOST_URL`'s path (see
+    /// [`PolarisBuilder::base_path`]), for an existing app serving its own routes beside
+    /// them. Polaris' request configuration stays inside the scope, so the app's own
+    /// extractors keep theirs; the app's own middleware may wrap the scope (or not: wrap
+    /// only the app's own scopes with a CORS layer, Polaris' routes carry theirs). A scope
+    /// answers every path under its prefix: with no base path it matches every request, so
+    /// register it after the app's own routes.
+    ///
+    /// ```no_run
+    /// # async fn run(polaris: polaris_actix::Polaris) -> std::io::Result<()> {
+    /// use actix_web::{web, App, HttpResponse, HttpServer};
+    /// HttpServer::new(move || {
+    ///     App::new()
+    ///         .route("/", web::get().to(|| async { HttpResponse::Ok().body("my app") }))
+    ///         .configure(polaris.well_known())
+    ///         .service(polaris.scope())
+    /// })
+    /// .bind(("127.0.0.1", 8000))?
+    /// .run()
+    /// .await
+    /// # }
+    /// ```
+    pub fn scope(&self) -> actix_web::Scope {
+        web::scope(self.ctx.settings.base_path()).configure(self.configure())
+    }
+
+    /// A closure for `App::configure` that serves SEP-1's `/.well-known/stellar.toml` at
+    /// the root of the host, where wallets look for it, when Polaris itself is mounted
+    /// under a path with [`Polaris::scope`]. Nothing is mounted when SEP-1 is not active.
+    pub fn well_known(&self) -> impl Fn(&mut web::ServiceConfig) + Clone + 'static {
+        let ctx = self.ctx.clone();
+        move |cfg: &mut web::ServiceConfig| {
+            if ctx.settings.is_active(Sep::Sep1) {
+                cfg.app_data(ctx.clone());
+                crate::sep1::configure(cfg);
+            }
+        }
+    }
+}
+
 impl PolarisBuilder {
+    /// Serves Polaris under `path` (e.g. `/anchor`) of `HOST_URL`'s host: sets the path of
+    /// `HOST_URL`, so every URL Polaris writes (stellar.toml endpoints, interactive and
+    /// more-info URLs, static files, SEP-10 issuer) and its cookie paths carry it. Mount
+    /// with [`Polaris::scope`]. The same as writing the path in `HOST_URL`; `""` or `/`
+    /// mounts at the root.
+    pub fn base_path(mut self, path: &str) -> Self {
+        let trimmed = path.trim_matches('/');
+        let full = match trimmed.is_empty() {
+            true => "/".to_string(),
+            false => format!("/{trimmed}/"),
+        };
+        self.settings.host_url.set_path(&full);
+        self
+    }
+
     /// The anchor's SEP-24 interactive flow (forms, pages, external app), for deposits and
     /// withdrawals alike. Default: Polaris' amount form.
     pub fn interactive(mut self, integration: impl InteractiveIntegration) -> Self {

@@ -1,11 +1,14 @@
 //! Building blocks for an anchor's command line: settings loading, logging,
-//! `serve` and `migrate`. The reference anchor shows how to compose them.
+//! `serve` (the server and the background processes) and `migrate`. The reference
+//! anchor shows how to compose them.
 
 use std::process::ExitCode;
 
 use actix_web::{App, HttpServer};
 use clap::{Args, Subcommand};
+use polaris_core::processors::runner;
 use polaris_core::{Settings, Store};
+use tokio::sync::watch;
 use tracing_actix_web::TracingLogger;
 
 use crate::logging::RequestLog;
@@ -85,9 +88,31 @@ pub fn migrate(settings: &Settings) -> ExitCode {
 }
 
 /// `serve`: runs an HTTP server with request logging (each request gets an id, tokens
-/// are redacted from logged URLs, see [`RequestLog`]) and
-/// every active SEP mounted, until SIGINT/SIGTERM.
-pub async fn serve(polaris: Polaris, bind: &str) -> std::io::Result<()> {
+/// are redacted from logged URLs, see [`RequestLog`]) and every active SEP mounted, until
+/// SIGINT/SIGTERM. Unless `opts.no_processes`, every background process runs in this
+/// process too (at `PROCESS_INTERVAL_SECONDS` when set, see
+/// [`polaris_core::processors::runner`]), and is stopped, its round in hand finished,
+/// after the server stops.
+///
+/// `opts.no_migrate` is for the builder ([`crate::PolarisBuilder::run_migrations`]): by
+/// the time `serve` runs, Polaris is built.
+pub async fn serve(polaris: Polaris, opts: &ServeArgs) -> std::io::Result<()> {
+    let ctx = polaris.context().clone();
+    let (stop, stopped) = watch::channel(false);
+    let workers = match opts.no_processes {
+        true => Vec::new(),
+        false => runner::spawn_all(&ctx, ctx.settings.process_interval_seconds, &stopped),
+    };
+    let result = serve_http(polaris, &opts.bind).await;
+    let _ = stop.send(true);
+    for worker in workers {
+        let _ = worker.await;
+    }
+    result
+}
+
+/// The HTTP server of [`serve`], without the background processes.
+pub async fn serve_http(polaris: Polaris, bind: &str) -> std::io::Result<()> {
     let server = HttpServer::new(move || {
         App::new()
             .wrap(TracingLogger::<RequestLog>::new())

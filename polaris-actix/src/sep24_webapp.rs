@@ -1,27 +1,28 @@
 //! The SEP-24 interactive pages: the one-time token gate, the session cookie, the form
 //! loop, the live fee figures, the end of an external flow, the more-info page and the
-//! static files. Logic lives in [`polaris_core::sep24::flow`] and [`polaris_core::sep24::pages`].
+//! static files. Who may see what is decided by [`polaris_core::sep24::gate`]; the pages
+//! come from [`polaris_core::sep24::flow`] and [`polaris_core::sep24::pages`].
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header::{self, LOCATION};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use polaris_core::forms::FormData;
-use polaris_core::model::{Asset, Kind, Transaction};
+use polaris_core::model::Kind;
 use polaris_core::params::Params;
 use polaris_core::sep24::flow::{self, Reply};
-use polaris_core::sep24::interactive::{self, Denied};
-use polaris_core::sep24::pages::{self, PageRequest};
+use polaris_core::sep24::gate::{self, Credentials, Gate, SessionCookie};
+use polaris_core::sep24::interactive::Denied;
+use polaris_core::sep24::pages;
 use polaris_core::sep24::MORE_INFO_PATH;
 use polaris_core::ui::Ui;
 use polaris_core::{ApiError, Context};
-use uuid::Uuid;
 
 use crate::body;
 use crate::error::HttpResult;
 
 /// The session cookie's name.
-pub const SESSION_COOKIE: &str = "polaris_sep24_session";
+pub use polaris_core::sep24::gate::SESSION_COOKIE;
 
 /// How long browsers may keep a static file before checking its `ETag` again.
 const STATIC_MAX_AGE: &str = "public, max-age=3600";
@@ -68,106 +69,42 @@ fn reply(r: Reply) -> HttpResponse {
     }
 }
 
-fn denied(ctx: &Context, lang: &str, why: &Denied) -> HttpResult {
-    Ok(html(403, pages::denied_page(&ctx.settings, lang, why)?))
-}
-
-fn session_cookie(ctx: &Context, value: String) -> Cookie<'static> {
-    let mut c = Cookie::build(SESSION_COOKIE, value)
-        .path("/sep24")
-        .http_only(true)
-        .finish();
-    if ctx.settings.local_mode {
-        c.set_same_site(SameSite::Lax);
-    } else {
-        c.set_same_site(SameSite::None);
-        c.set_secure(true);
-    }
-    c
-}
-
-/// The page language: a known `lang` of the request, else the transaction's, else English.
-fn page_lang(ctx: &Context, asked: Option<&str>, tx: Option<&Transaction>) -> String {
-    let ui = Ui::get(&ctx.settings).ok();
-    let known = |l: Option<&str>| ui.as_ref().and_then(|u| u.language(l?));
-    known(asked)
-        .or_else(|| known(tx.and_then(|t| t.lang.as_deref())))
-        .unwrap_or_else(|| "en".into())
-}
-
 fn cookie(req: &HttpRequest) -> Option<String> {
     req.cookie(SESSION_COOKIE).map(|c| c.value().to_string())
 }
 
-/// The transaction a session cookie covers, checked against `id`.
-fn session_for(
-    ctx: &Context,
-    req: &HttpRequest,
-    id: Option<&str>,
-) -> Result<(Uuid, String), Denied> {
-    let id: Uuid = id.and_then(|t| t.parse().ok()).ok_or(Denied::BadToken)?;
-    let value = cookie(req);
-    interactive::check_session(ctx, value.as_deref(), id)?;
-    Ok((id, value.unwrap_or_default()))
-}
-
-/// The transaction and asset of `id`, if of `kind`.
-async fn load(
-    ctx: &Context,
-    id: Uuid,
-    kind: Kind,
-) -> Result<Option<(Transaction, Asset)>, ApiError> {
-    Ok(interactive::load(ctx, id)
-        .await?
-        .filter(|(tx, _)| tx.kind == kind))
+fn set_cookie(resp: &mut HttpResponse, spec: SessionCookie) -> Result<(), ApiError> {
+    let mut c = Cookie::build(spec.name, spec.value)
+        .path(spec.path)
+        .http_only(true)
+        .finish();
+    c.set_same_site(match spec.same_site_lax {
+        true => SameSite::Lax,
+        false => SameSite::None,
+    });
+    if spec.secure {
+        c.set_secure(true);
+    }
+    resp.add_cookie(&c).map_err(ApiError::internal)
 }
 
 async fn show(ctx: web::Data<Context>, req: HttpRequest, kind: Kind) -> HttpResult {
-    let params = Params::parse(req.query_string());
-    let lang = page_lang(&ctx, params.get("lang"), None);
-    let tid = params.get("transaction_id");
-    let (id, session, fresh) = match params.get("token") {
-        Some(token) => match interactive::open(&ctx, kind, token, tid.unwrap_or_default()).await {
-            Ok(id) => (id, interactive::session_token(&ctx, id)?, true),
-            Err(e) => return denied(&ctx, &lang, &e),
-        },
-        None => match session_for(&ctx, &req, tid) {
-            Ok((id, value)) => (id, value, false),
-            Err(e) => return denied(&ctx, &lang, &e),
-        },
+    let query = Params::parse(req.query_string());
+    let s = match gate::open(&ctx, kind, &query, cookie(&req).as_deref()).await? {
+        Gate::Pass(s) => s,
+        Gate::Refused(r) => return Ok(reply(r.reply)),
     };
-    let Some((tx, asset)) = load(&ctx, id, kind).await? else {
-        return denied(&ctx, &lang, &Denied::BadToken);
-    };
-    let lang = page_lang(&ctx, params.get("lang"), Some(&tx));
-    let csrf = interactive::csrf_token(&session);
-    let page = page_request(&ctx, &lang, &params, &csrf);
-    let mut resp = reply(flow::show(&ctx, tx, &asset, &page).await?);
-    if fresh {
-        resp.add_cookie(&session_cookie(&ctx, session))
-            .map_err(ApiError::internal)?;
+    let page = gate::page_request(&ctx.settings, &s.lang, &query, &s.csrf);
+    let mut resp = reply(flow::show(&ctx, s.transaction, &s.asset, &page).await?);
+    if let Some(spec) = s.set_cookie {
+        set_cookie(&mut resp, spec)?;
     }
     Ok(resp)
 }
 
-fn page_request<'a>(
-    ctx: &'a Context,
-    lang: &'a str,
-    params: &'a Params,
-    csrf: &'a str,
-) -> PageRequest<'a> {
-    PageRequest {
-        settings: &ctx.settings,
-        lang,
-        callback: params.get("callback").filter(|c| !c.is_empty()),
-        params,
-        csrf,
-    }
-}
-
-/// A posted form. The session and the CSRF token are checked before the body is read when
-/// the form's action carries them in its query (as Polaris' pages do); a multipart body is
-/// never read without them. Otherwise a small body is read and they are taken from it.
+/// A posted form. Its session and CSRF token are checked before the body is read when
+/// the form's action carries them in its query (as Polaris' pages do), see
+/// [`gate::form_credentials`].
 async fn submit(
     ctx: web::Data<Context>,
     req: HttpRequest,
@@ -175,77 +112,42 @@ async fn submit(
     kind: Kind,
 ) -> HttpResult {
     let query = Params::parse(req.query_string());
-    let lang = query.get("lang");
-    let early = match query.get("csrf_token") {
-        Some(_) => match authenticate(&ctx, &req, kind, &query, lang).await? {
-            Ok(found) => Some(found),
-            Err(refused) => return Ok(refused),
-        },
-        None if body::is_multipart(&req) => {
-            return denied(&ctx, &page_lang(&ctx, lang, None), &Denied::Csrf);
+    let (lang, cookie) = (query.get("lang"), cookie(&req));
+    let early = match gate::form_credentials(&query, body::is_multipart(&req)) {
+        Credentials::InQuery => {
+            match gate::post(&ctx, kind, &query, lang, cookie.as_deref()).await? {
+                Gate::Pass(s) => Some(s),
+                Gate::Refused(r) => return Ok(reply(r.reply)),
+            }
         }
-        None => None,
+        Credentials::Missing => {
+            return Ok(reply(
+                gate::refuse(&ctx.settings, lang, Denied::Csrf)?.reply,
+            ))
+        }
+        Credentials::InBody => None,
     };
     let (params, files) = body::read(&req, payload).await?;
-    let (tx, asset, lang, csrf) = match early {
-        Some(found) => found,
-        None => match authenticate(&ctx, &req, kind, &params, lang).await? {
-            Ok(found) => found,
-            Err(refused) => return Ok(refused),
+    let s = match early {
+        Some(s) => s,
+        None => match gate::post(&ctx, kind, &params, lang, cookie.as_deref()).await? {
+            Gate::Pass(s) => s,
+            Gate::Refused(r) => return Ok(reply(r.reply)),
         },
     };
-    let page = page_request(&ctx, &lang, &params, &csrf);
+    let page = gate::page_request(&ctx.settings, &s.lang, &params, &s.csrf);
     let data = FormData {
         values: params.all().clone(),
         files: files.into_iter().collect(),
     };
-    Ok(reply(flow::submit(&ctx, tx, &asset, &page, &data).await?))
-}
-
-/// [`in_session`] for the `transaction_id` of `source`, whose `csrf_token` must match.
-async fn authenticate(
-    ctx: &Context,
-    req: &HttpRequest,
-    kind: Kind,
-    source: &Params,
-    lang: Option<&str>,
-) -> HttpResult<Result<(Transaction, Asset, String, String), HttpResponse>> {
-    let found = in_session(ctx, req, kind, source.get("transaction_id"), lang).await?;
-    Ok(match found {
-        Ok(found) if source.get("csrf_token") == Some(found.3.as_str()) => Ok(found),
-        Ok(found) => Err(denied(ctx, &found.2, &Denied::Csrf)?),
-        Err(refused) => Err(refused),
-    })
-}
-
-/// The transaction of a request authenticated by its session cookie, with the page
-/// language and the CSRF token; or the 403 page to answer.
-async fn in_session(
-    ctx: &Context,
-    req: &HttpRequest,
-    kind: Kind,
-    transaction_id: Option<&str>,
-    lang: Option<&str>,
-) -> HttpResult<Result<(Transaction, Asset, String, String), HttpResponse>> {
-    let fallback = page_lang(ctx, lang, None);
-    let (id, session) = match session_for(ctx, req, transaction_id) {
-        Ok(s) => s,
-        Err(e) => return Ok(Err(denied(ctx, &fallback, &e)?)),
-    };
-    let Some((tx, asset)) = load(ctx, id, kind).await? else {
-        return Ok(Err(denied(ctx, &fallback, &Denied::BadToken)?));
-    };
-    let lang = page_lang(ctx, lang, Some(&tx));
-    Ok(Ok((tx, asset, lang, interactive::csrf_token(&session))))
+    Ok(reply(
+        flow::submit(&ctx, s.transaction, &s.asset, &page, &data).await?,
+    ))
 }
 
 async fn fee(ctx: web::Data<Context>, req: HttpRequest, kind: Kind) -> HttpResult {
     let params = Params::parse(req.query_string());
-    let (id, _) = session_for(&ctx, &req, params.get("transaction_id"))
-        .map_err(|_| polaris_core::sep24::authentication_required())?;
-    let (tx, asset) = load(&ctx, id, kind)
-        .await?
-        .ok_or_else(|| ApiError::not_found("transaction not found"))?;
+    let (tx, asset) = gate::fee_session(&ctx, kind, &params, cookie(&req).as_deref()).await?;
     let amount = params.required("amount")?;
     let figures = pages::fee_preview(&ctx, &tx, &asset, amount).await?;
     Ok(HttpResponse::Ok()
@@ -255,42 +157,28 @@ async fn fee(ctx: web::Data<Context>, req: HttpRequest, kind: Kind) -> HttpResul
 
 async fn complete(ctx: web::Data<Context>, req: HttpRequest, kind: Kind) -> HttpResult {
     let params = Params::parse(req.query_string());
-    let (tx, asset, lang, csrf) = match in_session(
-        &ctx,
-        &req,
-        kind,
-        params.get("transaction_id"),
-        params.get("lang"),
-    )
-    .await?
-    {
-        Ok(found) => found,
-        Err(refused) => return Ok(refused),
+    let (id, lang) = (params.get("transaction_id"), params.get("lang"));
+    let s = match gate::in_session(&ctx, kind, id, lang, cookie(&req).as_deref()).await? {
+        Gate::Pass(s) => s,
+        Gate::Refused(r) => return Ok(reply(r.reply)),
     };
-    let page = page_request(&ctx, &lang, &params, &csrf);
-    Ok(reply(flow::complete(&ctx, tx, &asset, &page).await?))
+    let page = gate::page_request(&ctx.settings, &s.lang, &params, &s.csrf);
+    Ok(reply(
+        flow::complete(&ctx, s.transaction, &s.asset, &page).await?,
+    ))
 }
 
 /// The more-info page opens with the signed link of `more_info_url`, or with the session.
 async fn more_info(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
     let params = Params::parse(req.query_string());
-    let lang = page_lang(&ctx, params.get("lang"), None);
-    let id = params.get("id").unwrap_or_default();
-    let linked = params
-        .get("token")
-        .is_some_and(|t| polaris_core::auth::links::verify(&ctx.settings, MORE_INFO_PATH, id, t));
-    let allowed = linked || session_for(&ctx, &req, Some(id)).is_ok();
-    let Some(uuid) = id.parse::<Uuid>().ok().filter(|_| allowed) else {
-        return denied(&ctx, &lang, &Denied::NoSession);
+    let s = match gate::more_info(&ctx, &params, cookie(&req).as_deref()).await? {
+        Gate::Pass(s) => s,
+        Gate::Refused(r) => return Ok(reply(r.reply)),
     };
-    let Some((tx, asset)) = interactive::load(&ctx, uuid).await? else {
-        return denied(&ctx, &lang, &Denied::BadToken);
-    };
-    let lang = page_lang(&ctx, params.get("lang"), Some(&tx));
-    let page = page_request(&ctx, &lang, &params, "");
+    let page = gate::page_request(&ctx.settings, &s.lang, &params, "");
     Ok(html(
         200,
-        pages::more_info_page(&ctx, &tx, &asset, &page).await?,
+        pages::more_info_page(&ctx, &s.transaction, &s.asset, &page).await?,
     ))
 }
 

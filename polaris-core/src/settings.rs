@@ -170,6 +170,11 @@ pub struct Settings {
     pub database_url: Secret,
     /// `DATABASE_POOL_SIZE`: connections in the pool. Default 10.
     pub database_pool_size: u32,
+    /// `PROCESS_INTERVAL_SECONDS`: seconds between rounds of every background process run
+    /// in a loop (by `serve` or a process command without `--interval`). Default: none, each
+    /// process keeps its own interval (5 s to watch payments, 60 s to check trustlines and
+    /// poll payouts, 10 s for the others).
+    pub process_interval_seconds: Option<u64>,
 }
 
 /// The names of every setting read by [`Settings`].
@@ -195,6 +200,7 @@ pub const SETTING_NAMES: &[&str] = &[
     "ASSETS_DIR",
     "DATABASE_URL",
     "DATABASE_POOL_SIZE",
+    "PROCESS_INTERVAL_SECONDS",
     "POLARIS_DEV_KEYS_FILE",
 ];
 
@@ -307,6 +313,7 @@ impl Settings {
             database_pool_size: src
                 .parse("DATABASE_POOL_SIZE", 10u32, "a number of connections")?
                 .max(1),
+            process_interval_seconds: optional_positive(&src, "PROCESS_INTERVAL_SECONDS")?,
         })
     }
 
@@ -318,6 +325,13 @@ impl Settings {
     /// The SEP-10 `web_auth_domain`: the host (and port, if any) of `HOST_URL`.
     pub fn web_auth_domain(&self) -> String {
         host_with_port(&self.host_url)
+    }
+
+    /// The path of `HOST_URL` without its trailing slash: `""` for `https://anchor.example.com`,
+    /// `"/anchor"` for `https://example.com/anchor/`. Polaris' routes are mounted under it
+    /// (see `Polaris::scope` in polaris-actix) and its cookies are scoped to it.
+    pub fn base_path(&self) -> &str {
+        self.host_url.path().trim_end_matches('/')
     }
 
     /// `HOST_URL` joined with a path, without a doubled slash.
@@ -401,6 +415,13 @@ fn positive(src: &Source, name: &'static str, default: u64) -> Result<u64, Setti
         return Err(SettingsError::new(name, "must be at least 1"));
     }
     Ok(v)
+}
+
+fn optional_positive(src: &Source, name: &'static str) -> Result<Option<u64>, SettingsError> {
+    match src.get(name) {
+        None => Ok(None),
+        Some(_) => positive(src, name, 1).map(Some),
+    }
 }
 
 fn max_fee(src: &Source) -> Result<Option<u32>, SettingsError> {

@@ -191,21 +191,7 @@ async fn serve(settings: Settings, opts: &cli::ServeArgs) -> ExitCode {
         horizon = sandbox.as_ref().map_or("HORIZON_URL", |s| s.url()),
         "anchor ready: point a wallet at the home domain"
     );
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let workers = match opts.no_processes {
-        true => Vec::new(),
-        false => {
-            let interval = std::env::var("PROCESS_INTERVAL_SECONDS")
-                .ok()
-                .and_then(|v| v.parse().ok());
-            processes::spawn_all(polaris.context().clone(), interval, stopped)
-        }
-    };
-    let result = cli::serve(polaris, &opts.bind).await;
-    let _ = stop.send(true);
-    for w in workers {
-        let _ = w.await;
-    }
+    let result = cli::serve(polaris, opts).await;
     if let Some(handle) = sandbox {
         handle.stop().await;
     }

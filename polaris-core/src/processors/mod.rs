@@ -10,11 +10,14 @@
 //! looks the hash up on Horizon first, and resubmits the same envelope; a new payment is
 //! only built once the stored one is proven dead (its sequence number consumed by another
 //! transaction, or its time bounds passed), so a deposit is never paid twice.
+//!
+//! [`runner`] lists the processes and runs them: once, in a loop, or all together.
 
 pub mod delivery;
 pub mod deposits;
 mod payment;
 mod payouts;
+pub mod runner;
 pub mod withdrawals;
 
 use std::time::Duration;

@@ -2,13 +2,15 @@
 //!
 //! Everything here is framework-free: functions take the [`Context`](crate::Context) and
 //! plain request values, and return JSON values or [`ApiError`]s.
-//! The interactive flow is in [`flow`] and [`interactive`]; pages come from [`crate::ui`].
+//! The interactive flow is in [`flow`] and [`interactive`], who may see its pages in
+//! [`gate`]; pages come from [`crate::ui`].
 //! What SEP-24 shares with SEP-6 (assets, amounts, fees, queries, the transaction view) is in
 //! [`crate::transfer`].
 
 pub mod callback;
 pub mod endpoints;
 pub mod flow;
+pub mod gate;
 mod info;
 pub mod interactive;
 pub(crate) mod object;

@@ -293,7 +293,7 @@ pub fn error_page(settings: &Settings, lang: &str, key: &str) -> Result<String, 
     ui.render(
         "sep24/error.html",
         lang,
-        json!({ "message": ui.text(lang, key) }),
+        json!({ "message": ui.text(lang, key), "static_url": crate::ui::static_url(settings) }),
     )
 }
 

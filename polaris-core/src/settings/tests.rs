@@ -37,6 +37,19 @@ fn defaults_are_the_local_development_ones() {
     assert!(s.horizon_url.is_none());
     assert_eq!(s.active_seps.len(), Sep::ALL.len());
     assert_eq!(s.url("/sep24"), "http://localhost:8000/sep24");
+    assert_eq!(s.process_interval_seconds, None);
+    assert_eq!(s.base_path(), "");
+}
+
+#[test]
+fn a_path_in_host_url_prefixes_every_url() {
+    let s = with_keys(&[("HOST_URL", "https://example.com/anchor/")]).unwrap();
+    assert_eq!(s.base_path(), "/anchor");
+    assert_eq!(s.url("sep24"), "https://example.com/anchor/sep24");
+    assert_eq!(s.web_auth_domain(), "example.com");
+    let s = with_keys(&[("HOST_URL", "https://example.com/anchor")]).unwrap();
+    assert_eq!(s.base_path(), "/anchor");
+    assert_eq!(s.url("/auth"), "https://example.com/anchor/auth");
 }
 
 #[test]
@@ -73,6 +86,12 @@ fn invalid_values_name_the_setting() {
         ("DATABASE_URL", "mysql://x", "DATABASE_URL"),
         ("HORIZON_URL", "::", "HORIZON_URL"),
         ("SERVER_JWT_KEY", "short", "SERVER_JWT_KEY"),
+        ("PROCESS_INTERVAL_SECONDS", "0", "PROCESS_INTERVAL_SECONDS"),
+        (
+            "PROCESS_INTERVAL_SECONDS",
+            "often",
+            "PROCESS_INTERVAL_SECONDS",
+        ),
     ];
     for (name, value, expected) in cases {
         let mut pairs: Vec<(&str, String)> = real_keys();
@@ -136,8 +155,10 @@ fn lists_and_flags_parse() {
         ("ADDITIVE_FEES_ENABLED", "yes"),
         ("MAX_TRANSACTION_FEE_STROOPS", "1000"),
         ("HOST_URL", "https://anchor.example.com:8443"),
+        ("PROCESS_INTERVAL_SECONDS", "2"),
     ])
     .unwrap();
+    assert_eq!(s.process_interval_seconds, Some(2));
     assert!(s.is_active(Sep::Sep10) && s.is_active(Sep::Sep1) && !s.is_active(Sep::Sep24));
     assert_eq!(s.sep10_home_domains, vec!["a.example", "b.example"]);
     assert!(s.additive_fees_enabled);

@@ -6,9 +6,9 @@ use super::connection::DbConnection;
 use super::StoreError;
 
 /// The SQLite migrations (`migrations/sqlite`).
-pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 /// The PostgreSQL migrations (`migrations/postgres`).
-pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 fn err(e: impl std::fmt::Display) -> StoreError {
     StoreError::Migration(e.to_string())

@@ -10,9 +10,9 @@ pub struct Locales {
 }
 
 const EMBEDDED: &[(&str, &str)] = &[
-    ("en", include_str!("../../../assets/locales/en.toml")),
-    ("es", include_str!("../../../assets/locales/es.toml")),
-    ("fr", include_str!("../../../assets/locales/fr.toml")),
+    ("en", include_str!("../../assets/locales/en.toml")),
+    ("es", include_str!("../../assets/locales/es.toml")),
+    ("fr", include_str!("../../assets/locales/fr.toml")),
 ];
 
 fn parse(lang: &str, text: &str) -> Result<HashMap<String, String>, String> {

@@ -6,7 +6,7 @@
 //!
 //! - `templates/sep24/<name>.html`: tera templates (`base.html` has the blocks to override);
 //! - `locales/<lang>.toml`: UI strings; a new file adds a language;
-//! - `static/<path>`: files served under `/polaris/static/<path>`.
+//! - `static/<path>`: files served under `/polaris/static/<path>` (below `HOST_URL`'s path).
 //!
 //! The files are read once per process, when the first page is shown.
 
@@ -30,6 +30,11 @@ pub use statics::StaticFile;
 
 /// The URL path under which static files are served.
 pub const STATIC_PREFIX: &str = "/polaris/static/";
+
+/// The absolute URL of the static files under `HOST_URL` (its path included), ending in `/`.
+pub fn static_url(settings: &Settings) -> String {
+    settings.url(STATIC_PREFIX.trim_start_matches('/'))
+}
 
 /// Templates, strings and static files, embedded defaults merged with `ASSETS_DIR`.
 #[derive(Debug)]

@@ -18,7 +18,7 @@ pub struct StaticFile {
 
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_bytes!(concat!("../../../assets/static/", $name)).as_slice())),*]
+        &[$(($name, include_bytes!(concat!("../../assets/static/", $name)).as_slice())),*]
     };
 }
 

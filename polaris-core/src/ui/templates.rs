@@ -6,7 +6,7 @@ use tera::Tera;
 
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../../../assets/templates/", $name)))),*]
+        &[$(($name, include_str!(concat!("../../assets/templates/", $name)))),*]
     };
 }
 
