@@ -39,5 +39,7 @@ pub mod sep24_webapp;
 pub mod sep6;
 
 pub use builder::{BuildError, Polaris, PolarisBuilder};
+/// The Horizon sandbox (a local Stellar network over Horizon's HTTP API), re-exported from
+/// the `polaris-sandbox` crate (feature `sandbox`, on by default).
 #[cfg(feature = "sandbox")]
-pub mod sandbox;
+pub use polaris_sandbox as sandbox;

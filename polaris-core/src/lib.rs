@@ -15,8 +15,6 @@ pub mod net;
 pub mod params;
 pub mod processors;
 pub mod redact;
-#[cfg(feature = "sandbox")]
-pub mod sandbox;
 pub mod sep1;
 pub mod sep10;
 pub mod sep12;

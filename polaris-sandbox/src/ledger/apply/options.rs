@@ -3,9 +3,9 @@
 use stellar_base::xdr;
 
 use super::{source, OpContext};
-use crate::stellar::asset::account_id_string;
-use crate::stellar::tx::{AUTH_IMMUTABLE_FLAG, AUTH_REVOCABLE_FLAG};
-use crate::stellar::Asset;
+use polaris_core::stellar::asset::account_id_string;
+use polaris_core::stellar::tx::{AUTH_IMMUTABLE_FLAG, AUTH_REVOCABLE_FLAG};
+use polaris_core::stellar::Asset;
 use stellar_strkey::ed25519;
 
 const KNOWN_FLAGS: u32 = 0xf;

@@ -2,10 +2,10 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::ledger::render::{self, Problem};
+use crate::ledger::{Cursor, Query, Sandbox, SubmitError};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use polaris_core::sandbox::render::{self, Problem};
-use polaris_core::sandbox::{Cursor, Query, Sandbox, SubmitError};
 use polaris_core::stellar::keys::is_account_id;
 use serde_json::Value;
 
@@ -155,7 +155,7 @@ pub(super) enum List {
 pub(super) fn records(sb: &Sandbox, list: &List, p: &Params, base: &str) -> Vec<(String, Value)> {
     let h = sb.history();
     let last = sb.latest_token();
-    let op = |o: &&polaris_core::sandbox::OpRecord| {
+    let op = |o: &&crate::ledger::OpRecord| {
         let tx = if p.join {
             h.transaction(&o.tx_hash)
         } else {
@@ -313,7 +313,7 @@ async fn ledgers(req: HttpRequest, data: Data) -> HttpResponse {
     let base = base_url(&req);
     let sb = data.sandbox();
     let st = sb.state();
-    let token = |seq: u32| polaris_core::sandbox::history::toid(seq, 0, 0);
+    let token = |seq: u32| crate::ledger::history::toid(seq, 0, 0);
     let after = |seq: u32| match p.query.cursor {
         Cursor::Start => true,
         Cursor::Now => false,
@@ -382,7 +382,7 @@ fn answer_submission(
     req: &HttpRequest,
     data: &Data,
     tx: &str,
-    outcome: Result<polaris_core::sandbox::TxRecord, SubmitError>,
+    outcome: Result<crate::ledger::TxRecord, SubmitError>,
 ) -> HttpResponse {
     if matches!(
         &outcome,

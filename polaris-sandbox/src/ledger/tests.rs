@@ -1,10 +1,10 @@
 //! Ledger logic, driven through envelopes as a wallet would build them.
 
 use super::*;
-use crate::stellar::tx::{
+use polaris_core::stellar::tx::{
     Op, SetOptions, TransactionBuilder, AUTH_REQUIRED_FLAG, AUTH_REVOCABLE_FLAG,
 };
-use crate::stellar::{envelope, Asset, KeyPair, Memo};
+use polaris_core::stellar::{envelope, Asset, KeyPair, Memo};
 
 const NOW: i64 = 1_700_000_000;
 const XLM: i64 = 10_000_000;
@@ -16,7 +16,7 @@ struct Net {
 impl Net {
     fn new() -> Self {
         Self {
-            sb: Sandbox::new(SandboxConfig::default()),
+            sb: Sandbox::new(LedgerConfig::default()),
         }
     }
 
@@ -328,7 +328,7 @@ fn claimable_balances_and_path_payments() {
 fn fee_bumps_and_muxed_destinations() {
     let mut net = Net::new();
     let (a, b, sponsor) = (net.fund(), net.fund(), net.fund());
-    let muxed = crate::stellar::Address::Muxed {
+    let muxed = polaris_core::stellar::Address::Muxed {
         key: b.public_key_bytes(),
         id: 42,
     }
@@ -338,7 +338,7 @@ fn fee_bumps_and_muxed_destinations() {
         .op(Op::payment(&muxed, Asset::Native, XLM).unwrap())
         .sign(&[&a], TESTNET_PASSPHRASE)
         .unwrap();
-    let sponsor_addr = crate::stellar::Address::parse(sponsor.public_key()).unwrap();
+    let sponsor_addr = polaris_core::stellar::Address::parse(sponsor.public_key()).unwrap();
     let bumped =
         envelope::fee_bump(inner, &sponsor_addr, 1000, &sponsor, TESTNET_PASSPHRASE).unwrap();
     let rec = net.sb.submit(&encode_xdr(&bumped), NOW).unwrap();
@@ -381,13 +381,13 @@ fn state_survives_a_restart() {
     let file = dir.join("ledger.json");
     let a = KeyPair::random();
     {
-        let mut sb = Sandbox::open(SandboxConfig::default(), &file).unwrap();
+        let mut sb = Sandbox::open(LedgerConfig::default(), &file).unwrap();
         sb.friendbot(a.public_key(), NOW).unwrap();
     }
-    let sb = Sandbox::open(SandboxConfig::default(), &file).unwrap();
+    let sb = Sandbox::open(LedgerConfig::default(), &file).unwrap();
     assert!(sb.account(a.public_key()).is_some());
     assert_eq!(sb.history().transactions.len(), 1);
-    let other = SandboxConfig {
+    let other = LedgerConfig {
         passphrase: "other".into(),
         ..Default::default()
     };

@@ -4,10 +4,10 @@ use stellar_base::xdr;
 
 use super::apply::{apply_op, OpContext};
 use super::codes::{op_succeeded, result_codes, ResultCodes};
-use super::ledger::LedgerState;
 use super::signatures::{level_of, Level, SignatureChecker};
-use crate::stellar::envelope::{decode_envelope, encode_xdr, muxed_address, network_id};
-use crate::stellar::Address;
+use super::state::LedgerState;
+use polaris_core::stellar::envelope::{decode_envelope, encode_xdr, muxed_address, network_id};
+use polaris_core::stellar::Address;
 
 mod record;
 

@@ -6,10 +6,10 @@ use stellar_base::xdr;
 
 use super::super::describe::describe;
 use super::super::history::{toid, History, OpRecord, TxRecord};
-use super::super::ledger::{LedgerHeader, LedgerState};
+use super::super::state::{LedgerHeader, LedgerState};
 use super::Parsed;
-use crate::stellar::envelope::{encode_xdr, muxed_address};
-use crate::stellar::{Address, Memo};
+use polaris_core::stellar::envelope::{encode_xdr, muxed_address};
+use polaris_core::stellar::{Address, Memo};
 
 /// What the sandbox records of an applied transaction.
 pub struct TxRecordParts<'a> {

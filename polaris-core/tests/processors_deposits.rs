@@ -1,8 +1,7 @@
-//! process-pending-deposits and check-trustlines against the sandbox ledger over HTTP,
-//! on SQLite and PostgreSQL: every deposit paid exactly once, faults included.
+//! process-pending-deposits and check-trustlines against the in-process sandbox ledger over
+//! HTTP, on SQLite and PostgreSQL: every deposit paid exactly once, faults included.
 
-mod processes_support;
-mod sandbox_support;
+mod support;
 
 use std::sync::Arc;
 
@@ -13,9 +12,8 @@ use polaris_core::stellar::tx::Op;
 use polaris_core::stellar::KeyPair;
 use polaris_core::store::transactions;
 use polaris_core::testing::{Arrivals, FakeRails, TestDatabase};
-use processes_support::{setup as base_setup, Setup, SRT};
 use rust_decimal::Decimal;
-use sandbox_support::{client, funded, op};
+use support::{client, funded, op, setup as base_setup, srt_balance, Setup, SRT};
 
 async fn setup(db: &TestDatabase) -> Setup {
     base_setup(db, Arc::new(FakeRails::new(Arrivals::Expected))).await
@@ -47,11 +45,6 @@ fn deposit(s: &Setup, to: &str, amount: i64, memo: Option<u64>) -> Transaction {
     tx
 }
 
-async fn srt_balance(s: &Setup, account: &str) -> i64 {
-    let details = s.ctx.horizon.account(account).await.unwrap().unwrap();
-    details.balance(&s.stellar_asset).map_or(0, |b| b.balance)
-}
-
 fn load(s: &Setup, tx: &Transaction) -> Transaction {
     s.ctx
         .store
@@ -60,7 +53,7 @@ fn load(s: &Setup, tx: &Transaction) -> Transaction {
         .unwrap()
 }
 
-#[actix_web::test]
+#[tokio::test]
 async fn deposits_are_paid_once_with_their_memo() {
     for db in TestDatabase::all() {
         let s = setup(&db).await;
@@ -92,7 +85,7 @@ async fn deposits_are_paid_once_with_their_memo() {
     }
 }
 
-#[actix_web::test]
+#[tokio::test]
 async fn a_timeout_after_the_ledger_applied_is_settled_by_the_hash() {
     for db in TestDatabase::all() {
         let s = setup(&db).await;
@@ -120,7 +113,7 @@ async fn a_timeout_after_the_ledger_applied_is_settled_by_the_hash() {
     }
 }
 
-#[actix_web::test]
+#[tokio::test]
 async fn a_timeout_before_the_ledger_resubmits_the_same_envelope() {
     for db in TestDatabase::all() {
         let s = setup(&db).await;
@@ -144,7 +137,7 @@ async fn a_timeout_before_the_ledger_resubmits_the_same_envelope() {
     }
 }
 
-#[actix_web::test]
+#[tokio::test]
 async fn a_missing_trustline_waits_in_pending_trust() {
     let db = TestDatabase::sqlite();
     let s = setup(&db).await;
@@ -167,7 +160,7 @@ async fn a_missing_trustline_waits_in_pending_trust() {
     s.sb.stop().await;
 }
 
-#[actix_web::test]
+#[tokio::test]
 async fn a_missing_account_is_created_then_paid_once_it_trusts() {
     let db = TestDatabase::sqlite();
     let s = setup(&db).await;
@@ -219,7 +212,7 @@ fn claimable_deposit(s: &Setup, to: &str, amount: i64) -> Transaction {
     t
 }
 
-#[actix_web::test]
+#[tokio::test]
 async fn wallets_with_claimable_balances_get_one_instead_of_waiting() {
     for db in TestDatabase::all() {
         let s = setup(&db).await;
@@ -254,7 +247,7 @@ async fn wallets_with_claimable_balances_get_one_instead_of_waiting() {
     }
 }
 
-#[actix_web::test]
+#[tokio::test]
 async fn workers_running_at_once_pay_each_deposit_once() {
     for db in TestDatabase::all() {
         let s = setup(&db).await;
@@ -283,7 +276,7 @@ async fn workers_running_at_once_pay_each_deposit_once() {
 }
 
 /// Many pending deposits, three workers at once on each backend: each paid exactly once.
-#[actix_web::test]
+#[tokio::test]
 async fn three_workers_pay_many_deposits_exactly_once() {
     const COUNT: i64 = 500;
     for db in TestDatabase::all() {
@@ -334,7 +327,7 @@ async fn three_workers_pay_many_deposits_exactly_once() {
     }
 }
 
-#[actix_web::test]
+#[tokio::test]
 async fn an_additive_fee_agreed_in_the_form_is_kept_and_the_amount_asked_is_paid() {
     let db = TestDatabase::sqlite();
     let s = base_setup(&db, Arc::new(FakeRails::new(Arrivals::AsStored))).await;

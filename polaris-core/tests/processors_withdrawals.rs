@@ -1,8 +1,7 @@
 //! watch-transactions, execute-outgoing-transactions and poll-outgoing-transactions against
-//! the sandbox over HTTP, on SQLite and PostgreSQL.
+//! the in-process sandbox ledger over HTTP, on SQLite and PostgreSQL.
 
-mod processes_support;
-mod sandbox_support;
+mod support;
 
 use std::sync::Arc;
 
@@ -15,9 +14,8 @@ use polaris_core::stellar::tx::Op;
 use polaris_core::stellar::{KeyPair, Memo};
 use polaris_core::store::{transactions, watcher};
 use polaris_core::testing::{FakeRails, TestDatabase};
-use processes_support::{setup, Setup, SRT};
 use rust_decimal::Decimal;
-use sandbox_support::{builder, client, funded, op, send};
+use support::{builder, client, funded, op, send, setup, Setup, SRT};
 
 /// A bank whose payouts start, then complete when polled; it fails while down.
 fn bank() -> Arc<FakeRails> {
@@ -68,7 +66,7 @@ fn hash_memo(tx: &Transaction) -> Memo {
     Memo::parse("hash", tx.memo.as_deref().unwrap()).unwrap()
 }
 
-#[actix_web::test]
+#[tokio::test]
 async fn a_withdrawal_is_matched_once_and_paid_out() {
     for db in TestDatabase::all() {
         let bank = bank();
@@ -161,7 +159,7 @@ async fn a_withdrawal_is_matched_once_and_paid_out() {
     }
 }
 
-#[actix_web::test]
+#[tokio::test]
 async fn the_stream_survives_drops_without_gaps_or_repeats() {
     use polaris_core::processors::withdrawals::watch_stream;
     for db in TestDatabase::all() {
@@ -220,7 +218,7 @@ async fn the_stream_survives_drops_without_gaps_or_repeats() {
     }
 }
 
-#[actix_web::test]
+#[tokio::test]
 async fn a_fee_bumped_payment_to_the_muxed_account_is_matched() {
     use polaris_core::stellar::{encode_xdr, envelope, Address, Horizon};
     for db in TestDatabase::all() {

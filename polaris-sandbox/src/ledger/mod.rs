@@ -1,48 +1,37 @@
-//! An in-memory Stellar ledger for development and tests (feature `sandbox`).
+//! The in-memory Stellar ledger: pure logic, no HTTP.
 //!
-//! Pure logic, no HTTP: `polaris_actix::sandbox` serves Horizon's API over it. It models
-//! accounts, XLM and credit balances, trustlines (limits, authorization), sequence numbers,
-//! signers and thresholds, the base reserve and fee, payments, create_account, change_trust,
-//! manage_data, set_options, set_trust_line_flags, bump_sequence, claimable balances,
-//! same-asset path payments and fee bumps, with Horizon's result codes. Every accepted
-//! envelope closes a ledger of its own. It does not model order books, liquidity pools,
-//! Soroban, account merges or sponsorship beyond claimable balances.
-//!
-//! ```
-//! use polaris_core::sandbox::{Sandbox, SandboxConfig};
-//! use polaris_core::stellar::KeyPair;
-//! let mut sandbox = Sandbox::new(SandboxConfig::default());
-//! let alice = KeyPair::random();
-//! sandbox.friendbot(alice.public_key(), 1_700_000_000).unwrap();
-//! assert_eq!(sandbox.account(alice.public_key()).unwrap().balance, 10_000 * 10_000_000);
-//! ```
+//! It models accounts, XLM and credit balances, trustlines (limits, authorization), sequence
+//! numbers, signers and thresholds, the base reserve and fee, payments, create_account,
+//! change_trust, manage_data, set_options, set_trust_line_flags, bump_sequence, claimable
+//! balances, same-asset path payments and fee bumps, with Horizon's result codes. Every
+//! accepted envelope closes a ledger of its own. It does not model order books, liquidity
+//! pools, Soroban, account merges or sponsorship beyond claimable balances.
 
-pub mod apply;
-pub mod codes;
-pub mod describe;
-pub mod history;
-pub mod ledger;
-pub mod persist;
-pub mod render;
-pub mod signatures;
-pub mod submit;
-pub mod transfer;
+mod apply;
+mod codes;
+mod describe;
+pub(crate) mod history;
+mod persist;
+pub(crate) mod render;
+mod signatures;
+mod state;
+mod submit;
+mod transfer;
 
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use codes::ResultCodes;
-pub use history::{Cursor, History, OpRecord, Query, TxRecord};
-pub use ledger::{AccountEntry, ClaimableBalance, LedgerHeader, LedgerState, TrustLine};
-pub use submit::SubmitError;
+pub(crate) use history::{Cursor, History, OpRecord, Query, TxRecord};
+pub(crate) use state::{AccountEntry, LedgerHeader, LedgerState};
+pub(crate) use submit::SubmitError;
 
-use crate::stellar::tx::{Op, TransactionBuilder};
-use crate::stellar::{encode_xdr, network_id, KeyPair, TESTNET_PASSPHRASE};
+use polaris_core::stellar::tx::{Op, TransactionBuilder};
+use polaris_core::stellar::{encode_xdr, network_id, KeyPair, TESTNET_PASSPHRASE};
 
 /// How the sandbox network is set up.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SandboxConfig {
+pub struct LedgerConfig {
     /// Network passphrase; default: testnet's, so wallets configured for testnet sign for it.
     pub passphrase: String,
     /// Base fee per operation in stroops; default 100.
@@ -53,7 +42,7 @@ pub struct SandboxConfig {
     pub friendbot_amount: i64,
 }
 
-impl Default for SandboxConfig {
+impl Default for LedgerConfig {
     fn default() -> Self {
         Self {
             passphrase: TESTNET_PASSPHRASE.to_string(),
@@ -80,9 +69,9 @@ pub fn root_key(passphrase: &str) -> KeyPair {
 
 impl Sandbox {
     /// A fresh network whose root account holds every lumen.
-    pub fn new(config: SandboxConfig) -> Self {
+    pub fn new(config: LedgerConfig) -> Self {
         let root = root_key(&config.passphrase);
-        let mut root_entry = AccountEntry::new(root.public_key(), ledger::TOTAL_COINS, 1, 0);
+        let mut root_entry = AccountEntry::new(root.public_key(), state::TOTAL_COINS, 1, 0);
         root_entry.seq = 0;
         let genesis = LedgerHeader {
             seq: 1,
@@ -112,7 +101,7 @@ impl Sandbox {
 
     /// Opens the network saved in `file`, or starts a fresh one there; every accepted
     /// transaction is then saved to it.
-    pub fn open(config: SandboxConfig, file: &Path) -> io::Result<Self> {
+    pub fn open(config: LedgerConfig, file: &Path) -> io::Result<Self> {
         let amount = config.friendbot_amount;
         let mut sandbox = match persist::load(file)? {
             Some(snap) if snap.state.passphrase == config.passphrase => Self {

@@ -8,13 +8,13 @@ use serde_json::{json, Map, Value};
 
 use super::codes::ResultCodes;
 use super::history::{OpRecord, TxRecord};
-use super::ledger::{AccountEntry, LedgerHeader, LedgerState, TOTAL_COINS};
+use super::state::{AccountEntry, LedgerHeader, LedgerState, TOTAL_COINS};
 use super::Sandbox;
-use crate::stellar::amount::format_stroops;
-use crate::stellar::tx::{
+use polaris_core::stellar::amount::format_stroops;
+use polaris_core::stellar::tx::{
     AUTH_CLAWBACK_FLAG, AUTH_IMMUTABLE_FLAG, AUTH_REQUIRED_FLAG, AUTH_REVOCABLE_FLAG,
 };
-use crate::stellar::Asset;
+use polaris_core::stellar::Asset;
 
 /// The protocol version the sandbox reports.
 pub const PROTOCOL_VERSION: i32 = 22;
@@ -415,15 +415,5 @@ pub fn timeout() -> Problem {
         "timeout",
         "Timeout",
         "Your request timed out before completing.  Please try your request again. If you are submitting a transaction make sure you are sending exactly the same transaction (with the same sequence number).",
-    )
-}
-
-/// 405 `method_not_allowed`.
-pub fn method_not_allowed() -> Problem {
-    problem(
-        405,
-        "method_not_allowed",
-        "Method Not Allowed",
-        "This endpoint does not support the request method you used.",
     )
 }

@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
+use crate::ledger::Cursor;
 use actix_web::web::Bytes;
 use actix_web::HttpResponse;
 use futures::stream::{self, StreamExt};
-use polaris_core::sandbox::Cursor;
 use tokio::sync::watch;
 
 use super::routes::{records, List, Params};

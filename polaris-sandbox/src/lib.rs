@@ -1,4 +1,6 @@
-//! Horizon's HTTP API over the in-memory sandbox ledger (feature `sandbox`).
+#![forbid(unsafe_code)]
+//! A local Stellar network for development and tests: an in-memory ledger served over
+//! Horizon's HTTP API.
 //!
 //! Serves `/`, `/accounts/{id}`, `/accounts/{id}/payments`, `/accounts/{id}/transactions`,
 //! `/accounts/{id}/operations`, `/transactions/{hash}`, `/transactions/{hash}/operations`,
@@ -8,11 +10,17 @@
 //! problem documents are shaped like Horizon's, so stellar-horizon, Python `stellar-sdk` and
 //! [`polaris_core::stellar::HorizonClient`] read them unchanged.
 //!
+//! The ledger models accounts, XLM and credit balances, trustlines, sequence numbers, signers
+//! and thresholds, the base reserve and fee, payments, create_account, change_trust,
+//! manage_data, set_options, set_trust_line_flags, bump_sequence, claimable balances,
+//! same-asset path payments and fee bumps, with Horizon's result codes. Its internals are
+//! private: talk to it over HTTP, as to any Horizon.
+//!
 //! Faults for tests are armed on the [`SandboxHandle`] or over HTTP at `/_sandbox/faults`.
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
-//! use polaris_actix::sandbox::{start, SandboxConfig};
+//! use polaris_sandbox::{start, SandboxConfig};
 //! let sandbox = start("127.0.0.1:8001".parse().unwrap(), SandboxConfig::default()).await?;
 //! println!("Horizon sandbox at {}", sandbox.url());
 //! sandbox.stop().await;
@@ -20,6 +28,7 @@
 //! ```
 
 mod faults;
+mod ledger;
 mod routes;
 mod stream;
 
@@ -27,8 +36,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use crate::ledger::{LedgerConfig, Sandbox};
 use actix_web::{web, App, HttpServer};
-use polaris_core::sandbox::{Sandbox, SandboxConfig as LedgerConfig};
 use polaris_core::stellar::TESTNET_PASSPHRASE;
 use tokio::sync::watch;
 
@@ -130,11 +139,6 @@ impl SandboxHandle {
     /// The fault controls.
     pub fn faults(&self) -> &Faults {
         &self.shared.faults
-    }
-
-    /// Reads the ledger directly (for assertions).
-    pub fn with_ledger<R>(&self, f: impl FnOnce(&Sandbox) -> R) -> R {
-        f(&self.shared.sandbox())
     }
 
     /// Stops the server gracefully, closing open streams.

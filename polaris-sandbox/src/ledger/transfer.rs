@@ -1,7 +1,7 @@
 //! Moving XLM and credit assets between accounts, with the checks stellar-core makes.
 
-use super::ledger::{LedgerState, TrustLine};
-use crate::stellar::Asset;
+use super::state::{LedgerState, TrustLine};
+use polaris_core::stellar::Asset;
 
 /// Why a transfer failed; each maps onto the matching payment result code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

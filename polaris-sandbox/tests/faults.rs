@@ -1,6 +1,6 @@
 //! Streams, resuming from cursors, and every injected fault, through the Horizon client.
 
-mod sandbox_support;
+mod support;
 
 use std::time::Duration;
 
@@ -9,7 +9,7 @@ use polaris_core::stellar::tx::Op;
 use polaris_core::stellar::{
     Asset, Horizon, HorizonClient, HorizonError, KeyPair, PaymentRecord, RecordStream,
 };
-use sandbox_support::*;
+use support::*;
 
 async fn next(stream: &mut RecordStream<PaymentRecord>) -> PaymentRecord {
     let item = tokio::time::timeout(Duration::from_secs(10), stream.next())

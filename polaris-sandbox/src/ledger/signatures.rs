@@ -3,8 +3,8 @@
 use stellar_base::xdr;
 use stellar_strkey::ed25519;
 
-use super::ledger::AccountEntry;
-use crate::stellar::keys::verify;
+use super::state::AccountEntry;
+use polaris_core::stellar::keys::verify;
 
 /// Which threshold an operation needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +110,7 @@ fn signers(account: &AccountEntry) -> Vec<([u8; 32], u8)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stellar::KeyPair;
+    use polaris_core::stellar::KeyPair;
 
     fn signed(key: &KeyPair, hash: &[u8; 32]) -> xdr::DecoratedSignature {
         xdr::DecoratedSignature {

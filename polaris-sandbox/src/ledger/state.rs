@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::stellar::Asset;
+use polaris_core::stellar::Asset;
 
 /// A trustline of an account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,6 +164,7 @@ impl LedgerState {
     }
 
     /// XLM or trustline balance of `account` in `asset`; issuers hold unlimited amounts.
+    #[cfg(test)]
     pub fn balance_of(&self, account: &str, asset: &Asset) -> Option<i64> {
         let acc = self.accounts.get(account)?;
         match asset {

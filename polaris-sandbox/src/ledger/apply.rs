@@ -3,12 +3,12 @@
 use sha2::{Digest, Sha256};
 use stellar_base::xdr::{self, Limits, WriteXdr};
 
-use super::ledger::{AccountEntry, LedgerState, TrustLine};
+use super::state::{AccountEntry, LedgerState, TrustLine};
 use super::transfer::{transfer, TransferError};
-use crate::stellar::asset::{account_id_string, account_id_xdr};
-use crate::stellar::envelope::muxed_address;
-use crate::stellar::tx::AUTH_REQUIRED_FLAG;
-use crate::stellar::Asset;
+use polaris_core::stellar::asset::{account_id_string, account_id_xdr};
+use polaris_core::stellar::envelope::muxed_address;
+use polaris_core::stellar::tx::AUTH_REQUIRED_FLAG;
+use polaris_core::stellar::Asset;
 
 mod options;
 
@@ -325,7 +325,7 @@ fn create_claimable(
     super::transfer::adjust(ctx.state, &ctx.source.clone(), &asset, -op.amount);
     source(ctx).num_sponsoring += count as u32;
     let id = claimable_balance_id(&ctx.tx_source, ctx.tx_seq, ctx.op_index);
-    let entry = super::ledger::ClaimableBalance {
+    let entry = super::state::ClaimableBalance {
         id: format!("00000000{}", hex::encode(id)),
         asset: asset.to_string(),
         amount: op.amount,

@@ -4,10 +4,10 @@ use base64::Engine as _;
 use serde_json::{json, Map, Value};
 use stellar_base::xdr;
 
-use crate::stellar::amount::format_stroops;
-use crate::stellar::asset::account_id_string;
-use crate::stellar::envelope::muxed_address;
-use crate::stellar::{Address, Asset};
+use polaris_core::stellar::amount::format_stroops;
+use polaris_core::stellar::asset::account_id_string;
+use polaris_core::stellar::envelope::muxed_address;
+use polaris_core::stellar::{Address, Asset};
 
 /// Horizon's name, `type_i`, fields and participants of an operation whose source is `source`.
 pub struct Described {

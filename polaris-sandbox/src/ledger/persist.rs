@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::history::History;
-use super::ledger::LedgerState;
+use super::state::LedgerState;
 
 /// Everything the sandbox keeps.
 #[derive(Debug, Clone, Serialize, Deserialize)]
