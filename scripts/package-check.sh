@@ -2,25 +2,36 @@
 # Checks that the library crates can be published and used from a registry:
 #
 # 1. `cargo publish --dry-run --workspace` packages every publishable member (those without
-#    `publish = false`) as a registry would receive it, and builds each package from its
-#    own archive, members depending on each other's packaged versions.
+#    `publish = false`) as a registry would receive it, members depending on each other's
+#    packaged versions. Its own verification build is skipped: step 2 is that build.
 # 2. A scratch application, outside the workspace, depends on those packaged crates by
-#    version (patched to the unpacked archives in target/package/) and must compile.
+#    version (patched to the archives, unpacked in target/package/) and must compile. It
+#    uses the workspace's dev profile and lock file, so it reuses the workspace's builds.
 #
 # Extra arguments go to `cargo publish` (e.g. --allow-dirty while working on the tree).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-members=$(cargo metadata --no-deps --format-version 1 |
-  jq -r '.packages[] | select(.publish == null or (.publish | length) > 0) | "\(.name) \(.version)"')
+members=$(cargo metadata --no-deps --format-version 1 | python3 -c '
+import json, sys
+for p in json.load(sys.stdin)["packages"]:
+    if p["publish"] is None or p["publish"]:
+        print(p["name"], p["version"])
+')
 [ -n "$members" ] || { echo "no publishable workspace member" >&2; exit 1; }
 echo "publishable members:"
 echo "$members" | sed 's/^/  /'
 
-cargo publish --dry-run --workspace "$@"
+cargo publish --dry-run --workspace --no-verify "$@"
 
 target="${CARGO_TARGET_DIR:-$root/target}"
+echo "$members" | while read -r name version; do
+  rm -rf "$target/package/$name-$version"
+  archive="$target/package/$name-$version.crate"
+  [ -f "$archive" ] || archive="$target/package/tmp-crate/$name-$version.crate"
+  tar -xzf "$archive" -C "$target/package"
+done
 app="$target/package-check-app"
 rm -rf "$app"
 mkdir -p "$app/src"
@@ -43,6 +54,11 @@ mkdir -p "$app/src"
     [ -f "$dir/Cargo.toml" ] || { echo "missing unpacked package $dir" >&2; exit 1; }
     echo "$name = { path = \"$dir\" }"
   done
+  echo
+  echo '[profile.dev]'
+  echo 'debug = "line-tables-only"'
+  echo '[profile.dev.package."*"]'
+  echo 'debug = false'
 } > "$app/Cargo.toml"
 cat > "$app/src/main.rs" <<'RUST'
 //! An anchor built on the packaged crates only: settings, the builder, mounting, the CLI.
