@@ -74,19 +74,3 @@ impl From<crate::store::StoreError> for ApiError {
         Self::internal(e)
     }
 }
-
-impl From<crate::integrations::IntegrationError> for ApiError {
-    fn from(e: crate::integrations::IntegrationError) -> Self {
-        use crate::integrations::IntegrationError::*;
-        match e {
-            Rejected(message) => Self::bad_request(message),
-            Unavailable { message, source } => {
-                if let Some(source) = &source {
-                    tracing::warn!(%message, source = %source, "an integration is unavailable");
-                }
-                Self::unavailable(message)
-            }
-            other @ Other(_) => Self::internal(other.chain()),
-        }
-    }
-}

@@ -2,10 +2,9 @@
 //! the part above. Every other case keeps the asset's own fixed + percent fee.
 
 use async_trait::async_trait;
-use polaris_core::integrations::{
-    default_fee, too_large, FeeIntegration, FeeParams, IntegrationError,
-};
+use polaris_core::integrations::{FeeIntegration, FeeParams, IntegrationError};
 use polaris_core::model::Kind;
+use polaris_core::transfer::fees::{default_fee, too_large};
 use rust_decimal::Decimal;
 
 /// Above this amount, SRT deposits pay [`REDUCED_PERCENT`] on the excess.

@@ -1,4 +1,5 @@
-//! The fee function, shared by SEP-6, SEP-24 and the forms.
+//! The fee integration: an anchor's own fee function. Polaris' default, and the one
+//! place that picks between the two, are in [`crate::transfer::fees`].
 
 use async_trait::async_trait;
 use rust_decimal::Decimal;
@@ -44,30 +45,4 @@ impl<'a> FeeParams<'a> {
 pub trait FeeIntegration: Send + Sync + 'static {
     /// The fee for `params`, in units of the asset.
     async fn calculate_fee(&self, params: &FeeParams<'_>) -> Result<Decimal, IntegrationError>;
-}
-
-/// The default fee: the asset's fixed fee plus its percent fee for the operation,
-/// rounded to the asset's significant decimals. An amount too large to compute a fee for
-/// is [`IntegrationError::Rejected`] (a 400 for the wallet).
-pub fn default_fee(params: &FeeParams<'_>) -> Result<Decimal, IntegrationError> {
-    let config = params.asset.operation(params.operation);
-    let decimals = params.asset.significant_decimals;
-    crate::transfer::amount::fixed_plus_percent(config, params.amount, decimals)
-        .ok_or_else(too_large)
-}
-
-/// The error for an amount too large to compute with.
-pub fn too_large() -> IntegrationError {
-    IntegrationError::rejected("the amount is too large")
-}
-
-/// The fee for `params`: the anchor's fee function when it registered one, else [`default_fee`].
-pub async fn calculate_fee(
-    integrations: &super::Integrations,
-    params: &FeeParams<'_>,
-) -> Result<Decimal, IntegrationError> {
-    match &integrations.fee {
-        Some(f) => f.calculate_fee(params).await,
-        None => default_fee(params),
-    }
 }

@@ -22,7 +22,7 @@ pub use customer::{
     CustomerStatus, DeleteCustomer, PutCustomer, VerifyCustomer,
 };
 pub use error::{BoxError, IntegrationError};
-pub use fee::{calculate_fee, default_fee, too_large, FeeIntegration, FeeParams};
+pub use fee::{FeeIntegration, FeeParams};
 pub use info::{AssetInfo, InfoIntegration, InfoRequest};
 pub use interactive::{
     default_form, ContentRequest, FlowReturn, InteractiveIntegration, InteractiveRequest,
@@ -97,5 +97,24 @@ impl std::fmt::Debug for Integrations {
             .field("static_toml", &self.static_toml.is_some())
             .field("scripts", &self.scripts.is_some())
             .finish()
+    }
+}
+
+/// How an integration's refusal or fault reaches a wallet: `Rejected` is a 400 with its
+/// message, `Unavailable` a 503 (its source logged), anything else a 500 whose body says
+/// nothing internal (the whole source chain is logged).
+impl From<IntegrationError> for crate::error::ApiError {
+    fn from(e: IntegrationError) -> Self {
+        use IntegrationError::*;
+        match e {
+            Rejected(message) => Self::bad_request(message),
+            Unavailable { message, source } => {
+                if let Some(source) = &source {
+                    tracing::warn!(%message, source = %source, "an integration is unavailable");
+                }
+                Self::unavailable(message)
+            }
+            other @ Other(_) => Self::internal(other.chain()),
+        }
     }
 }

@@ -7,7 +7,7 @@ use super::amount;
 use super::assets::{self, AssetRef, Naming};
 use crate::context::Context;
 use crate::error::ApiError;
-use crate::integrations::{calculate_fee, FeeParams, IntegrationError, Integrations};
+use crate::integrations::{FeeParams, IntegrationError, Integrations};
 use crate::model::{json_number, Asset, Kind, OperationConfig, Protocol};
 use crate::params::Params;
 
@@ -31,13 +31,27 @@ pub async fn fee(
     integrations: &Integrations,
     request: FeeRequest<'_>,
 ) -> Result<Decimal, IntegrationError> {
-    let params = FeeParams {
-        asset: request.asset,
-        operation: request.kind,
-        kind: request.method,
-        amount: request.amount,
-    };
-    calculate_fee(integrations, &params).await
+    let params =
+        FeeParams::new(request.asset, request.kind, request.amount).with_type(request.method);
+    match &integrations.fee {
+        Some(f) => f.calculate_fee(&params).await,
+        None => default_fee(&params),
+    }
+}
+
+/// The default fee: the asset's fixed fee plus its percent fee for the operation, rounded to
+/// the asset's significant decimals; an anchor's own `FeeIntegration` may call it for the
+/// cases it does not handle. An amount too large to compute a fee for is [`too_large`].
+pub fn default_fee(params: &FeeParams<'_>) -> Result<Decimal, IntegrationError> {
+    let config = params.asset.operation(params.operation);
+    let decimals = params.asset.significant_decimals;
+    amount::fixed_plus_percent(config, params.amount, decimals).ok_or_else(too_large)
+}
+
+/// The error for an amount too large to compute with: [`IntegrationError::Rejected`], a 400
+/// for the wallet.
+pub fn too_large() -> IntegrationError {
+    IntegrationError::rejected("the amount is too large")
 }
 
 /// Whether fees come from the assets' own configuration (no fee integration): only then do
