@@ -74,6 +74,17 @@ string_enum!(
     }
 );
 
+impl Kind {
+    /// Whether the user pays the anchor on Stellar (a withdrawal or a send: to the asset's
+    /// distribution account, with the memo the anchor gave) rather than off-chain.
+    pub fn paid_on_stellar(self) -> bool {
+        match self {
+            Self::Deposit => false,
+            Self::Withdrawal | Self::Send => true,
+        }
+    }
+}
+
 string_enum!(
     /// The SEP through which a transaction was created.
     Protocol, "protocol", {

@@ -218,7 +218,7 @@ async fn finish(
     asset: &Asset,
     page: &PageRequest<'_>,
 ) -> Result<Reply, ApiError> {
-    if tx.kind == Kind::Withdrawal {
+    if tx.kind.paid_on_stellar() {
         tx.receiving_anchor_account = asset.distribution_account();
         tx.memo = Some(crate::transfer::withdraw_memo(tx.id));
         tx.memo_type = MemoType::Hash;

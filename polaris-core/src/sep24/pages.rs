@@ -121,8 +121,9 @@ async fn scripts(ctx: &Context) -> Result<Vec<String>, ApiError> {
 /// The default heading: "Deposit USDC", "Retirar USDC"...
 fn title(ui: &Ui, lang: &str, tx: &Transaction, asset: &Asset) -> String {
     let word = match tx.kind {
+        Kind::Deposit => "deposit",
         Kind::Withdrawal => "withdraw",
-        _ => "deposit",
+        Kind::Send => "send",
     };
     format!("{} {}", ui.text(lang, word), asset.code)
 }
@@ -203,10 +204,9 @@ pub async fn more_info_page(
     let mut v = common(ctx, content, title(&ui, lang, tx, asset)).await?;
     let waiting = tx.status == Status::PendingUserTransferStart;
     if waiting && v["guidance"].is_null() {
-        let key = if tx.kind == Kind::Withdrawal {
-            "next_withdraw"
-        } else {
-            "next_deposit"
+        let key = match tx.kind {
+            Kind::Deposit => "next_deposit",
+            Kind::Withdrawal | Kind::Send => "next_withdraw",
         };
         v.insert("guidance".into(), json!(ui.text(lang, key)));
     }
@@ -228,7 +228,7 @@ pub async fn more_info_page(
                 .instructions_for_pending_deposit(&TransactionRequest::new(tx))
                 .await?
         }
-        _ => None,
+        (Kind::Deposit | Kind::Withdrawal | Kind::Send, _) => None,
     };
     v.insert("instructions".into(), json!(instructions));
     let message = tx.status_message.as_deref().or(tx.message.as_deref());
@@ -246,7 +246,7 @@ fn side_codes<'a>(tx: &Transaction, asset: &'a Asset) -> (&'a str, &'a str) {
     let off_chain = asset.anchor_asset.as_deref().unwrap_or(&asset.code);
     match tx.kind {
         Kind::Deposit => (off_chain, &asset.code),
-        _ => (&asset.code, off_chain),
+        Kind::Withdrawal | Kind::Send => (&asset.code, off_chain),
     }
 }
 
@@ -263,7 +263,7 @@ fn rows(ui: &Ui, tx: &Transaction, asset: &Asset, lang: &str) -> Vec<(String, St
             rows.push((ui.text(lang, key), format!("{} {code}", fixed(v, d))));
         }
     }
-    if tx.kind == Kind::Withdrawal && tx.status == Status::PendingUserTransferStart {
+    if tx.kind.paid_on_stellar() && tx.status == Status::PendingUserTransferStart {
         if let Some(acc) = &tx.receiving_anchor_account {
             rows.push((ui.text(lang, "send_to"), acc.clone()));
         }
