@@ -23,11 +23,6 @@ pub fn id_of(conn: &mut DbConnection, owner: &Owner) -> Result<Option<String>, S
     Ok(q.select(dsl::id).first(conn).optional()?)
 }
 
-/// Whether customer `id` belongs to `owner`.
-pub fn owns(conn: &mut DbConnection, owner: &Owner, id: &str) -> Result<bool, StoreError> {
-    Ok(id_of(conn, owner)?.as_deref() == Some(id))
-}
-
 /// Records that customer `id` belongs to `owner`. Returns `false`, recording nothing, when
 /// `id` already belongs to another owner.
 pub fn record(conn: &mut DbConnection, owner: &Owner, id: &str) -> Result<bool, StoreError> {

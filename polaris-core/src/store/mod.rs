@@ -5,13 +5,13 @@
 //! which runs the closure on tokio's blocking pool so the runtime never blocks.
 
 pub mod assets;
-pub mod cache;
+pub(crate) mod cache;
 pub mod challenges;
 mod connection;
-pub mod customers;
-pub mod migrate;
+pub(crate) mod customers;
+pub(crate) mod migrate;
 pub(crate) mod rows;
-pub mod schema;
+pub(crate) mod schema;
 pub mod seeds;
 pub mod transactions;
 pub mod watcher;
