@@ -142,12 +142,20 @@ pub async fn read(req: &HttpRequest, payload: web::Payload) -> Result<(Params, F
         let stream = capped(payload.into_inner(), MULTIPART_LIMIT);
         return multipart_params(Multipart::new(req.headers(), stream)).await;
     }
-    let body = match payload.to_bytes_limited(BODY_LIMIT).await {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(e)) => return Err(ApiError::bad_request(format!("cannot read the body: {e}"))),
-        Err(_) => return Err(ApiError::too_large()),
-    };
+    let body = limited(payload, BODY_LIMIT).await?;
     Ok((simple_params(&kind, &body)?, Files::new()))
+}
+
+/// The whole body, refused with a 413 once it passes `limit` bytes (nothing more is read)
+/// and with a 400 when the connection fails mid-body.
+pub async fn limited(payload: web::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
+    match payload.to_bytes_limited(limit).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => Err(ApiError::bad_request(format!(
+            "cannot read the request body: {e}"
+        ))),
+        Err(_) => Err(ApiError::too_large()),
+    }
 }
 
 /// Whether the body of `req` is `multipart/form-data`.

@@ -47,13 +47,7 @@ pub type HttpResult<T = HttpResponse> = Result<T, HttpError>;
 
 /// A request body of at most [`BODY_LIMIT`] bytes; a larger one is a 413.
 pub async fn read_body(payload: web::Payload) -> Result<web::Bytes, HttpError> {
-    match payload.to_bytes_limited(BODY_LIMIT).await {
-        Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(e)) => Err(HttpError(ApiError::bad_request(format!(
-            "cannot read the request body: {e}"
-        )))),
-        Err(_) => Err(HttpError(ApiError::too_large())),
-    }
+    Ok(crate::body::limited(payload, BODY_LIMIT).await?)
 }
 
 /// The raw parts of `req` that the SEP endpoints of `polaris_core` read: the query string

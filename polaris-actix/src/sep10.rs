@@ -9,7 +9,7 @@ use crate::error::HttpResult;
 use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use actix_web::{web, HttpRequest, HttpResponse};
 use polaris_core::sep10::{get_auth, post_auth, MAX_BODY_BYTES};
-use polaris_core::{ApiError, Context};
+use polaris_core::Context;
 
 /// Registers `GET /auth` and `POST /auth` on `cfg`. Needs `web::Data<Context>` as app data.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -30,22 +30,12 @@ async fn challenge(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult<Http
     Ok(HttpResponse::Ok().json(answer))
 }
 
-async fn read_body(payload: web::Payload) -> Result<web::Bytes, ApiError> {
-    match payload.to_bytes_limited(MAX_BODY_BYTES).await {
-        Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(e)) => Err(ApiError::bad_request(format!(
-            "cannot read the request body: {e}"
-        ))),
-        Err(_) => Err(ApiError::too_large()),
-    }
-}
-
 async fn token(
     ctx: web::Data<Context>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> HttpResult<HttpResponse> {
-    let body = read_body(payload).await?;
+    let body = crate::body::limited(payload, MAX_BODY_BYTES).await?;
     let answer = post_auth(&ctx, header(&req, CONTENT_TYPE), &body).await?;
     Ok(HttpResponse::Ok().json(answer))
 }
