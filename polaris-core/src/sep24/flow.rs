@@ -179,16 +179,12 @@ pub async fn amounts(
         amount,
     };
     let fee = crate::transfer::fee(&ctx.integrations, request).await?;
-    let sums = if ctx.settings.additive_fees_enabled {
-        amount.checked_add(fee).map(|amount_in| (amount_in, amount))
-    } else {
-        amount
-            .checked_sub(fee)
-            .map(|amount_out| (amount, amount_out))
-    };
-    let (amount_in, amount_out) =
-        sums.ok_or_else(|| ApiError::bad_request("the amount is too large"))?;
-    Ok((amount_out > Decimal::ZERO).then_some((amount_in, fee, amount_out)))
+    if ctx.settings.additive_fees_enabled {
+        let amount_in = crate::transfer::amount::gross_of_fee(amount, fee)
+            .ok_or_else(|| ApiError::bad_request("the amount is too large"))?;
+        return Ok(Some((amount_in, fee, amount)));
+    }
+    Ok(crate::transfer::amount::net_of_fee(amount, fee).map(|out| (amount, fee, out)))
 }
 
 /// Stores what the amount form filled in and goes on to the next step.
