@@ -15,6 +15,7 @@ pub mod net;
 pub mod params;
 pub mod processors;
 pub mod redact;
+pub mod secret;
 pub mod sep1;
 pub mod sep10;
 pub mod sep12;

@@ -25,27 +25,7 @@ pub const TESTNET_PASSPHRASE: &str = "Test SDF Network ; September 2015";
 /// The public network passphrase.
 pub const PUBNET_PASSPHRASE: &str = "Public Global Stellar Network ; September 2015";
 
-/// A secret value (seed, signing key, password). `Debug` prints `Secret(***)`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The secret value itself. Never log it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
+pub use crate::secret::Secret;
 
 /// A SEP this library can serve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

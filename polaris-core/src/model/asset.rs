@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::settings::Secret;
+use crate::secret::Secret;
 use crate::stellar::keys::{KeyError, KeyPair};
 
 /// Fee and limits of one operation (deposit, withdrawal or send) for an asset.

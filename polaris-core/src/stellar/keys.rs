@@ -8,7 +8,7 @@ use std::fmt;
 use ed25519_dalek::{Signer as _, SigningKey, Verifier as _};
 use stellar_strkey::ed25519;
 
-use crate::settings::Secret;
+use crate::secret::Secret;
 
 /// A Stellar key pair built from a secret seed (`S...`).
 ///

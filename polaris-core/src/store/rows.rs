@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use super::schema::{assets, transactions};
 use super::StoreError;
 use crate::model::{Asset, OperationConfig, Transaction};
-use crate::settings::Secret;
+use crate::secret::Secret;
 
 pub(crate) fn to_db_time(t: DateTime<Utc>) -> NaiveDateTime {
     t.naive_utc()
