@@ -6,12 +6,11 @@
 //! The worker is this test binary itself, re-run with `POLARIS_KILL_WORKER=1` (see
 //! `worker_process`).
 
-mod sandbox_support;
-
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
+use polaris_actix::sandbox::testing::{client, funded, op, sandbox};
 use polaris_core::integrations::Integrations;
 use polaris_core::model::{Asset, Kind, MemoType, Protocol, Status, Transaction};
 use polaris_core::processors::deposits::run_once;
@@ -23,7 +22,6 @@ use polaris_core::store::{assets, transactions, Store};
 use polaris_core::testing::{Arrivals, FakeRails, TestDatabase};
 use polaris_core::Context;
 use rust_decimal::Decimal;
-use sandbox_support::{client, funded, op, sandbox};
 
 fn context(store: Store, horizon: Arc<dyn Horizon>) -> Context {
     let integrations = Integrations {

@@ -1,14 +1,13 @@
 //! SEP-10 against an account that really exists on the sandbox ledger, loaded over HTTP
 //! with the Horizon client: its own signers and medium threshold decide.
 
-mod sandbox_support;
 mod schema;
 mod sep10_common;
 
+use polaris_actix::sandbox::testing::{client, funded, op, sandbox};
 use polaris_core::stellar::tx::{Op, SetOptions};
 use polaris_core::stellar::KeyPair;
 use polaris_core::testing::TestDatabase;
-use sandbox_support::{client, funded, op, sandbox};
 use sep10_common::{app, context, get_challenge, post_json, settings_with, sign};
 use serde_json::json;
 

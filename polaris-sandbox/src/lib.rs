@@ -31,6 +31,8 @@ mod faults;
 mod ledger;
 mod routes;
 mod stream;
+#[cfg(feature = "test-support")]
+pub mod testing;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

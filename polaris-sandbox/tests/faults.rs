@@ -1,7 +1,5 @@
 //! Streams, resuming from cursors, and every injected fault, through the Horizon client.
 
-mod support;
-
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -9,7 +7,7 @@ use polaris_core::stellar::tx::Op;
 use polaris_core::stellar::{
     Asset, Horizon, HorizonClient, HorizonError, KeyPair, PaymentRecord, RecordStream,
 };
-use support::*;
+use polaris_sandbox::testing::*;
 
 async fn next(stream: &mut RecordStream<PaymentRecord>) -> PaymentRecord {
     let item = tokio::time::timeout(Duration::from_secs(10), stream.next())

@@ -1,13 +1,11 @@
 //! The Horizon client against the sandbox over loopback HTTP: accounts, payments, assets,
 //! every refusal code, persistence, and stellar-horizon's own client.
 
-mod support;
-
 use polaris_core::stellar::bootstrap::{ensure_asset, AssetSetup};
 use polaris_core::stellar::tx::{Op, SetOptions, TransactionBuilder, AUTH_REQUIRED_FLAG};
 use polaris_core::stellar::{Asset, Horizon, HorizonError, KeyPair, Memo, PageQuery, PaymentKind};
+use polaris_sandbox::testing::*;
 use polaris_sandbox::{start, SandboxConfig};
-use support::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn friendbot_load_pay_and_list() {

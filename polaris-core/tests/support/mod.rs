@@ -12,74 +12,17 @@ use std::sync::Arc;
 use polaris_core::integrations::{Integrations, RailsIntegration};
 use polaris_core::model::Asset;
 use polaris_core::stellar::bootstrap::{ensure_asset, AssetSetup};
-use polaris_core::stellar::tx::{Op, TransactionBuilder};
-use polaris_core::stellar::{
-    encode_xdr, fund_with_friendbot, Asset as StellarAsset, Horizon, HorizonClient, HorizonError,
-    KeyPair, TransactionRecord,
-};
+use polaris_core::stellar::{Asset as StellarAsset, Horizon, KeyPair};
 use polaris_core::store::assets;
 use polaris_core::testing::TestDatabase;
 use polaris_core::Context;
-use polaris_sandbox::{start, SandboxConfig, SandboxHandle};
+#[allow(unused_imports)] // each test binary uses some of them
+pub use polaris_sandbox::testing::{builder, client, funded, op, sandbox, send};
+use polaris_sandbox::SandboxHandle;
 use rust_decimal::Decimal;
 
 /// One unit of the test asset SRT, in stroops.
 pub const SRT: i64 = 10_000_000;
-
-/// A sandbox on an ephemeral port of this process.
-pub async fn sandbox() -> SandboxHandle {
-    let config = SandboxConfig {
-        workers: 2,
-        ..Default::default()
-    };
-    start("127.0.0.1:0".parse().unwrap(), config).await.unwrap()
-}
-
-/// The Horizon client every Polaris component uses, pointed at the sandbox.
-pub fn client(sb: &SandboxHandle) -> HorizonClient {
-    HorizonClient::new(sb.url()).unwrap()
-}
-
-/// A new account funded by the sandbox friendbot.
-pub async fn funded(sb: &SandboxHandle) -> KeyPair {
-    let k = KeyPair::random();
-    fund_with_friendbot(&sb.friendbot_url(), k.public_key())
-        .await
-        .unwrap();
-    k
-}
-
-/// A transaction builder for `source` at its next sequence number.
-pub async fn builder(h: &HorizonClient, source: &KeyPair) -> TransactionBuilder {
-    let seq = h
-        .load_account(source.public_key())
-        .await
-        .unwrap()
-        .map_or(1, |a| a.sequence + 1);
-    TransactionBuilder::new(source.public_key(), seq, 100).unwrap()
-}
-
-/// Signs `b` and submits it over HTTP.
-pub async fn send(
-    h: &HorizonClient,
-    sb: &SandboxHandle,
-    b: TransactionBuilder,
-    signers: &[&KeyPair],
-) -> Result<TransactionRecord, HorizonError> {
-    let envelope = b.sign(signers, &sb.passphrase()).unwrap();
-    h.submit(&encode_xdr(&envelope)).await
-}
-
-/// Submits one operation of `source`.
-pub async fn op(
-    h: &HorizonClient,
-    sb: &SandboxHandle,
-    source: &KeyPair,
-    op: Op,
-) -> Result<TransactionRecord, HorizonError> {
-    let b = builder(h, source).await.op(op);
-    send(h, sb, b, &[source]).await
-}
 
 /// A sandbox with SRT issued, its asset row and a context whose store and Horizon are real.
 pub struct Setup {

@@ -1,53 +1,60 @@
-//! Shared helpers of the sandbox tests: a sandbox on an ephemeral port and a wallet.
+//! Wallet-side helpers for tests (feature `test-support`): a sandbox on an ephemeral port of
+//! the test process, the real Horizon client pointed at it, funded accounts, and signed
+//! submissions. They panic with a message on failure, as test helpers do.
 
-#![allow(dead_code)]
-
+use crate::{start, SandboxConfig, SandboxHandle};
 use polaris_core::stellar::tx::{Op, TransactionBuilder};
 use polaris_core::stellar::{
     encode_xdr, fund_with_friendbot, Horizon, HorizonClient, HorizonError, KeyPair,
     TransactionRecord,
 };
-use polaris_sandbox::{start, SandboxConfig, SandboxHandle};
 
+/// One XLM, in stroops.
 pub const XLM: i64 = 10_000_000;
 
+/// A sandbox on an ephemeral port of this process (two submission workers).
 pub async fn sandbox() -> SandboxHandle {
     start(
-        "127.0.0.1:0".parse().unwrap(),
+        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         SandboxConfig {
             workers: 2,
             ..Default::default()
         },
     )
     .await
-    .unwrap()
+    .expect("start the sandbox")
 }
 
+/// The Horizon client every Polaris component uses, pointed at the sandbox.
 pub fn client(sb: &SandboxHandle) -> HorizonClient {
-    HorizonClient::new(sb.url()).unwrap()
+    HorizonClient::new(sb.url()).expect("a client for the sandbox URL")
 }
 
+/// A new account funded by the sandbox friendbot.
 pub async fn funded(sb: &SandboxHandle) -> KeyPair {
     let k = KeyPair::random();
     fund_with_friendbot(&sb.friendbot_url(), k.public_key())
         .await
-        .unwrap();
+        .expect("friendbot funds the account");
     k
 }
 
+/// A transaction builder for `source` at its next sequence number.
 pub async fn builder(h: &HorizonClient, source: &KeyPair) -> TransactionBuilder {
     let seq = h
         .load_account(source.public_key())
         .await
-        .unwrap()
+        .expect("load the source account")
         .map_or(1, |a| a.sequence + 1);
-    TransactionBuilder::new(source.public_key(), seq, 100).unwrap()
+    TransactionBuilder::new(source.public_key(), seq, 100).expect("a transaction builder")
 }
 
+/// `b` signed by `signers`, as base64 XDR.
 pub fn envelope(b: TransactionBuilder, signers: &[&KeyPair], passphrase: &str) -> String {
-    encode_xdr(&b.sign(signers, passphrase).unwrap())
+    encode_xdr(&b.sign(signers, passphrase).expect("sign the transaction"))
 }
 
+/// Signs `b` and submits it over HTTP.
 pub async fn send(
     h: &HorizonClient,
     sb: &SandboxHandle,
@@ -57,6 +64,7 @@ pub async fn send(
     h.submit(&envelope(b, signers, &sb.passphrase())).await
 }
 
+/// Submits one operation of `source`.
 pub async fn op(
     h: &HorizonClient,
     sb: &SandboxHandle,
@@ -67,6 +75,7 @@ pub async fn op(
     send(h, sb, b, &[source]).await
 }
 
+/// The result codes of a transaction the sandbox refused; panics on anything else.
 pub fn failed(result: Result<TransactionRecord, HorizonError>) -> (String, Vec<String>) {
     match result {
         Err(HorizonError::Failed {
