@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 /// The stellar.toml text for this anchor: the static file if one is configured,
 /// otherwise generated and merged with the toml integration's entries. A generated file
-/// is kept as long as the asset list it was made from (see [`crate::store::cache`]).
+/// is kept as long as the asset list it was made from.
 pub async fn stellar_toml(ctx: &Context) -> Result<Arc<str>, ApiError> {
     if let Some(text) = &ctx.integrations.static_toml {
         return Ok(text.clone());

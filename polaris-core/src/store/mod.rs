@@ -129,7 +129,7 @@ impl Store {
         seeds::with_key(self.seed_key.as_ref(), || f(&mut conn))
     }
 
-    /// Every asset, from the cache when fresh (see [`cache`]).
+    /// Every asset, from the cache when fresh.
     pub async fn assets(&self) -> Result<Arc<Vec<Asset>>, StoreError> {
         if let Some(all) = self.caches.assets.get() {
             return Ok(all);
