@@ -17,13 +17,14 @@ use super::delivery::Delivery;
 use super::payment::{prepare, settle, submit_fresh, Step};
 use super::{ProcessError, Worker};
 use crate::context::Context;
+use crate::integrations::FeeParams;
 use crate::integrations::TransactionsRequest;
 use crate::model::{now, Asset, Kind, Stage, Status, Transaction};
 use crate::state::{self, TransitionError};
 use crate::stellar::{Address, Asset as StellarAsset};
 use crate::store::{assets, transactions};
 use crate::transfer::amount;
-use crate::transfer::fees::{self, FeeRequest};
+use crate::transfer::fees;
 
 /// What one run did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -156,13 +157,8 @@ async fn mark_received(
     let fee = match reported.amount_fee {
         Some(fee) if reported.amount_in == original.amount_in => fee,
         _ => {
-            let request = FeeRequest {
-                asset: &asset,
-                kind: Kind::Deposit,
-                method: None,
-                amount: amount_in,
-            };
-            fees::fee(&ctx.integrations, request).await?
+            let params = FeeParams::new(&asset, Kind::Deposit, amount_in);
+            fees::fee(&ctx.integrations, &params).await?
         }
     };
     // Whatever the fee mode, the anchor pays what arrived minus the fee: with

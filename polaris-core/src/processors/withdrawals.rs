@@ -21,6 +21,7 @@ use tokio::sync::watch;
 
 use super::ProcessError;
 use crate::context::Context;
+use crate::integrations::FeeParams;
 use crate::model::{now, Asset, Kind, Stage, Status, Transaction};
 use crate::state::{self, TransitionError};
 use crate::stellar::horizon::{Order, PageQuery, PaymentKind, PaymentRecord};
@@ -28,7 +29,7 @@ use crate::stellar::Asset as StellarAsset;
 use crate::store::watcher::{self, UnmatchedPayment};
 use crate::store::{transactions, StoreError};
 use crate::transfer::amount;
-use crate::transfer::fees::{self, FeeRequest};
+use crate::transfer::fees;
 
 pub use super::payouts::{execute_outgoing, poll_outgoing};
 
@@ -352,13 +353,8 @@ async fn fee_for(
     if let Some(fee) = tx.amount_fee.filter(|_| tx.amount_in == Some(amount_in)) {
         return Ok(fee);
     }
-    let request = FeeRequest {
-        asset,
-        kind: Kind::Withdrawal,
-        method: None,
-        amount: amount_in,
-    };
-    fees::fee(&ctx.integrations, request).await
+    let params = FeeParams::new(asset, Kind::Withdrawal, amount_in);
+    fees::fee(&ctx.integrations, &params).await
 }
 
 fn apply(

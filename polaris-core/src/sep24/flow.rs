@@ -172,13 +172,8 @@ pub async fn amounts(
     kind: Kind,
     amount: Decimal,
 ) -> Result<Option<(Decimal, Decimal, Decimal)>, ApiError> {
-    let request = crate::transfer::fees::FeeRequest {
-        asset,
-        kind,
-        method: None,
-        amount,
-    };
-    let fee = crate::transfer::fee(&ctx.integrations, request).await?;
+    let params = crate::integrations::FeeParams::new(asset, kind, amount);
+    let fee = crate::transfer::fee(&ctx.integrations, &params).await?;
     if ctx.settings.additive_fees_enabled {
         let amount_in = crate::transfer::amount::gross_of_fee(amount, fee)
             .ok_or_else(|| ApiError::bad_request("the amount is too large"))?;

@@ -11,31 +11,16 @@ use crate::integrations::{FeeParams, IntegrationError, Integrations};
 use crate::model::{json_number, Asset, Kind, OperationConfig, Protocol};
 use crate::params::Params;
 
-/// What a fee is asked for.
-#[derive(Debug, Clone, Copy)]
-pub struct FeeRequest<'a> {
-    /// The asset moved.
-    pub asset: &'a Asset,
-    /// Deposit, withdrawal or send.
-    pub kind: Kind,
-    /// The SEP `type` or funding method (e.g. `SEPA`), if known.
-    pub method: Option<&'a str>,
-    /// The amount the fee is taken from.
-    pub amount: Decimal,
-}
-
-/// The fee for `request`: the anchor's `FeeIntegration` when it registered one, else the
+/// The fee for `params`: the anchor's `FeeIntegration` when it registered one, else the
 /// asset's fixed plus percent fee for the operation, rounded to the asset's decimals. An
 /// amount too large to compute with is [`IntegrationError::Rejected`] (a 400 for a wallet).
 pub async fn fee(
     integrations: &Integrations,
-    request: FeeRequest<'_>,
+    params: &FeeParams<'_>,
 ) -> Result<Decimal, IntegrationError> {
-    let params =
-        FeeParams::new(request.asset, request.kind, request.amount).with_type(request.method);
     match &integrations.fee {
-        Some(f) => f.calculate_fee(&params).await,
-        None => default_fee(&params),
+        Some(f) => f.calculate_fee(params).await,
+        None => default_fee(params),
     }
 }
 
@@ -130,13 +115,8 @@ impl FeeQuery {
 
     /// The fee, for funding method `method`, rounded to the asset's significant decimals.
     pub async fn fee(&self, ctx: &Context, method: Option<&str>) -> Result<Decimal, ApiError> {
-        let request = FeeRequest {
-            asset: &self.asset,
-            kind: self.kind,
-            method,
-            amount: self.amount,
-        };
-        let fee = fee(&ctx.integrations, request).await?;
+        let params = FeeParams::new(&self.asset, self.kind, self.amount).with_type(method);
+        let fee = fee(&ctx.integrations, &params).await?;
         Ok(fee.round_dp(self.asset.significant_decimals))
     }
 }
@@ -165,27 +145,26 @@ mod tests {
         a
     }
 
-    fn request(asset: &Asset, kind: Kind, amount: Decimal) -> FeeRequest<'_> {
-        FeeRequest {
-            asset,
-            kind,
-            method: None,
-            amount,
-        }
-    }
-
     #[tokio::test]
     async fn the_asset_fee_applies_without_an_integration() {
         let integrations = Integrations::default();
         let a = asset();
         assert!(published(&integrations));
-        let deposit = fee(&integrations, request(&a, Kind::Deposit, dec!(100))).await;
+        let deposit = fee(&integrations, &FeeParams::new(&a, Kind::Deposit, dec!(100))).await;
         assert_eq!(deposit.ok(), Some(dec!(3)));
-        let withdrawal = fee(&integrations, request(&a, Kind::Withdrawal, dec!(100))).await;
+        let withdrawal = fee(
+            &integrations,
+            &FeeParams::new(&a, Kind::Withdrawal, dec!(100)),
+        )
+        .await;
         assert_eq!(withdrawal.ok(), Some(dec!(3)));
         let mut steep = asset();
         steep.deposit.fee_percent = Some(dec!(1000));
-        let huge = fee(&integrations, request(&steep, Kind::Deposit, Decimal::MAX)).await;
+        let huge = fee(
+            &integrations,
+            &FeeParams::new(&steep, Kind::Deposit, Decimal::MAX),
+        )
+        .await;
         assert!(matches!(huge, Err(IntegrationError::Rejected(_))));
     }
 
@@ -197,7 +176,7 @@ mod tests {
         };
         let a = asset();
         assert!(!published(&integrations));
-        let answer = fee(&integrations, request(&a, Kind::Deposit, dec!(100))).await;
+        let answer = fee(&integrations, &FeeParams::new(&a, Kind::Deposit, dec!(100))).await;
         assert_eq!(answer.ok(), Some(dec!(0.25)));
     }
 }
