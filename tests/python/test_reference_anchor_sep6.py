@@ -85,7 +85,7 @@ def test_sep6_deposit_is_paid_on_the_sandbox(anchor):
             break
         time.sleep(0.25)
     assert status["status"] == "completed", status
-    assert status["amount_in"] == "100" and status["amount_fee"] == "2" and status["amount_out"] == "98"
+    assert status["amount_in"] == "100.00" and status["amount_fee"] == "2.00" and status["amount_out"] == "98.00"
     balances = requests.get(f"{horizon_url}/accounts/{wallet.public_key}").json()["balances"]
     srt_balance = next(b["balance"] for b in balances if b.get("asset_code") == "SRT")
     assert srt_balance == "98.0000000"
@@ -140,5 +140,5 @@ def test_sep6_withdrawal_is_matched_and_paid_out(anchor):
             break
         time.sleep(0.25)
     assert status["status"] == "completed", status
-    assert status["amount_in"] == "20" and status["amount_fee"] == "1.2" and status["amount_out"] == "18.8"
+    assert status["amount_in"] == "20.00" and status["amount_fee"] == "1.20" and status["amount_out"] == "18.80"
     assert status["from"] == wallet.public_key

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::model::{Asset, Protocol, Transaction};
 use crate::transfer::links::SEP24_MORE_INFO_PATH;
 use crate::transfer::view::asset_id;
-use crate::transfer::{AmountStyle, TransactionView};
+use crate::transfer::TransactionView;
 use crate::Settings;
 
 /// The path of the more-info page under `HOST_URL`.
@@ -30,7 +30,7 @@ impl<'a> TransactionObject<'a> {
     /// The object of `tx`, whose asset id (`stellar:CODE:ISSUER`) is `asset_id`.
     pub fn new(settings: &Settings, tx: &'a Transaction, asset: &Asset, asset_id: &'a str) -> Self {
         Self {
-            view: TransactionView::new(tx, asset, asset_id, AmountStyle::Padded),
+            view: TransactionView::new(tx, asset, asset_id),
             more_info_url: more_info_url(settings, tx),
         }
     }

@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::model::{Asset, Protocol, Transaction};
 use crate::settings::Settings;
 use crate::transfer::view::asset_id;
-use crate::transfer::{more_info_url, AmountStyle, TransactionView};
+use crate::transfer::{more_info_url, TransactionView};
 
 /// A transaction as SEP-6 shows it.
 #[derive(Serialize)]
@@ -26,7 +26,7 @@ struct Sep6Transaction<'a> {
 pub fn transaction_json(tx: &Transaction, asset: &Asset, settings: &Settings) -> Value {
     let id = asset_id(asset);
     let object = Sep6Transaction {
-        view: TransactionView::new(tx, asset, &id, AmountStyle::Recorded),
+        view: TransactionView::new(tx, asset, &id),
         more_info_url: settings
             .sep6_use_more_info_url
             .then(|| more_info_url(settings, Protocol::Sep6, tx)),
@@ -58,7 +58,7 @@ mod tests {
             v["fee_details"],
             json!({"total": "2.00", "asset": "stellar:SRT:GISSUER"})
         );
-        assert_eq!(v["amount_fee"], "2");
+        assert_eq!(v["amount_fee"], "2.00");
         let deadline = deadline.to_rfc3339_opts(SecondsFormat::Secs, true);
         assert_eq!(v["user_action_required_by"], deadline);
         tx.status = Status::Completed;

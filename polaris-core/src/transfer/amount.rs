@@ -105,6 +105,17 @@ pub fn fixed(amount: Decimal, decimals: u32) -> String {
     a.to_string()
 }
 
+/// `amount` as a transaction object shows it: padded to the asset's `decimals`
+/// (`"100.00"`), never rounded (a fee of `1.234` on a 2-decimal asset stays `"1.234"`),
+/// so `amount_in - amount_fee = amount_out` holds in the text as in the records.
+pub fn display(amount: Decimal, decimals: u32) -> String {
+    let mut a = amount.normalize();
+    if a.scale() < decimals {
+        a.rescale(decimals);
+    }
+    a.to_string()
+}
+
 /// `amount` rounded to the ledger's 7 decimals.
 pub fn round_to_ledger(amount: Decimal) -> Decimal {
     amount.round_dp(STELLAR_DECIMALS)
@@ -138,6 +149,16 @@ mod tests {
 
     fn error(e: ApiError) -> String {
         e.body["error"].as_str().unwrap_or_default().to_string()
+    }
+
+    #[test]
+    fn display_pads_to_the_decimals_and_keeps_every_digit() {
+        assert_eq!(display(dec!(100), 2), "100.00");
+        assert_eq!(display(dec!(100.0000000), 2), "100.00");
+        assert_eq!(display(dec!(1.5), 2), "1.50");
+        assert_eq!(display(dec!(1.234), 2), "1.234");
+        assert_eq!(display(dec!(0.0000001), 7), "0.0000001");
+        assert_eq!(display(dec!(3), 0), "3");
     }
 
     #[test]

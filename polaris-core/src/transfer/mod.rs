@@ -22,4 +22,4 @@ pub use assets::{find, of_transaction};
 pub use fees::fee;
 pub use links::{more_info_url, withdraw_memo};
 pub use query::{ListParams, LookupParams};
-pub use view::{AmountStyle, TransactionView};
+pub use view::TransactionView;

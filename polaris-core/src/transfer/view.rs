@@ -10,28 +10,6 @@ use serde::Serialize;
 use super::amount;
 use crate::model::{Asset, Kind, MemoType, Status, Transaction};
 
-/// How the amounts of a view are written. SEP-6 objects have always shown amounts as they
-/// were recorded (`"100"`, `"1.2"`) and SEP-24 objects padded to the asset's significant
-/// decimals (`"100.00"`); wallets rely on both, and the SEP texts allow both. Fee details
-/// are padded in both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AmountStyle {
-    /// As recorded, without padding.
-    Recorded,
-    /// Rounded and padded to the asset's significant decimals.
-    Padded,
-}
-
-impl AmountStyle {
-    /// `value` in this style, for an asset of `decimals` significant decimals.
-    pub fn text(self, value: Decimal, decimals: u32) -> String {
-        match self {
-            Self::Recorded => value.to_string(),
-            Self::Padded => amount::fixed(value, decimals),
-        }
-    }
-}
-
 /// Which side of a transaction is on the Stellar network: the amount out of a deposit, the
 /// amount in of a withdrawal or a send.
 fn stellar_side_is_in(kind: Kind) -> bool {
@@ -166,9 +144,9 @@ pub struct TransactionView<'a> {
 
 impl<'a> TransactionView<'a> {
     /// The view of `tx`, of `asset` whose SEP-38 id (`stellar:CODE:ISSUER`) is `asset_id`.
-    pub fn new(tx: &'a Transaction, asset: &Asset, asset_id: &'a str, style: AmountStyle) -> Self {
+    pub fn new(tx: &'a Transaction, asset: &Asset, asset_id: &'a str) -> Self {
         let d = asset.significant_decimals;
-        let text = |v: Option<Decimal>| v.map(|v| style.text(v, d));
+        let text = |v: Option<Decimal>| v.map(|v| amount::display(v, d));
         let stellar_in = stellar_side_is_in(tx.kind);
         let memo = tx.memo.as_deref();
         let memo_type = memo.map(|_| tx.memo_type);
@@ -193,7 +171,7 @@ impl<'a> TransactionView<'a> {
             external_transaction_id: tx.external_transaction_id.as_deref(),
             message: tx.status_message.as_deref().or(tx.message.as_deref()),
             refunded: tx.refunded,
-            refunds: refunds(tx, d, style),
+            refunds: refunds(tx, d),
             from: tx.from_address.as_deref(),
             to: tx.to_address.as_deref(),
             deposit_memo: memo.filter(|_| !stellar_in),
@@ -209,18 +187,18 @@ impl<'a> TransactionView<'a> {
     }
 }
 
-fn refunds(tx: &Transaction, d: u32, style: AmountStyle) -> Option<RefundsView<'_>> {
+fn refunds(tx: &Transaction, d: u32) -> Option<RefundsView<'_>> {
     tx.refunds.as_ref().map(|r| RefundsView {
-        amount_refunded: style.text(r.amount_refunded, d),
-        amount_fee: style.text(r.amount_fee, d),
+        amount_refunded: amount::display(r.amount_refunded, d),
+        amount_fee: amount::display(r.amount_fee, d),
         payments: r
             .payments
             .iter()
             .map(|p| RefundPaymentView {
                 id: &p.id,
                 id_type: &p.id_type,
-                amount: style.text(p.amount, d),
-                fee: style.text(p.fee, d),
+                amount: amount::display(p.amount, d),
+                fee: amount::display(p.fee, d),
             })
             .collect(),
     })
@@ -234,7 +212,7 @@ pub fn fee_details<'a>(
     asset_id: &'a str,
 ) -> Option<FeeDetails<'a>> {
     tx.amount_fee.map(|fee| FeeDetails {
-        total: amount::fixed(fee, decimals),
+        total: amount::display(fee, decimals),
         asset: asset_id,
     })
 }
@@ -272,15 +250,15 @@ mod tests {
         (tx, asset)
     }
 
-    fn view(tx: &Transaction, asset: &Asset, style: AmountStyle) -> Value {
+    fn view(tx: &Transaction, asset: &Asset) -> Value {
         let id = asset_id(asset);
-        serde_json::to_value(TransactionView::new(tx, asset, &id, style)).unwrap_or_default()
+        serde_json::to_value(TransactionView::new(tx, asset, &id)).unwrap_or_default()
     }
 
     #[test]
     fn a_deposit_names_its_stellar_side_and_its_memo() {
         let (tx, asset) = deposit();
-        let v = view(&tx, &asset, AmountStyle::Padded);
+        let v = view(&tx, &asset);
         let id = "stellar:SRT:GISSUER";
         assert_eq!(v["kind"], "deposit");
         assert_eq!(v["fee_details"], json!({"total": "1.50", "asset": id}));
@@ -309,11 +287,11 @@ mod tests {
         tx.memo_type = MemoType::Hash;
         tx.receiving_anchor_account = Some("GANCHOR".into());
         tx.status = Status::PendingAnchor;
-        let v = view(&tx, &asset, AmountStyle::Recorded);
+        let v = view(&tx, &asset);
         assert_eq!(v["kind"], "withdrawal");
         assert_eq!(
             (&v["amount_in"], &v["amount_fee"]),
-            (&json!("100"), &json!("1.5"))
+            (&json!("100.00"), &json!("1.50"))
         );
         assert_eq!(v["amount_in_asset"], "stellar:SRT:GISSUER");
         assert!(v.get("amount_out_asset").is_none(), "{v}");
@@ -327,10 +305,10 @@ mod tests {
     }
 
     #[test]
-    fn the_status_message_comes_first_and_refunds_follow_the_style() {
+    fn the_status_message_comes_first_and_refunds_are_written_like_amounts() {
         let (mut tx, asset) = deposit();
         tx.message = Some("anchor".into());
-        assert_eq!(view(&tx, &asset, AmountStyle::Padded)["message"], "anchor");
+        assert_eq!(view(&tx, &asset)["message"], "anchor");
         tx.status_message = Some("held".into());
         tx.refunds = Some(Refunds {
             amount_refunded: dec!(10),
@@ -342,11 +320,24 @@ mod tests {
                 fee: dec!(1),
             }],
         });
-        let padded = view(&tx, &asset, AmountStyle::Padded);
-        assert_eq!(padded["message"], "held");
-        assert_eq!(padded["refunds"]["payments"][0]["amount"], "10.00");
-        let recorded = view(&tx, &asset, AmountStyle::Recorded);
-        assert_eq!(recorded["refunds"]["amount_refunded"], "10");
-        assert_eq!(recorded["fee_details"]["total"], "1.50");
+        let v = view(&tx, &asset);
+        assert_eq!(v["message"], "held");
+        assert_eq!(v["refunds"]["payments"][0]["amount"], "10.00");
+        assert_eq!(v["refunds"]["amount_refunded"], "10.00");
+        assert_eq!(v["fee_details"]["total"], "1.50");
+    }
+
+    #[test]
+    fn amounts_are_padded_to_the_asset_decimals_and_never_rounded() {
+        let (mut tx, asset) = deposit();
+        tx.amount_in = Some(dec!(100.000));
+        tx.amount_fee = Some(dec!(1.234));
+        tx.amount_out = Some(dec!(98.766));
+        let v = view(&tx, &asset);
+        assert_eq!(
+            (&v["amount_in"], &v["amount_fee"], &v["amount_out"]),
+            (&json!("100.00"), &json!("1.234"), &json!("98.766"))
+        );
+        assert_eq!(v["fee_details"]["total"], "1.234");
     }
 }

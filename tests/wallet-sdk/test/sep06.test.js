@@ -73,9 +73,9 @@ test("SEP-6: after KYC through SEP-12, the deposit is paid on the sandbox", asyn
   assert.equal(pending.to, state.account.publicKey);
 
   const tx = await w.waitForStatus(sep6, state.token, deposit.id, "completed");
-  assert.equal(tx.amount_in, "100");
-  assert.equal(tx.amount_fee, "2");
-  assert.equal(tx.amount_out, "98");
+  assert.equal(tx.amount_in, "100.00");
+  assert.equal(tx.amount_fee, "2.00");
+  assert.equal(tx.amount_out, "98.00");
   assert.match(tx.stellar_transaction_id, /^[0-9a-f]{64}$/);
   assert.equal(await w.srtBalance(state.account.publicKey), "98.0000000");
   state.deposit = deposit.id;
@@ -125,9 +125,9 @@ test("SEP-6: the withdrawal is matched by its memo and paid out", async () => {
 
   const tx = await w.waitForStatus(sep6, state.token, withdraw.id, "completed");
   assert.equal(tx.kind, "withdrawal");
-  assert.equal(tx.amount_in, "20");
-  assert.equal(tx.amount_fee, "1.2");
-  assert.equal(tx.amount_out, "18.8");
+  assert.equal(tx.amount_in, "20.00");
+  assert.equal(tx.amount_fee, "1.20");
+  assert.equal(tx.amount_out, "18.80");
   assert.equal(tx.from, state.account.publicKey);
   assert.equal(await w.srtBalance(state.account.publicKey), "78.0000000");
   state.withdrawal = withdraw.id;
