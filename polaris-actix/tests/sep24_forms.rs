@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use polaris_core::forms::{Field, Form};
 use polaris_core::integrations::{
     default_form, ContentRequest, IntegrationError, InteractiveIntegration, InteractiveRequest,
-    PageContent, ScriptsIntegration, Template, ValidatedForm,
+    PageContent, ScriptsIntegration, ScriptsRequest, Template, ValidatedForm,
 };
 use polaris_core::model::Status;
 use polaris_core::testing::{ExternalApp, TestDatabase};
@@ -252,8 +252,12 @@ struct Analytics;
 
 #[async_trait]
 impl ScriptsIntegration for Analytics {
-    async fn scripts(&self) -> Result<Vec<String>, IntegrationError> {
-        Ok(vec!["<script>window.anchorAnalytics = 1;</script>".into()])
+    async fn scripts(&self, page: &ScriptsRequest<'_>) -> Result<Vec<String>, IntegrationError> {
+        let script = format!(
+            "<script>window.anchorAnalytics = {:?};</script>",
+            page.template.file()
+        );
+        Ok(vec![script])
     }
 }
 
@@ -275,13 +279,9 @@ async fn content_without_a_form_waits_and_scripts_are_placed() {
         .body
         .contains("src=\"https://anchor.example.com/mail.svg\" alt=\"Mail\""));
     assert!(!page.body.contains("<form"));
-    assert!(
-        page.body
-            .contains("<script>window.anchorAnalytics = 1;</script>\n</body>")
-            || page
-                .body
-                .contains("<script>window.anchorAnalytics = 1;</script>")
-    );
+    // The hook is told which page it serves.
+    let script = "<script>window.anchorAnalytics = \"sep24/deposit.html\";</script>";
+    assert!(page.body.contains(script), "{}", page.body);
     assert_eq!(stored(&db, &id).await.status, Status::Incomplete);
     *confirmed.lock().unwrap() = true;
     let end = get(

@@ -6,6 +6,7 @@ use toml::{Table, Value};
 
 use crate::context::Context;
 use crate::error::ApiError;
+use crate::integrations::TomlRequest;
 use crate::model::Asset;
 use crate::settings::{Sep, Settings};
 use std::sync::Arc;
@@ -25,7 +26,8 @@ pub async fn stellar_toml(ctx: &Context) -> Result<Arc<str>, ApiError> {
     let all = ctx.store.assets().await?;
     let mut table = generate(&ctx.settings, &all);
     if let Some(hook) = &ctx.integrations.toml {
-        merge(&mut table, hook.toml().await?);
+        let additions = hook.toml(&TomlRequest::new(&table, &all)).await?;
+        merge(&mut table, additions);
     }
     let text: Arc<str> = toml::to_string(&table).map_err(ApiError::internal)?.into();
     cached.put(generation, text.clone());

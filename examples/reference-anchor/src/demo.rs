@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use async_trait::async_trait;
-use polaris_core::integrations::{IntegrationError, TomlIntegration};
+use polaris_core::integrations::{IntegrationError, TomlIntegration, TomlRequest};
 use polaris_core::model::{Asset, FieldSpec, FundingMethod, OperationConfig};
 use polaris_core::settings::Secret;
 use polaris_core::stellar::bootstrap::{ensure_asset, AssetSetup};
@@ -145,7 +145,7 @@ pub struct Toml {
 
 #[async_trait]
 impl TomlIntegration for Toml {
-    async fn toml(&self) -> Result<toml::Table, IntegrationError> {
+    async fn toml(&self, _request: &TomlRequest<'_>) -> Result<toml::Table, IntegrationError> {
         let mut documentation = toml::Table::new();
         let mut put = |k: &str, v: &str| {
             documentation.insert(k.into(), toml::Value::String(v.into()));

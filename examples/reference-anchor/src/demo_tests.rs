@@ -4,7 +4,7 @@
 #[path = "../../../polaris-actix/tests/schema/mod.rs"]
 mod schema;
 
-use polaris_core::integrations::TomlIntegration;
+use polaris_core::integrations::{TomlIntegration, TomlRequest};
 use polaris_core::stellar::KeyPair;
 
 use super::{demo_asset, Toml};
@@ -17,7 +17,8 @@ async fn the_reference_stellar_toml_follows_sep1() {
     let toml = Toml {
         org_url: settings.host_url.to_string(),
     };
-    polaris_core::sep1::merge(&mut table, toml.toml().await.expect("additions"));
+    let additions = toml.toml(&TomlRequest::new(&table, &[])).await;
+    polaris_core::sep1::merge(&mut table, additions.expect("additions"));
     let toml = serde_json::to_value(table).expect("JSON");
     assert_eq!(toml["CURRENCIES"][0]["code"], "SRT", "{toml}");
     assert_eq!(
@@ -32,7 +33,8 @@ async fn org_url_is_the_host_url() {
     let toml = Toml {
         org_url: "https://anchor.example.com/".into(),
     };
-    let t = toml.toml().await.unwrap();
+    let t = toml.toml(&TomlRequest::new(&toml::Table::new(), &[])).await;
+    let t = t.expect("additions");
     assert_eq!(
         t["DOCUMENTATION"]["ORG_URL"].as_str(),
         Some("https://anchor.example.com")

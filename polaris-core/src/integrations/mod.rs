@@ -6,8 +6,6 @@
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
-
 mod customer;
 mod error;
 mod fee;
@@ -29,20 +27,11 @@ pub use interactive::{
     PageContent, Sep9Request, Template, ValidatedForm,
 };
 pub use rails::{OutgoingOutcome, RailsIntegration, TransactionsRequest};
-pub use toml_hook::TomlIntegration;
+pub use toml_hook::{ScriptsIntegration, ScriptsRequest, TomlIntegration, TomlRequest};
 pub use transfer::{
     Defaults, DepositIntegration, PatchRequest, Sep6Integration, Sep6Request, Sep6Response,
     Sep9Fields, TransactionRequest,
 };
-
-/// A hook that adds custom `<script>` content to the interactive pages.
-#[async_trait]
-pub trait ScriptsIntegration: Send + Sync + 'static {
-    /// HTML script elements placed at the end of every interactive page's body.
-    async fn scripts(&self) -> Result<Vec<String>, IntegrationError> {
-        Ok(Vec::new())
-    }
-}
 
 /// The integrations registered by the anchor. Absent ones take Polaris' defaults.
 #[derive(Clone)]

@@ -6,7 +6,7 @@ use super::interactive::Denied;
 use super::object::transaction_json;
 use crate::forms::Form;
 use crate::integrations::{
-    ContentRequest, InteractiveRequest, PageContent, Template, TransactionRequest,
+    ContentRequest, InteractiveRequest, PageContent, ScriptsRequest, Template, TransactionRequest,
 };
 use crate::model::{Asset, Kind, Status, Transaction};
 use crate::params::Params;
@@ -111,9 +111,9 @@ async fn icon(ctx: &Context, content: Option<&PageContent>) -> String {
         })
 }
 
-async fn scripts(ctx: &Context) -> Result<Vec<String>, ApiError> {
+async fn scripts(ctx: &Context, request: &ScriptsRequest<'_>) -> Result<Vec<String>, ApiError> {
     match &ctx.integrations.scripts {
-        Some(s) => Ok(s.scripts().await?),
+        Some(s) => Ok(s.scripts(request).await?),
         None => Ok(Vec::new()),
     }
 }
@@ -131,6 +131,7 @@ fn title(ui: &Ui, lang: &str, tx: &Transaction, asset: &Asset) -> String {
 /// Values every page shares: title, guidance, icon, scripts, extra.
 async fn common(
     ctx: &Context,
+    page: ScriptsRequest<'_>,
     content: Option<PageContent>,
     default_title: String,
 ) -> Result<serde_json::Map<String, Value>, ApiError> {
@@ -142,7 +143,7 @@ async fn common(
     m.insert("icon_path".into(), json!(icon));
     m.insert("icon_label".into(), json!(c.icon_label));
     m.insert("extra".into(), Value::Object(c.extra));
-    m.insert("scripts".into(), json!(scripts(ctx).await?));
+    m.insert("scripts".into(), json!(scripts(ctx, &page).await?));
     let static_url = ctx.settings.url(STATIC_PREFIX.trim_start_matches('/'));
     m.insert("static_url".into(), json!(static_url));
     Ok(m)
@@ -158,7 +159,9 @@ pub async fn transfer_page(
     content: Option<PageContent>,
 ) -> Result<String, ApiError> {
     let ui = Ui::get(&ctx.settings)?;
-    let mut v = common(ctx, content, title(&ui, page.lang, tx, asset)).await?;
+    let template = template(tx.kind)?;
+    let scripts = ScriptsRequest::new(template, tx, page.lang);
+    let mut v = common(ctx, scripts, content, title(&ui, page.lang, tx, asset)).await?;
     if let Some(form) = form {
         let mut view = form.view(&|e| ui.error_text(page.lang, e));
         if form.is_transaction_form() {
@@ -182,7 +185,7 @@ pub async fn transfer_page(
     let (amount_in_code, amount_out_code) = side_codes(tx, asset);
     v.insert("amount_in_code".into(), json!(amount_in_code));
     v.insert("amount_out_code".into(), json!(amount_out_code));
-    ui.render(template(tx.kind)?.file(), page.lang, Value::Object(v))
+    ui.render(template.file(), page.lang, Value::Object(v))
 }
 
 /// The more-info page: status, amounts, where to send funds, instructions, wallet callback.
@@ -201,7 +204,8 @@ pub async fn more_info_page(
         .interactive
         .content_for_template(&request)
         .await?;
-    let mut v = common(ctx, content, title(&ui, lang, tx, asset)).await?;
+    let scripts = ScriptsRequest::new(Template::MoreInfo, tx, lang);
+    let mut v = common(ctx, scripts, content, title(&ui, lang, tx, asset)).await?;
     let waiting = tx.status == Status::PendingUserTransferStart;
     if waiting && v["guidance"].is_null() {
         let key = match tx.kind {
