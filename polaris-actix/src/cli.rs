@@ -94,7 +94,7 @@ pub fn migrate(settings: &Settings) -> ExitCode {
 /// [`polaris_core::processors::runner`]), and is stopped, its round in hand finished,
 /// after the server stops.
 ///
-/// `opts.no_migrate` is for the builder ([`crate::PolarisBuilder::run_migrations`]): by
+/// `opts.no_migrate` is for the builder ([`PolarisBuilder::run_migrations`](polaris_core::context::ContextBuilder::run_migrations)): by
 /// the time `serve` runs, Polaris is built.
 pub async fn serve(polaris: Polaris, opts: &ServeArgs) -> std::io::Result<()> {
     let ctx = polaris.context().clone();

@@ -19,7 +19,7 @@
 //! ```
 //!
 //! In an existing app with routes of its own, [`Polaris::scope`] mounts Polaris under the
-//! path of `HOST_URL` (see [`PolarisBuilder::base_path`]) and [`Polaris::well_known`] serves
+//! path of `HOST_URL` (see [`PolarisBuilder::base_path`](polaris_core::context::ContextBuilder::base_path)) and [`Polaris::well_known`] serves
 //! stellar.toml at the host's root; `docs/embedding.md` explains both.
 //! [`cli::serve`] runs the server and the background processes in one call.
 

@@ -9,6 +9,10 @@ use crate::settings::Settings;
 use crate::stellar::horizon::{AccountInfo, Horizon, HorizonError};
 use crate::store::Store;
 
+mod builder;
+
+pub use builder::{BuildError, ContextBuilder};
+
 /// Settings, store, Horizon and integrations, shared by reference across requests.
 #[derive(Clone)]
 pub struct Context {
