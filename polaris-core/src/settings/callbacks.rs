@@ -35,8 +35,7 @@ impl CallbackRetry {
         let doublings = failed.saturating_sub(1).min(63);
         let seconds = self
             .base_seconds
-            .checked_mul(1u64 << doublings)
-            .unwrap_or(u64::MAX)
+            .saturating_mul(1u64 << doublings)
             .min(self.max_seconds);
         Duration::from_secs(seconds)
     }
