@@ -23,6 +23,8 @@ pub enum ProcessCommand {
     ExecuteOutgoingTransactions(LoopArgs),
     /// Complete payouts the bank reports done.
     PollOutgoingTransactions(LoopArgs),
+    /// Send the wallets' callbacks, retrying those not accepted.
+    DeliverCallbacks(LoopArgs),
 }
 
 /// `--loop` and `--interval`.
@@ -33,7 +35,7 @@ pub struct LoopArgs {
     #[arg(long = "loop")]
     pub repeat: bool,
     /// Seconds between rounds (default: `PROCESS_INTERVAL_SECONDS` when set, else 5 for
-    /// watch-transactions, 60 for check-trustlines and poll-outgoing-transactions, 10 for
+    /// watch-transactions and deliver-callbacks, 60 for check-trustlines and poll-outgoing-transactions, 10 for
     /// the others).
     #[arg(long)]
     pub interval: Option<u64>,
@@ -48,6 +50,7 @@ impl ProcessCommand {
             Self::WatchTransactions(_) => Process::WatchTransactions,
             Self::ExecuteOutgoingTransactions(_) => Process::ExecuteOutgoingTransactions,
             Self::PollOutgoingTransactions(_) => Process::PollOutgoingTransactions,
+            Self::DeliverCallbacks(_) => Process::DeliverCallbacks,
         }
     }
 
@@ -58,7 +61,8 @@ impl ProcessCommand {
             | Self::CheckTrustlines(a)
             | Self::WatchTransactions(a)
             | Self::ExecuteOutgoingTransactions(a)
-            | Self::PollOutgoingTransactions(a) => a,
+            | Self::PollOutgoingTransactions(a)
+            | Self::DeliverCallbacks(a) => a,
         }
     }
 }

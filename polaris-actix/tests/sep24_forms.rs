@@ -385,6 +385,14 @@ async fn a_url_callback_receives_the_signed_transaction() {
     let next = post(&app, "deposit", Some(&cookie), &form).await;
     assert!(next.location.contains("callback="), "{}", next.location);
     assert_eq!(get(&app, &next.location, Some(&cookie)).await.status, 303);
+    // The end of the flow waits in the callback outbox for `deliver-callbacks`.
+    let mut ctx = polaris_core::testing::context(&db.store, Default::default());
+    ctx.settings = std::sync::Arc::new(s.clone());
+    let worker = polaris_core::processors::Worker::new();
+    let sent = polaris_core::processors::callbacks::run_once(&ctx, &worker)
+        .await
+        .unwrap();
+    assert_eq!(sent.delivered, 1, "{sent:?}");
 
     let raw = tokio::task::spawn_blocking(move || {
         received.recv_timeout(std::time::Duration::from_secs(10))

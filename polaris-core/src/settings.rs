@@ -14,8 +14,10 @@ use url::Url;
 
 use crate::stellar::keys::KeyPair;
 
+mod callbacks;
 mod dev_keys;
 mod guard;
+pub use callbacks::CallbackRetry;
 pub use dev_keys::{write_private, DevKeys};
 
 use crate::store::seeds::SeedKey;
@@ -139,6 +141,9 @@ pub struct Settings {
     pub max_transaction_fee_stroops: Option<u32>,
     /// `CALLBACK_REQUEST_TIMEOUT`: seconds to wait for a wallet's callback URL. Default 3.
     pub callback_request_timeout: u64,
+    /// `CALLBACK_RETRY_BASE_SECONDS`, `CALLBACK_RETRY_MAX_SECONDS`, `CALLBACK_MAX_ATTEMPTS`:
+    /// how undelivered callbacks are retried (see [`CallbackRetry`]).
+    pub callback_retry: CallbackRetry,
     /// `ADDITIVE_FEES_ENABLED`: the user pays amount plus fee instead of the fee coming out of the amount. Default false.
     pub additive_fees_enabled: bool,
     /// `SEP6_USE_MORE_INFO_URL`: include `more_info_url` in SEP-6 responses. Default false.
@@ -175,6 +180,9 @@ pub const SETTING_NAMES: &[&str] = &[
     "INTERACTIVE_JWT_EXPIRATION",
     "MAX_TRANSACTION_FEE_STROOPS",
     "CALLBACK_REQUEST_TIMEOUT",
+    "CALLBACK_RETRY_BASE_SECONDS",
+    "CALLBACK_RETRY_MAX_SECONDS",
+    "CALLBACK_MAX_ATTEMPTS",
     "ADDITIVE_FEES_ENABLED",
     "SEP6_USE_MORE_INFO_URL",
     "ASSETS_DIR",
@@ -286,6 +294,7 @@ impl Settings {
             interactive_jwt_expiration: positive(&src, "INTERACTIVE_JWT_EXPIRATION", 30)?,
             max_transaction_fee_stroops: max_fee(&src)?,
             callback_request_timeout: positive(&src, "CALLBACK_REQUEST_TIMEOUT", 3)?,
+            callback_retry: callbacks::callback_retry(&src)?,
             additive_fees_enabled: src.flag("ADDITIVE_FEES_ENABLED", false)?,
             sep6_use_more_info_url: src.flag("SEP6_USE_MORE_INFO_URL", false)?,
             assets_dir: assets_dir(&src)?,

@@ -4,9 +4,17 @@
 //! [`transition`], which checks the table and writes with a conditional update on the
 //! expected current status, so of two workers racing the same change exactly one wins
 //! and the other gets [`TransitionError::Conflict`].
+//!
+//! A change the wallet can see is reported to the wallet's `on_change_callback`, when it
+//! gave one: [`transition`] and [`save_notify`] write the transaction and its notification
+//! (a row of the callback outbox, [`crate::store::callbacks`]) in one database transaction,
+//! so one is never committed without the other. [`save`] writes internal fields (stored
+//! envelopes, leases, stages) and notifies no one.
+
+use diesel::Connection;
 
 use crate::model::{now, Kind, Status, Transaction};
-use crate::store::{transactions, DbConnection, Store, StoreError};
+use crate::store::{callbacks, transactions, DbConnection, Store, StoreError};
 
 use Status::*;
 
@@ -192,7 +200,9 @@ pub enum TransitionError {
     Store(#[from] StoreError),
 }
 
-/// Moves `tx` to `to` and writes all of its fields, if its stored status is still `tx.status`.
+/// Moves `tx` to `to` and writes all of its fields, if its stored status is still `tx.status`;
+/// when the transaction has an `on_change_callback` URL, the change is written to the
+/// callback outbox in the same database transaction.
 ///
 /// On success `tx` holds the new status; on failure it is left as it was.
 pub fn transition(
@@ -214,18 +224,55 @@ pub fn transition(
     if to == Completed && next.completed_at.is_none() {
         next.completed_at = Some(next.updated_at);
     }
-    write(conn, &next, from)?;
+    write_notify(conn, &next, from)?;
     *tx = next;
     Ok(())
 }
 
-/// Writes the fields of `tx` without changing its status, if the stored status is still `tx.status`.
+/// Writes the fields of `tx` without changing its status, if the stored status is still
+/// `tx.status`, and notifies no one: for fields the wallet does not see (envelopes, leases,
+/// stages). Use [`save_notify`] for fields it does.
 pub fn save(conn: &mut DbConnection, tx: &mut Transaction) -> Result<(), TransitionError> {
     let mut next = tx.clone();
     next.updated_at = now();
     write(conn, &next, tx.status)?;
     *tx = next;
     Ok(())
+}
+
+/// [`save`] for fields the wallet sees (amounts, messages, `required_info_*`, refunds ...):
+/// the change is also reported to the transaction's `on_change_callback`, in the same
+/// database transaction.
+pub fn save_notify(conn: &mut DbConnection, tx: &mut Transaction) -> Result<(), TransitionError> {
+    let mut next = tx.clone();
+    next.updated_at = now();
+    write_notify(conn, &next, tx.status)?;
+    *tx = next;
+    Ok(())
+}
+
+/// The URL the changes of `tx` are reported to, if it has one Polaris can POST to.
+pub fn callback_url(tx: &Transaction) -> Option<&str> {
+    tx.on_change_callback
+        .as_deref()
+        .filter(|url| callbacks::is_url(url))
+}
+
+/// [`write`], plus the notification for the wallet when it gave a callback URL, both in
+/// one database transaction (a savepoint inside an outer one).
+fn write_notify(
+    conn: &mut DbConnection,
+    tx: &Transaction,
+    expected: Status,
+) -> Result<(), TransitionError> {
+    let Some(url) = callback_url(tx) else {
+        return write(conn, tx, expected);
+    };
+    conn.transaction(|conn| {
+        write(conn, tx, expected)?;
+        callbacks::enqueue_transaction(conn, tx, url)?;
+        Ok(())
+    })
 }
 
 fn write(

@@ -11,8 +11,12 @@
 //! only built once the stored one is proven dead (its sequence number consumed by another
 //! transaction, or its time bounds passed), so a deposit is never paid twice.
 //!
+//! [`callbacks`] sends the wallets' notifications from the callback outbox, in order per
+//! transaction, retrying those not accepted.
+//!
 //! [`runner`] lists the processes and runs them: once, in a loop, or all together.
 
+pub mod callbacks;
 pub mod delivery;
 pub mod deposits;
 mod payment;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::{deposits, run_loop, withdrawals, ProcessError, Worker};
+use super::{callbacks, deposits, run_loop, withdrawals, ProcessError, Worker};
 use crate::Context;
 
 /// One background process.
@@ -26,16 +26,19 @@ pub enum Process {
     ExecuteOutgoingTransactions,
     /// Complete payouts the bank reports done.
     PollOutgoingTransactions,
+    /// Send the wallets' callbacks from the outbox, retrying those not accepted.
+    DeliverCallbacks,
 }
 
 impl Process {
-    /// Every process, in the order a transfer goes through them.
-    pub const ALL: [Process; 5] = [
+    /// Every process, in the order a transfer goes through them, then the callbacks.
+    pub const ALL: [Process; 6] = [
         Process::ProcessPendingDeposits,
         Process::CheckTrustlines,
         Process::WatchTransactions,
         Process::ExecuteOutgoingTransactions,
         Process::PollOutgoingTransactions,
+        Process::DeliverCallbacks,
     ];
 
     /// The command name, e.g. `process-pending-deposits`.
@@ -46,14 +49,16 @@ impl Process {
             Process::WatchTransactions => "watch-transactions",
             Process::ExecuteOutgoingTransactions => "execute-outgoing-transactions",
             Process::PollOutgoingTransactions => "poll-outgoing-transactions",
+            Process::DeliverCallbacks => "deliver-callbacks",
         }
     }
 
-    /// The time between rounds when none is configured: 5 s for `watch-transactions`,
-    /// 60 s for `check-trustlines` and `poll-outgoing-transactions`, 10 s for the others.
+    /// The time between rounds when none is configured: 5 s for `watch-transactions` and
+    /// `deliver-callbacks`, 60 s for `check-trustlines` and `poll-outgoing-transactions`,
+    /// 10 s for the others.
     pub fn default_interval(self) -> Duration {
         let seconds = match self {
-            Process::WatchTransactions => 5,
+            Process::WatchTransactions | Process::DeliverCallbacks => 5,
             Process::CheckTrustlines | Process::PollOutgoingTransactions => 60,
             Process::ProcessPendingDeposits | Process::ExecuteOutgoingTransactions => 10,
         };
@@ -86,6 +91,9 @@ impl Process {
             Process::PollOutgoingTransactions => withdrawals::poll_outgoing(ctx, worker)
                 .await
                 .map(|n| format!("{n} completed")),
+            Process::DeliverCallbacks => callbacks::run_once(ctx, worker)
+                .await
+                .map(|s| format!("{s:?}")),
         }
     }
 
@@ -119,7 +127,8 @@ impl Process {
             Process::ProcessPendingDeposits
             | Process::CheckTrustlines
             | Process::ExecuteOutgoingTransactions
-            | Process::PollOutgoingTransactions => {
+            | Process::PollOutgoingTransactions
+            | Process::DeliverCallbacks => {
                 run_loop(interval, shutdown, || self.round(ctx, worker)).await;
             }
         }
@@ -219,7 +228,8 @@ mod tests {
                 "check-trustlines",
                 "watch-transactions",
                 "execute-outgoing-transactions",
-                "poll-outgoing-transactions"
+                "poll-outgoing-transactions",
+                "deliver-callbacks"
             ]
         );
     }

@@ -6,6 +6,9 @@
 //! one account can never read or change another account's KYC data.
 
 pub mod endpoints;
+mod notify;
+
+pub use notify::{notify_customer_status, notify_customer_status_async};
 
 use serde_json::{json, Map, Value};
 
@@ -103,7 +106,9 @@ pub async fn get_customer(
     Ok(customer_body(id, info))
 }
 
-fn customer_body(id: Option<String>, info: CustomerInfo) -> Value {
+/// The `GET /customer` answer: `id`, `status`, and what `info` has of `fields`,
+/// `provided_fields` and `message`.
+pub(crate) fn customer_body(id: Option<String>, info: CustomerInfo) -> Value {
     let mut body = Map::new();
     if let Some(id) = id {
         body.insert("id".into(), Value::String(id));
@@ -244,7 +249,11 @@ pub async fn verify_customer(
     Ok(customer_body(Some(id), info))
 }
 
-/// `PUT /kyc/customer/callback`: registers the `url` that receives the customer's status changes.
+/// `PUT /kyc/customer/callback`: registers the `url` that receives the customer's status
+/// changes. The integration is asked first (its refusal is the answer); Polaris then keeps
+/// the URL with the customer, replacing an earlier one, and [`notify_customer_status`]
+/// sends to it. A customer Polaris does not know (never created through `PUT /customer`)
+/// gets a 404.
 pub async fn set_callback(
     ctx: &Context,
     subject: &Subject,
@@ -255,10 +264,19 @@ pub async fn set_callback(
     let url = params
         .callback_url("url", ctx.settings.local_mode)?
         .ok_or_else(|| ApiError::bad_request("url is required"))?;
-    let id = own_id(ctx, subject, params).await?;
+    let Some(id) = own_id(ctx, subject, params).await? else {
+        return Err(ApiError::not_found("customer not found"));
+    };
     let memo = subject.memo.map(|m| m.to_string());
-    let customer = request(subject, &memo, id.as_deref(), params);
+    let customer = request(subject, &memo, Some(&id), params);
     kyc.set_callback(&CustomerCallback::new(customer, &url))
         .await?;
+    let kept = ctx
+        .store
+        .run(move |c| customers::set_callback_url(c, &id, Some(&url)))
+        .await?;
+    if !kept {
+        return Err(ApiError::not_found("customer not found"));
+    }
     Ok(())
 }

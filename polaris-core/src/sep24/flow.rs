@@ -215,11 +215,13 @@ async fn finish(
         tx.memo_type = MemoType::Hash;
     }
     let before = tx.clone();
-    match state::transition_async(&ctx.store, tx, Status::PendingUserTransferStart).await {
-        Ok(done) => {
-            super::callback::spawn_flow_end(ctx, page.callback, &done, asset);
-            Ok(Reply::Redirect(pages::more_info_path(&done, page)))
-        }
+    let callback = page.callback.map(str::to_string);
+    let moved = ctx
+        .store
+        .run(move |c| Ok(super::callback::finish_flow(c, tx, callback.as_deref())))
+        .await?;
+    match moved {
+        Ok(done) => Ok(Reply::Redirect(pages::more_info_path(&done, page))),
         Err(e) => conflict(e, &before, page),
     }
 }

@@ -62,3 +62,38 @@ pub fn forget(conn: &mut DbConnection, owner: &Owner) -> Result<Option<String>, 
     diesel::delete(dsl::customers.find(&id)).execute(conn)?;
     Ok(Some(id))
 }
+
+/// Records `url` as the callback URL of customer `id` (replacing any earlier one); `None`
+/// removes it. Returns whether the customer exists.
+pub fn set_callback_url(
+    conn: &mut DbConnection,
+    id: &str,
+    url: Option<&str>,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(dsl::customers.find(id))
+        .set(dsl::callback_url.eq(url))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// The id and callback URL of `owner`'s customer, the row locked (written to) until the end
+/// of the database transaction, so that the notifications of one customer are numbered in
+/// the order of their writers.
+pub fn lock_callback(
+    conn: &mut DbConnection,
+    owner: &Owner,
+) -> Result<Option<(String, Option<String>)>, StoreError> {
+    let Some(id) = id_of(conn, owner)? else {
+        return Ok(None);
+    };
+    diesel::update(dsl::customers.find(&id))
+        .set(dsl::callback_url.eq(dsl::callback_url))
+        .execute(conn)?;
+    let url = dsl::customers
+        .find(&id)
+        .select(dsl::callback_url)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten();
+    Ok(Some((id, url)))
+}

@@ -1,11 +1,12 @@
 //! The store: diesel over SQLite or PostgreSQL, pooled, with embedded migrations.
 //!
-//! Every query is a named function in [`assets`], [`transactions`] or [`challenges`]
+//! Every query is a named function in [`assets`], [`transactions`], [`challenges`] or [`callbacks`]
 //! taking a `&mut DbConnection`. Async code reaches them through [`Store::run`],
 //! which runs the closure on tokio's blocking pool so the runtime never blocks.
 
 pub mod assets;
 pub(crate) mod cache;
+pub mod callbacks;
 pub mod challenges;
 mod connection;
 pub(crate) mod customers;

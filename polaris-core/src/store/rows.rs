@@ -230,8 +230,17 @@ impl TryFrom<&Asset> for AssetValues {
     }
 }
 
-/// A stored transaction row.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+/// A stored transaction row; also the transaction snapshot of a callback (as JSON).
+#[derive(
+    Debug,
+    Clone,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[diesel(table_name = transactions, treat_none_as_null = true)]
 pub(crate) struct TransactionRow {
     pub id: String,

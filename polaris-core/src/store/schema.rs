@@ -105,7 +105,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     used_challenges,
     customers,
     stream_cursors,
-    unmatched_payments
+    unmatched_payments,
+    callbacks
 );
 
 diesel::table! {
@@ -115,6 +116,7 @@ diesel::table! {
         account_memo -> Nullable<Text>,
         muxed_account -> Nullable<Text>,
         created_at -> Timestamp,
+        callback_url -> Nullable<Text>,
     }
 }
 
@@ -136,6 +138,25 @@ diesel::table! {
         memo -> Nullable<Text>,
         transaction_hash -> Text,
         reason -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    callbacks (id) {
+        id -> BigInt,
+        topic -> Text,
+        subject -> Text,
+        sequence -> BigInt,
+        url -> Text,
+        payload -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_expires_at -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+        given_up_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
         created_at -> Timestamp,
     }
 }

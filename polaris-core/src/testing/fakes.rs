@@ -10,10 +10,10 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use crate::integrations::{
-    CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus, DeleteCustomer,
-    FeeIntegration, FeeParams, FlowReturn, IntegrationError, InteractiveIntegration,
-    InteractiveRequest, OutgoingOutcome, PutCustomer, RailsIntegration, Sep9Fields,
-    TransactionRequest, TransactionsRequest,
+    CustomerCallback, CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus,
+    DeleteCustomer, FeeIntegration, FeeParams, FlowReturn, IntegrationError,
+    InteractiveIntegration, InteractiveRequest, OutgoingOutcome, PutCustomer, RailsIntegration,
+    Sep9Fields, TransactionRequest, TransactionsRequest,
 };
 use crate::model::Transaction;
 
@@ -183,6 +183,7 @@ fn arrived_as_expected(t: &Transaction) -> Transaction {
 #[derive(Debug)]
 pub struct MemoryCustomers {
     by_account: bool,
+    accepts_callbacks: bool,
     required: Vec<(&'static str, &'static str)>,
     customers: Mutex<HashMap<String, (String, Sep9Fields)>>,
 }
@@ -198,6 +199,7 @@ impl MemoryCustomers {
     pub fn new(required: &[(&'static str, &'static str)]) -> Self {
         Self {
             by_account: false,
+            accepts_callbacks: false,
             required: required.to_vec(),
             customers: Mutex::new(HashMap::new()),
         }
@@ -207,6 +209,13 @@ impl MemoryCustomers {
     /// one account.
     pub fn by_account(mut self) -> Self {
         self.by_account = true;
+        self
+    }
+
+    /// Accepts `PUT /customer/callback` (Polaris keeps the URL and sends the callbacks);
+    /// by default the integration refuses it.
+    pub fn accepting_callbacks(mut self) -> Self {
+        self.accepts_callbacks = true;
         self
     }
 
@@ -297,6 +306,15 @@ impl CustomerIntegration for MemoryCustomers {
         let entry = all.entry(id.clone()).or_insert((key, Sep9Fields::new()));
         entry.1.extend(fields);
         Ok(id)
+    }
+
+    async fn set_callback(&self, _request: &CustomerCallback<'_>) -> Result<(), IntegrationError> {
+        match self.accepts_callbacks {
+            true => Ok(()),
+            false => Err(IntegrationError::rejected(
+                "this anchor does not send customer callbacks",
+            )),
+        }
     }
 
     async fn delete(&self, request: &DeleteCustomer<'_>) -> Result<(), IntegrationError> {

@@ -1,0 +1,2 @@
+ALTER TABLE customers DROP COLUMN callback_url;
+DROP TABLE callbacks;
