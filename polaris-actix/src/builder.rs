@@ -6,7 +6,8 @@ use actix_web::web;
 use polaris_core::context::NoHorizon;
 use polaris_core::integrations::{
     CustomerIntegration, DepositIntegration, FeeIntegration, InfoIntegration, Integrations,
-    InteractiveIntegration, RailsIntegration, ScriptsIntegration, Sep6Integration, TomlIntegration,
+    InteractiveIntegration, QuoteIntegration, RailsIntegration, ScriptsIntegration, Sep6Integration,
+    TomlIntegration,
 };
 use polaris_core::settings::Sep;
 use polaris_core::stellar::{Horizon, HorizonClient};
@@ -93,6 +94,9 @@ impl Polaris {
             if ctx.settings.is_active(Sep::Sep24) {
                 crate::sep24::configure(cfg);
                 crate::sep24_webapp::configure(cfg);
+            }
+            if ctx.settings.is_active(Sep::Sep38) {
+                crate::sep38::configure(cfg);
             }
         }
     }
@@ -198,6 +202,14 @@ impl PolarisBuilder {
         self
     }
 
+    /// The anchor's SEP-38 quote desk: off-chain assets, prices and firm quotes. Without
+    /// one, SEP-38 is not served (nor advertised in stellar.toml), even when `ACTIVE_SEPS`
+    /// names it.
+    pub fn quote(mut self, integration: impl QuoteIntegration) -> Self {
+        self.integrations.quote = Some(Arc::new(integration));
+        self
+    }
+
     /// Adds to or overrides the generated stellar.toml.
     pub fn toml(mut self, hook: impl TomlIntegration) -> Self {
         self.integrations.toml = Some(Arc::new(hook));
@@ -236,7 +248,8 @@ impl PolarisBuilder {
 
     /// Opens the store, migrates or checks its schema, checks every stored asset against
     /// SEP-1's rules, and returns the mountable handle.
-    pub async fn build(self) -> Result<Polaris, BuildError> {
+    pub async fn build(mut self) -> Result<Polaris, BuildError> {
+        self.without_unconfigured_seps();
         let store = match self.store {
             Some(s) => s,
             None => open_store(&self.settings).await?,
@@ -275,6 +288,18 @@ impl PolarisBuilder {
         Ok(Polaris {
             ctx: web::Data::new(ctx),
         })
+    }
+}
+
+impl PolarisBuilder {
+    /// Turns SEP-38 off when no quote integration is registered, saying so: its answers
+    /// would all be 503s.
+    fn without_unconfigured_seps(&mut self) {
+        if self.integrations.quote.is_none() && self.settings.active_seps.remove(&Sep::Sep38) {
+            tracing::info!(
+                "SEP-38 is not served: no quote integration is registered (PolarisBuilder::quote)"
+            );
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! The store: diesel over SQLite or PostgreSQL, pooled, with embedded migrations.
 //!
-//! Every query is a named function in [`assets`], [`transactions`] or [`challenges`]
+//! Every query is a named function in [`assets`], [`transactions`], [`quotes`] or [`challenges`]
 //! taking a `&mut DbConnection`. Async code reaches them through [`Store::run`],
 //! which runs the closure on tokio's blocking pool so the runtime never blocks.
 
@@ -10,6 +10,7 @@ pub mod challenges;
 mod connection;
 pub(crate) mod customers;
 pub(crate) mod migrate;
+pub mod quotes;
 pub(crate) mod rows;
 pub(crate) mod schema;
 pub mod seeds;

@@ -105,7 +105,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     used_challenges,
     customers,
     stream_cursors,
-    unmatched_payments
+    unmatched_payments,
+    quotes
 );
 
 diesel::table! {
@@ -136,6 +137,28 @@ diesel::table! {
         memo -> Nullable<Text>,
         transaction_hash -> Text,
         reason -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    quotes (id) {
+        id -> Text,
+        stellar_account -> Text,
+        account_memo -> Nullable<Text>,
+        muxed_account -> Nullable<Text>,
+        context -> Text,
+        sell_asset -> Text,
+        sell_amount -> Text,
+        sell_delivery_method -> Nullable<Text>,
+        buy_asset -> Text,
+        buy_amount -> Text,
+        buy_delivery_method -> Nullable<Text>,
+        price -> Text,
+        total_price -> Text,
+        fee -> Text,
+        expires_at -> Timestamp,
+        used_by_transaction -> Nullable<Text>,
         created_at -> Timestamp,
     }
 }
