@@ -6,8 +6,8 @@ use actix_web::web;
 use polaris_core::context::NoHorizon;
 use polaris_core::integrations::{
     CustomerIntegration, DepositIntegration, FeeIntegration, InfoIntegration, Integrations,
-    InteractiveIntegration, QuoteIntegration, RailsIntegration, ScriptsIntegration, Sep6Integration,
-    TomlIntegration,
+    InteractiveIntegration, QuoteIntegration, RailsIntegration, ScriptsIntegration,
+    Sep6Integration, TomlIntegration,
 };
 use polaris_core::settings::Sep;
 use polaris_core::stellar::{Horizon, HorizonClient};

@@ -34,7 +34,11 @@ async fn price(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
     Ok(HttpResponse::Ok().json(endpoints::get_price(&ctx, &raw(&req)).await?))
 }
 
-async fn post_quote(ctx: web::Data<Context>, req: HttpRequest, payload: web::Payload) -> HttpResult {
+async fn post_quote(
+    ctx: web::Data<Context>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> HttpResult {
     let body = read_body(payload).await?;
     let content_type = req
         .headers()

@@ -274,11 +274,18 @@ fn sep38_quotes_need_string_prices_and_a_fee_with_its_asset() {
     quote["price"] = json!(5.0);
     quote["sell_asset"] = json!("BRL");
     quote["fee"].as_object_mut().unwrap().remove("asset");
-    let errors = errors("sep38/quote.json", &quote);
+    let broken = errors("sep38/quote.json", &quote);
     for field in ["/price", "/sell_asset", "asset"] {
-        assert!(errors.iter().any(|e| e.contains(field)), "{field}: {errors:?}");
+        assert!(
+            broken.iter().any(|e| e.contains(field)),
+            "{field}: {broken:?}"
+        );
     }
-    assert!(!errors("sep38/prices.json", &json!({ "buy_assets": [], "sell_assets": [] })).is_empty());
+    assert!(!errors(
+        "sep38/prices.json",
+        &json!({ "buy_assets": [], "sell_assets": [] })
+    )
+    .is_empty());
     assert!(!errors(
         "sep38/info.json",
         &json!({ "assets": [{ "asset": format!("stellar:USDC:{ISSUER}"), "country_codes": ["US"] }] })

@@ -56,7 +56,11 @@ fn desk(token: &AssetId) -> RateTable {
         .with_detail(FeeDetail::new("Service fee", d("0.2")));
     RateTable::new(offchain())
         .rate(usd(), token.clone(), one_usd)
-        .rate(token.clone(), usd(), Rate::new(d("1")).with_fee(d("1"), FeeAsset::Buy))
+        .rate(
+            token.clone(),
+            usd(),
+            Rate::new(d("1")).with_fee(d("1"), FeeAsset::Buy),
+        )
         .rate(eur(), token.clone(), eur_in)
         .rate(token.clone(), eur(), Rate::new(d("1.09")))
 }
@@ -67,7 +71,10 @@ struct Setup {
 }
 
 fn setup(db: &TestDatabase) -> Setup {
-    let asset = store_asset(&db.store, &Asset::new("SRT", KeyPair::random().public_key()));
+    let asset = store_asset(
+        &db.store,
+        &Asset::new("SRT", KeyPair::random().public_key()),
+    );
     let token = AssetId::of_asset(&asset);
     let integrations = Integrations {
         quote: Some(std::sync::Arc::new(desk(&token))),
@@ -122,7 +129,10 @@ fn enc(id: &AssetId) -> String {
 }
 
 fn decimal(v: &Value) -> Decimal {
-    v.as_str().expect("a decimal string").parse().expect("a decimal")
+    v.as_str()
+        .expect("a decimal string")
+        .parse()
+        .expect("a decimal")
 }
 
 /// Reads a `GET /price` or quote answer back as numbers.
@@ -150,8 +160,14 @@ async fn info_lists_the_stored_token_and_the_offchain_assets() {
             let (status, body) = call(&app, get("/sep38/info"), auth).await;
             assert_eq!(status, 200, "{body}");
             let assets = body["assets"].as_array().unwrap();
-            let names: Vec<&str> = assets.iter().map(|a| a["asset"].as_str().unwrap()).collect();
-            assert_eq!(names, [s.token.to_string().as_str(), "iso4217:USD", "iso4217:EUR"]);
+            let names: Vec<&str> = assets
+                .iter()
+                .map(|a| a["asset"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                names,
+                [s.token.to_string().as_str(), "iso4217:USD", "iso4217:EUR"]
+            );
             assert_eq!(assets[1]["country_codes"], json!(["US"]));
             assert_eq!(assets[1]["sell_delivery_methods"][1]["name"], "ACH");
             assert_eq!(assets[2]["buy_delivery_methods"][0]["name"], "SEPA");
@@ -178,8 +194,12 @@ async fn prices_list_what_each_asset_trades_against() {
         let uri = format!("/sep38/prices?sell_asset={}&sell_amount=50", enc(&s.token));
         let (status, body) = call(&app, get(&uri), None).await;
         assert_eq!(status, 200, "{body}");
-        let listed: Vec<&str> =
-            body["buy_assets"].as_array().unwrap().iter().map(|a| a["asset"].as_str().unwrap()).collect();
+        let listed: Vec<&str> = body["buy_assets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["asset"].as_str().unwrap())
+            .collect();
         assert_eq!(listed, ["iso4217:USD", "iso4217:EUR"]);
 
         let uri = format!("/sep38/prices?buy_asset={}&buy_amount=10", enc(&s.token));
@@ -193,15 +213,33 @@ async fn prices_list_what_each_asset_trades_against() {
 
         let token = enc(&s.token);
         for (query, why) in [
-            (format!("sell_asset={token}&buy_asset={}&sell_amount=1", enc(&usd())), "not both"),
+            (
+                format!("sell_asset={token}&buy_asset={}&sell_amount=1", enc(&usd())),
+                "not both",
+            ),
             ("sell_amount=1".to_string(), "is required"),
             (format!("sell_asset={token}"), "sell_amount is required"),
-            (format!("sell_asset={token}&sell_amount=1&buy_amount=1"), "buy_amount goes with"),
-            ("sell_asset=iso4217%3AJPY&sell_amount=1".to_string(), "not offered"),
-            ("sell_asset=USD&sell_amount=1".to_string(), "not an asset identifier"),
+            (
+                format!("sell_asset={token}&sell_amount=1&buy_amount=1"),
+                "buy_amount goes with",
+            ),
+            (
+                "sell_asset=iso4217%3AJPY&sell_amount=1".to_string(),
+                "not offered",
+            ),
+            (
+                "sell_asset=USD&sell_amount=1".to_string(),
+                "not an asset identifier",
+            ),
             (format!("sell_asset={token}&sell_amount=-1"), "positive"),
-            (format!("sell_asset={token}&sell_amount=1.001"), "decimal places"),
-            (format!("sell_asset={token}&sell_amount=1&country_code=usa"), "country_code"),
+            (
+                format!("sell_asset={token}&sell_amount=1.001"),
+                "decimal places",
+            ),
+            (
+                format!("sell_asset={token}&sell_amount=1&country_code=usa"),
+                "country_code",
+            ),
         ] {
             let (status, body) = call(&app, get(&format!("/sep38/prices?{query}")), None).await;
             assert_eq!(status, 400, "{query}: {body}");
@@ -224,7 +262,12 @@ async fn every_price_satisfies_the_price_formulas() {
         ];
         let mut answers = 0;
         for (sell, buy, extra) in &pairs {
-            for amount in ["sell_amount=100", "buy_amount=100", "sell_amount=7.77", "buy_amount=33.33"] {
+            for amount in [
+                "sell_amount=100",
+                "buy_amount=100",
+                "sell_amount=7.77",
+                "buy_amount=33.33",
+            ] {
                 let uri = format!(
                     "/sep38/price?sell_asset={}&buy_asset={}&{amount}&context=sep6{extra}",
                     enc(sell),
@@ -245,7 +288,10 @@ async fn every_price_satisfies_the_price_formulas() {
             enc(&s.token)
         );
         let (_, body) = call(&app, get(&uri), None).await;
-        assert_eq!(body["buy_amount"], "108.15", "(100 - 0.5) / 0.92 rounded down");
+        assert_eq!(
+            body["buy_amount"], "108.15",
+            "(100 - 0.5) / 0.92 rounded down"
+        );
         assert_eq!(body["sell_amount"], "99.998", "0.92 * 108.15 + 0.5");
         assert_eq!(body["price"], "0.92");
         assert_eq!(body["total_price"], "0.9246232085");
@@ -263,19 +309,64 @@ async fn bad_price_requests_are_refused_in_the_sep_shape() {
         let (usd, token) = (enc(&usd()), enc(&s.token));
         let base = format!("sell_asset={usd}&buy_asset={token}");
         for (query, why) in [
-            (format!("{base}&context=sep6"), "sell_amount or buy_amount is required"),
-            (format!("{base}&sell_amount=1&buy_amount=1&context=sep6"), "not both"),
+            (
+                format!("{base}&context=sep6"),
+                "sell_amount or buy_amount is required",
+            ),
+            (
+                format!("{base}&sell_amount=1&buy_amount=1&context=sep6"),
+                "not both",
+            ),
             (format!("{base}&sell_amount=10"), "context is required"),
-            (format!("{base}&sell_amount=10&context=sep12"), "context must be"),
-            (format!("{base}&sell_amount=10&context=sep6&country_code=BR"), "not served"),
-            (format!("{base}&sell_amount=10&context=sep6&country_code=B1"), "ISO 3166"),
-            (format!("{base}&sell_amount=10&context=sep6&sell_delivery_method=cash"), "not offered"),
-            (format!("{base}&sell_amount=10&context=sep6&buy_delivery_method=WIRE"), "only for an off-chain"),
+            (
+                format!("{base}&sell_amount=10&context=sep12"),
+                "context must be",
+            ),
+            (
+                format!("{base}&sell_amount=10&context=sep6&country_code=BR"),
+                "not served",
+            ),
+            (
+                format!("{base}&sell_amount=10&context=sep6&country_code=B1"),
+                "ISO 3166",
+            ),
+            (
+                format!("{base}&sell_amount=10&context=sep6&sell_delivery_method=cash"),
+                "not offered",
+            ),
+            (
+                format!("{base}&sell_amount=10&context=sep6&buy_delivery_method=WIRE"),
+                "only for an off-chain",
+            ),
             (format!("{base}&sell_amount=0.5&context=sep6"), "too small"),
-            (format!("sell_asset={usd}&buy_asset={}&sell_amount=10&context=sep6", enc(&eur())), "not traded"),
-            (format!("sell_asset={usd}&buy_asset={usd}&sell_amount=10&context=sep6"), "the same"),
-            (format!("sell_asset=stellar%3ASRT%3AGBAD&buy_asset={usd}&sell_amount=1&context=sep6"), "not an asset identifier"),
-            (format!("sell_asset={}&buy_asset={usd}&sell_amount=1&context=sep6", enc(&AssetId::parse(&format!("stellar:SRT:{}", KeyPair::random().public_key())).unwrap())), "not offered"),
+            (
+                format!(
+                    "sell_asset={usd}&buy_asset={}&sell_amount=10&context=sep6",
+                    enc(&eur())
+                ),
+                "not traded",
+            ),
+            (
+                format!("sell_asset={usd}&buy_asset={usd}&sell_amount=10&context=sep6"),
+                "the same",
+            ),
+            (
+                format!(
+                    "sell_asset=stellar%3ASRT%3AGBAD&buy_asset={usd}&sell_amount=1&context=sep6"
+                ),
+                "not an asset identifier",
+            ),
+            (
+                format!(
+                    "sell_asset={}&buy_asset={usd}&sell_amount=1&context=sep6",
+                    enc(&AssetId::parse(&format!(
+                        "stellar:SRT:{}",
+                        KeyPair::random().public_key()
+                    ))
+                    .unwrap())
+                ),
+                "not offered",
+            ),
         ] {
             let (status, body) = call(&app, get(&format!("/sep38/price?{query}")), None).await;
             assert_eq!(status, 400, "{query}: {body}");
@@ -319,7 +410,11 @@ async fn a_firm_quote_is_stored_for_its_account_and_taken_once() {
         let (status, body) = call(&app, get(&uri), Some(&jwt)).await;
         assert_eq!((status, &body), (200, &quote));
         let (status, body) = call(&app, get(&uri), Some(&token_for(&s.ctx))).await;
-        assert_eq!((status, error_of(&body)), (404, "quote not found"), "another account");
+        assert_eq!(
+            (status, error_of(&body)),
+            (404, "quote not found"),
+            "another account"
+        );
         let (status, _) = call(&app, get("/sep38/quote/nope"), Some(&jwt)).await;
         assert_eq!(status, 404);
         let (status, body) = call(&app, get(&uri), None).await;
@@ -329,12 +424,21 @@ async fn a_firm_quote_is_stored_for_its_account_and_taken_once() {
         let owner = polaris_core::store::transactions::Owner::account(account.public_key());
         let later = now() + Duration::hours(1);
         let (id, o) = (id.to_string(), owner.clone());
-        let expired = db.store.with_conn(move |c| Ok(quotes::take(c, &id, &o, "tx-1", later))).unwrap();
+        let expired = db
+            .store
+            .with_conn(move |c| Ok(quotes::take(c, &id, &o, "tx-1", later)))
+            .unwrap();
         assert!(matches!(expired, Err(TakeError::Expired(_))), "{expired:?}");
         let id = quote["id"].as_str().unwrap().to_string();
-        let taken = db.store.with_conn(|c| Ok(quotes::take(c, &id, &owner, "tx-1", now()))).unwrap();
+        let taken = db
+            .store
+            .with_conn(|c| Ok(quotes::take(c, &id, &owner, "tx-1", now())))
+            .unwrap();
         assert_eq!(taken.unwrap().used_by_transaction.as_deref(), Some("tx-1"));
-        let again = db.store.with_conn(|c| Ok(quotes::take(c, &id, &owner, "tx-2", now()))).unwrap();
+        let again = db
+            .store
+            .with_conn(|c| Ok(quotes::take(c, &id, &owner, "tx-2", now())))
+            .unwrap();
         assert!(matches!(again, Err(TakeError::Used)), "{again:?}");
     }
 }
@@ -377,13 +481,22 @@ async fn bad_quote_requests_are_refused_in_the_sep_shape() {
         let (status, _) = call(&app, post_quote(&quote_body(&s.token)), Some("bad")).await;
         assert_eq!(status, 403);
         let edits: [(&[(&str, Value)], &str); 6] = [
-            (&[("sell_delivery_method", Value::Null)], "sell_delivery_method is required"),
+            (
+                &[("sell_delivery_method", Value::Null)],
+                "sell_delivery_method is required",
+            ),
             (&[("sell_amount", json!("100"))], "not both"),
-            (&[("buy_amount", Value::Null)], "sell_amount or buy_amount is required"),
+            (
+                &[("buy_amount", Value::Null)],
+                "sell_amount or buy_amount is required",
+            ),
             (&[("context", json!("sep12"))], "context must be"),
             (&[("country_code", json!("DE"))], "not served"),
             (
-                &[("buy_asset", json!("iso4217:EUR")), ("country_code", Value::Null)],
+                &[
+                    ("buy_asset", json!("iso4217:EUR")),
+                    ("country_code", Value::Null),
+                ],
                 "not traded",
             ),
         ];

@@ -87,7 +87,9 @@ fn a_quote_is_taken_once_and_not_by_another_owner() {
         assert_eq!(taken.used_by_transaction.as_deref(), Some("tx-1"));
         let again = conn(store, |c| quotes::take(c, &q.id, &owner, "tx-2", now()));
         assert!(matches!(again, Err(TakeError::Used)), "{again:?}");
-        let back = conn(store, |c| quotes::find_owned(c, &q.id, &owner)).unwrap().unwrap();
+        let back = conn(store, |c| quotes::find_owned(c, &q.id, &owner))
+            .unwrap()
+            .unwrap();
         assert_eq!(back.used_by_transaction.as_deref(), Some("tx-1"));
     });
 }
@@ -99,8 +101,13 @@ fn an_expired_quote_is_refused_but_still_readable() {
         let q = quote(&owner, Duration::seconds(-1));
         conn(store, |c| quotes::insert(c, &q)).unwrap();
         let taken = conn(store, |c| quotes::take(c, &q.id, &owner, "tx-1", now()));
-        assert!(matches!(taken, Err(TakeError::Expired(at)) if at == q.expires_at), "{taken:?}");
-        let back = conn(store, |c| quotes::find_owned(c, &q.id, &owner)).unwrap().unwrap();
+        assert!(
+            matches!(taken, Err(TakeError::Expired(at)) if at == q.expires_at),
+            "{taken:?}"
+        );
+        let back = conn(store, |c| quotes::find_owned(c, &q.id, &owner))
+            .unwrap()
+            .unwrap();
         assert_eq!(back.used_by_transaction, None);
         let unknown = conn(store, |c| quotes::take(c, "nope", &owner, "tx-1", now()));
         assert!(matches!(unknown, Err(TakeError::NotFound)));

@@ -42,7 +42,10 @@ fn currencies() -> Vec<OffchainAsset> {
             .country("DE")
             .country("FR")
             .country("NL")
-            .sell_method("SEPA", "Send euros by SEPA transfer to the anchor's account")
+            .sell_method(
+                "SEPA",
+                "Send euros by SEPA transfer to the anchor's account",
+            )
             .buy_method("SEPA", "Receive euros by SEPA transfer"),
     ]
 }
@@ -142,7 +145,10 @@ mod tests {
         ];
         for (sell, buy) in &pairs {
             let r = rate(sell, buy).expect("traded");
-            for amount in [QuoteAmount::Sell(Decimal::new(10_000, 2)), QuoteAmount::Buy(Decimal::new(4_210, 2))] {
+            for amount in [
+                QuoteAmount::Sell(Decimal::new(10_000, 2)),
+                QuoteAmount::Buy(Decimal::new(4_210, 2)),
+            ] {
                 let p = price(&r, amount, sell, buy, 2).unwrap();
                 assert!(formulas_hold(&p, sell), "{sell} -> {buy}: {p:?}");
             }

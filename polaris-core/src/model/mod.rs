@@ -10,8 +10,8 @@ mod transaction;
 pub use asset::{Asset, FieldSpec, FundingMethod, OperationConfig};
 pub use asset_id::{AssetId, AssetIdError};
 pub use enums::{Kind, MemoType, Protocol, Stage, Status, UnknownValue};
-pub use sep1_rules::{ANCHOR_ASSET_TYPES, MAX_CODE_CHARS, MAX_NAME_CHARS, STATUSES};
 pub use quote::{FeeDetail, Quote, QuoteFee};
+pub use sep1_rules::{ANCHOR_ASSET_TYPES, MAX_CODE_CHARS, MAX_NAME_CHARS, STATUSES};
 pub use transaction::{RefundPayment, Refunds, Transaction};
 
 /// The key that tells one user from another: the muxed address (`M...`) when the wallet

@@ -54,7 +54,13 @@ pub async fn price(
             ))
         })?;
     let decimals = catalog.decimals(&pair.buy_asset).unwrap_or_default();
-    let priced = pricing::price(&rate, pair.amount, &pair.sell_asset, &pair.buy_asset, decimals)?;
+    let priced = pricing::price(
+        &rate,
+        pair.amount,
+        &pair.sell_asset,
+        &pair.buy_asset,
+        decimals,
+    )?;
     Ok(price_json(&priced))
 }
 
@@ -72,9 +78,7 @@ fn side(params: &Params) -> Result<Side, ApiError> {
         (Some(_), Some(_)) => Err(ApiError::bad_request(
             "give sell_asset or buy_asset, not both",
         )),
-        (None, None) => Err(ApiError::bad_request(
-            "sell_asset or buy_asset is required",
-        )),
+        (None, None) => Err(ApiError::bad_request("sell_asset or buy_asset is required")),
     }
 }
 
@@ -182,7 +186,13 @@ async fn priced_or_skipped(
         return Ok(None);
     };
     let decimals = catalog.decimals(&pair.buy_asset).unwrap_or_default();
-    match pricing::price(&rate, pair.amount, &pair.sell_asset, &pair.buy_asset, decimals) {
+    match pricing::price(
+        &rate,
+        pair.amount,
+        &pair.sell_asset,
+        &pair.buy_asset,
+        decimals,
+    ) {
         Ok(p) => Ok(Some(p)),
         Err(e @ PricingError::BadRate(_)) => Err(e.into()),
         Err(PricingError::TooSmall | PricingError::TooLarge | PricingError::TooPrecise(_)) => {

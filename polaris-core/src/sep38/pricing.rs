@@ -54,12 +54,16 @@ pub enum PricingError {
 impl From<PricingError> for ApiError {
     fn from(e: PricingError) -> Self {
         match e {
-            PricingError::TooSmall => ApiError::bad_request("the amount is too small to cover the fee"),
+            PricingError::TooSmall => {
+                ApiError::bad_request("the amount is too small to cover the fee")
+            }
             PricingError::TooLarge => ApiError::bad_request("the amount is too large"),
             PricingError::TooPrecise(places) => ApiError::bad_request(format!(
                 "buy_amount may have at most {places} decimal places for this pair"
             )),
-            PricingError::BadRate(why) => ApiError::internal(format!("the quote integration's rate: {why}")),
+            PricingError::BadRate(why) => {
+                ApiError::internal(format!("the quote integration's rate: {why}"))
+            }
         }
     }
 }
@@ -153,7 +157,11 @@ fn fee_in_sell(
             }
         }
     };
-    let sell = checked(rate.price.checked_mul(buy).and_then(|s| s.checked_add(rate.fee)))?;
+    let sell = checked(
+        rate.price
+            .checked_mul(buy)
+            .and_then(|s| s.checked_add(rate.fee)),
+    )?;
     Ok((sell, buy))
 }
 
@@ -189,7 +197,12 @@ pub fn formulas_hold(p: &Priced, sell: &AssetId) -> bool {
     let fee = p.fee.total;
     let fee_relation = match p.fee.asset == *sell {
         true => p.sell_amount.checked_sub(fee) == p.price.checked_mul(p.buy_amount),
-        false => Some(p.sell_amount) == p.buy_amount.checked_add(fee).and_then(|g| g.checked_mul(p.price)),
+        false => {
+            Some(p.sell_amount)
+                == p.buy_amount
+                    .checked_add(fee)
+                    .and_then(|g| g.checked_mul(p.price))
+        }
     };
     let total = p
         .sell_amount
@@ -200,9 +213,7 @@ pub fn formulas_hold(p: &Priced, sell: &AssetId) -> bool {
         .details
         .iter()
         .try_fold(Decimal::ZERO, |sum, d| sum.checked_add(d.amount));
-    fee_relation
-        && total == Some(p.total_price)
-        && (p.fee.details.is_empty() || parts == Some(fee))
+    fee_relation && total == Some(p.total_price) && (p.fee.details.is_empty() || parts == Some(fee))
 }
 
 #[cfg(test)]

@@ -53,7 +53,13 @@ pub async fn post_quote(ctx: &Context, subject: &Subject, body: &Value) -> Resul
         .await?;
     check_expiry(&firm, expire_after, asked_at)?;
     let decimals = catalog.decimals(&pair.buy_asset).unwrap_or_default();
-    let priced = pricing::price(&firm.rate, pair.amount, &pair.sell_asset, &pair.buy_asset, decimals)?;
+    let priced = pricing::price(
+        &firm.rate,
+        pair.amount,
+        &pair.sell_asset,
+        &pair.buy_asset,
+        decimals,
+    )?;
     let quote = new_quote(subject, pair, priced, &firm, asked_at);
     let stored = quote.clone();
     ctx.store.run(move |c| quotes::insert(c, &stored)).await?;

@@ -64,7 +64,9 @@ pub(crate) fn pair(params: &Params, catalog: &Catalog, usage: Use) -> Result<Pai
     let sell_asset = asset(params, "sell_asset", catalog)?;
     let buy_asset = asset(params, "buy_asset", catalog)?;
     if sell_asset == buy_asset {
-        return Err(ApiError::bad_request("sell_asset and buy_asset are the same"));
+        return Err(ApiError::bad_request(
+            "sell_asset and buy_asset are the same",
+        ));
     }
     let sell = amount_of(params, "sell_amount", &sell_asset, catalog)?;
     let buy = amount_of(params, "buy_amount", &buy_asset, catalog)?;
@@ -146,7 +148,10 @@ fn is_country_code(code: &str) -> bool {
         Some((c, r)) => (c, Some(r)),
         None => (code, None),
     };
-    let upper = |s: &str| s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    let upper = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    };
     country.len() == 2
         && country.bytes().all(|b| b.is_ascii_uppercase())
         && region.is_none_or(|r| (1..=3).contains(&r.len()) && upper(r))
@@ -249,7 +254,9 @@ mod tests {
         for good in ["BR", "US", "BR-SP", "GB-ENG", "FR-75"] {
             assert!(is_country_code(good), "{good}");
         }
-        for bad in ["", "B", "BRA", "br", "BR-", "BR-ABCD", "BR-sp", "12", "BR SP"] {
+        for bad in [
+            "", "B", "BRA", "br", "BR-", "BR-ABCD", "BR-sp", "12", "BR SP",
+        ] {
             assert!(!is_country_code(bad), "{bad}");
         }
     }
@@ -266,7 +273,10 @@ mod tests {
     #[test]
     fn json_bodies_become_parameters() {
         let p = json_params(&serde_json::json!({"a": "x", "n": 10.5, "z": null})).unwrap();
-        assert_eq!((p.get("a"), p.get("n"), p.get("z")), (Some("x"), Some("10.5"), None));
+        assert_eq!(
+            (p.get("a"), p.get("n"), p.get("z")),
+            (Some("x"), Some("10.5"), None)
+        );
         assert!(json_params(&serde_json::json!({"a": true})).is_err());
         assert!(json_params(&serde_json::json!(["a"])).is_err());
     }

@@ -86,7 +86,8 @@ impl QuoteRow {
     }
 
     fn into_quote(self) -> Result<Quote, StoreError> {
-        let fee: QuoteFee = serde_json::from_str(&self.fee).map_err(|_| corrupt("fee", &self.fee))?;
+        let fee: QuoteFee =
+            serde_json::from_str(&self.fee).map_err(|_| corrupt("fee", &self.fee))?;
         Ok(Quote {
             context: parsed("context", &self.context)?,
             sell_asset: parsed("sell_asset", &self.sell_asset)?,

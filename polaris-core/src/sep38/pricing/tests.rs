@@ -55,15 +55,21 @@ fn a_fixed_sell_amount_buys_what_it_can_and_never_more() {
 
 #[test]
 fn the_formulas_hold_across_prices_fees_and_amounts() {
-    let prices = [dec!(1), dec!(0.92), dec!(1.0875), dec!(5.4213), dec!(0.00012), dec!(3)];
+    let prices = [
+        dec!(1),
+        dec!(0.92),
+        dec!(1.0875),
+        dec!(5.4213),
+        dec!(0.00012),
+        dec!(3),
+    ];
     let fees = [dec!(0), dec!(0.5), dec!(1.25), dec!(3)];
     let amounts = [dec!(1), dec!(7.77), dec!(100), dec!(12345.67), dec!(0.01)];
     let mut priced = 0;
     for price_ in prices {
         for fee in fees {
             for asset in [FeeAsset::Sell, FeeAsset::Buy] {
-                let r = rate(price_, fee, asset)
-                    .with_detail(FeeDetail::new("service", fee));
+                let r = rate(price_, fee, asset).with_detail(FeeDetail::new("service", fee));
                 for amount in amounts {
                     for fixed in [QuoteAmount::Sell(amount), QuoteAmount::Buy(amount)] {
                         match price(&r, fixed, &usd(), &token(), 2) {
@@ -86,14 +92,24 @@ fn the_formulas_hold_across_prices_fees_and_amounts() {
 #[test]
 fn unusable_rates_and_amounts_are_refused_without_a_panic() {
     let sell = QuoteAmount::Sell(dec!(10));
-    let bad = |r: Rate| matches!(price(&r, sell, &usd(), &token(), 2), Err(PricingError::BadRate(_)));
+    let bad = |r: Rate| {
+        matches!(
+            price(&r, sell, &usd(), &token(), 2),
+            Err(PricingError::BadRate(_))
+        )
+    };
     assert!(bad(Rate::new(Decimal::ZERO)));
     assert!(bad(Rate::new(dec!(-1))));
     assert!(bad(Rate::new(dec!(0.123456789))));
     assert!(bad(rate(dec!(1), dec!(-1), FeeAsset::Sell)));
-    assert!(bad(rate(dec!(1), dec!(2), FeeAsset::Sell).with_detail(FeeDetail::new("a", dec!(1)))));
+    assert!(bad(
+        rate(dec!(1), dec!(2), FeeAsset::Sell).with_detail(FeeDetail::new("a", dec!(1)))
+    ));
     let r = rate(dec!(1), dec!(10), FeeAsset::Sell);
-    assert_eq!(price(&r, sell, &usd(), &token(), 2), Err(PricingError::TooSmall));
+    assert_eq!(
+        price(&r, sell, &usd(), &token(), 2),
+        Err(PricingError::TooSmall)
+    );
     let r = rate(dec!(1.5), dec!(0), FeeAsset::Sell);
     assert_eq!(
         price(&r, QuoteAmount::Buy(dec!(1.001)), &usd(), &token(), 2),
