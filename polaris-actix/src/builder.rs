@@ -76,6 +76,9 @@ impl Polaris {
                 crate::sep24::configure(cfg);
                 crate::sep24_webapp::configure(cfg);
             }
+            if ctx.settings.is_active(Sep::Sep38) {
+                crate::sep38::configure(cfg);
+            }
         }
     }
 }

@@ -36,6 +36,7 @@ pub mod sep10;
 pub mod sep12;
 pub mod sep24;
 pub mod sep24_webapp;
+pub mod sep38;
 pub mod sep6;
 
 pub use builder::{BuildError, Polaris, PolarisBuilder};

@@ -250,3 +250,45 @@ fn every_schema_named_in_routes_json_exists() {
         schema::validator(&name).unwrap_or_else(|e| panic!("{e}"));
     }
 }
+
+fn sep38_quote() -> Value {
+    json!({
+        "id": "de762cda-a193-4961-861e-57b31fed6eb3",
+        "expires_at": "2021-04-30T07:42:23Z",
+        "total_price": "5.42",
+        "price": "5.00",
+        "sell_asset": "iso4217:BRL",
+        "sell_amount": "542",
+        "buy_asset": format!("stellar:USDC:{ISSUER}"),
+        "buy_amount": "100",
+        "fee": { "total": "42.00", "asset": "iso4217:BRL",
+                 "details": [{ "name": "PIX fee", "amount": "12.00" },
+                             { "name": "Service fee", "amount": "30.00" }] }
+    })
+}
+
+#[test]
+fn sep38_quotes_need_string_prices_and_a_fee_with_its_asset() {
+    assert_valid("sep38/quote.json", &sep38_quote());
+    let mut quote = sep38_quote();
+    quote["price"] = json!(5.0);
+    quote["sell_asset"] = json!("BRL");
+    quote["fee"].as_object_mut().unwrap().remove("asset");
+    let broken = errors("sep38/quote.json", &quote);
+    for field in ["/price", "/sell_asset", "asset"] {
+        assert!(
+            broken.iter().any(|e| e.contains(field)),
+            "{field}: {broken:?}"
+        );
+    }
+    assert!(!errors(
+        "sep38/prices.json",
+        &json!({ "buy_assets": [], "sell_assets": [] })
+    )
+    .is_empty());
+    assert!(!errors(
+        "sep38/info.json",
+        &json!({ "assets": [{ "asset": format!("stellar:USDC:{ISSUER}"), "country_codes": ["US"] }] })
+    )
+    .is_empty());
+}

@@ -20,6 +20,7 @@ pub mod sep1;
 pub mod sep10;
 pub mod sep12;
 pub mod sep24;
+pub mod sep38;
 pub mod sep6;
 pub mod sep9;
 pub mod settings;

@@ -60,6 +60,9 @@ pub fn generate(settings: &Settings, assets: &[Asset]) -> Table {
     if settings.is_active(Sep::Sep12) {
         t.insert("KYC_SERVER".into(), s(&settings.url("kyc")));
     }
+    if settings.is_active(Sep::Sep38) {
+        t.insert("ANCHOR_QUOTE_SERVER".into(), s(&settings.url("sep38")));
+    }
     t.insert("DOCUMENTATION".into(), Value::Table(Table::new()));
     let currencies: Vec<Value> = assets.iter().map(|a| Value::Table(currency(a))).collect();
     if !currencies.is_empty() {

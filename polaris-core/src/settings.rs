@@ -42,11 +42,20 @@ pub enum Sep {
     Sep12,
     /// SEP-24, interactive deposit and withdrawal.
     Sep24,
+    /// SEP-38, quotes (served only with a quote integration).
+    Sep38,
 }
 
 impl Sep {
     /// Every SEP, in the order of their numbers.
-    pub const ALL: [Sep; 5] = [Sep::Sep1, Sep::Sep6, Sep::Sep10, Sep::Sep12, Sep::Sep24];
+    pub const ALL: [Sep; 6] = [
+        Sep::Sep1,
+        Sep::Sep6,
+        Sep::Sep10,
+        Sep::Sep12,
+        Sep::Sep24,
+        Sep::Sep38,
+    ];
 
     /// The name used in `ACTIVE_SEPS`, e.g. `sep-24`.
     pub fn as_str(self) -> &'static str {
@@ -56,6 +65,7 @@ impl Sep {
             Sep::Sep10 => "sep-10",
             Sep::Sep12 => "sep-12",
             Sep::Sep24 => "sep-24",
+            Sep::Sep38 => "sep-38",
         }
     }
 }
@@ -74,7 +84,7 @@ impl FromStr for Sep {
             .into_iter()
             .find(|sep| sep.as_str() == s)
             .ok_or_else(|| {
-                format!("unknown SEP '{s}' (expected some of sep-1, sep-6, sep-10, sep-12, sep-24)")
+                format!("unknown SEP '{s}' (expected some of sep-1, sep-6, sep-10, sep-12, sep-24, sep-38)")
             })
     }
 }

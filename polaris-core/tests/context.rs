@@ -3,7 +3,7 @@
 
 use diesel::RunQueryDsl;
 use polaris_core::model::Asset;
-use polaris_core::stellar::{Horizon, KeyPair};
+use polaris_core::stellar::KeyPair;
 use polaris_core::store::assets;
 use polaris_core::testing::{FixedFee, TestDatabase};
 use polaris_core::{Context, Settings};

@@ -11,6 +11,7 @@ mod customers;
 mod demo;
 mod fee;
 mod kyc;
+mod quotes;
 mod testnet;
 
 use std::net::SocketAddr;
@@ -135,6 +136,7 @@ fn builder(settings: Settings) -> polaris_actix::PolarisBuilder {
         .store(store)
         .toml(demo::Toml { org_url })
         .fee(fee::TieredFee)
+        .quote(quotes::FixedRates)
         .interactive(kyc.clone())
         .sep6(kyc.clone())
         .deposit(kyc.clone())

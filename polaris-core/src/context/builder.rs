@@ -11,9 +11,10 @@ use std::sync::Arc;
 use super::{Context, NoHorizon};
 use crate::integrations::{
     CustomerIntegration, DepositIntegration, FeeIntegration, InfoIntegration, Integrations,
-    InteractiveIntegration, RailsIntegration, ScriptsIntegration, Sep6Integration, TomlIntegration,
+    InteractiveIntegration, QuoteIntegration, RailsIntegration, ScriptsIntegration,
+    Sep6Integration, TomlIntegration,
 };
-use crate::settings::Settings;
+use crate::settings::{Sep, Settings};
 use crate::stellar::{Horizon, HorizonClient, HorizonError};
 use crate::store::{Store, StoreError};
 
@@ -130,6 +131,14 @@ impl<T> ContextBuilder<T> {
         self
     }
 
+    /// The anchor's SEP-38 quote desk: off-chain assets, prices and firm quotes. Without
+    /// one, SEP-38 is not served (nor advertised in stellar.toml), even when `ACTIVE_SEPS`
+    /// names it.
+    pub fn quote(mut self, integration: impl QuoteIntegration) -> Self {
+        self.integrations.quote = Some(Arc::new(integration));
+        self
+    }
+
     /// Adds to or overrides the generated stellar.toml.
     pub fn toml(mut self, hook: impl TomlIntegration) -> Self {
         self.integrations.toml = Some(Arc::new(hook));
@@ -171,7 +180,8 @@ impl<T: From<Context>> ContextBuilder<T> {
     /// Opens the store, migrates or checks its schema, checks every stored asset against
     /// SEP-1's rules, chooses Horizon (the one given, else `HORIZON_URL`'s, else one that
     /// tells the operator to set it), and returns the built handle.
-    pub async fn build(self) -> Result<T, BuildError> {
+    pub async fn build(mut self) -> Result<T, BuildError> {
+        self.without_unconfigured_seps();
         let store = match self.store {
             Some(s) => s,
             None => open_store(&self.settings).await?,
@@ -191,6 +201,16 @@ impl<T: From<Context>> ContextBuilder<T> {
             integrations: self.integrations,
         };
         Ok(T::from(ctx))
+    }
+}
+
+impl<T> ContextBuilder<T> {
+    /// Turns SEP-38 off when no quote integration is registered, saying so: its answers
+    /// would all be 503s.
+    fn without_unconfigured_seps(&mut self) {
+        if self.integrations.quote.is_none() && self.settings.active_seps.remove(&Sep::Sep38) {
+            tracing::info!("SEP-38 is not served: no quote integration is registered (quote)");
+        }
     }
 }
 

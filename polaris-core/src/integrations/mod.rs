@@ -11,6 +11,7 @@ mod error;
 mod fee;
 mod info;
 mod interactive;
+mod quote;
 mod rails;
 mod toml_hook;
 mod transfer;
@@ -25,6 +26,10 @@ pub use info::{AssetInfo, InfoIntegration, InfoRequest};
 pub use interactive::{
     default_form, ContentRequest, FlowReturn, InteractiveIntegration, InteractiveRequest,
     PageContent, Sep9Request, Template, ValidatedForm,
+};
+pub use quote::{
+    AssetsRequest, DeliveryMethod, FeeAsset, FirmRate, OffchainAsset, PriceRequest, QuoteAmount,
+    QuoteIntegration, QuoteRequest, Rate,
 };
 pub use rails::{OutgoingOutcome, RailsIntegration, TransactionsRequest};
 pub use toml_hook::{ScriptsIntegration, ScriptsRequest, TomlIntegration, TomlRequest};
@@ -56,6 +61,8 @@ pub struct Integrations {
     pub static_toml: Option<Arc<str>>,
     /// Scripts for the interactive pages.
     pub scripts: Option<Arc<dyn ScriptsIntegration>>,
+    /// SEP-38 quotes: off-chain assets, prices and firm quotes.
+    pub quote: Option<Arc<dyn QuoteIntegration>>,
 }
 
 impl Default for Integrations {
@@ -71,6 +78,7 @@ impl Default for Integrations {
             toml: None,
             static_toml: None,
             scripts: None,
+            quote: None,
         }
     }
 }
@@ -85,6 +93,7 @@ impl std::fmt::Debug for Integrations {
             .field("toml", &self.toml.is_some())
             .field("static_toml", &self.static_toml.is_some())
             .field("scripts", &self.scripts.is_some())
+            .field("quote", &self.quote.is_some())
             .finish()
     }
 }

@@ -1,12 +1,16 @@
 //! The data model: assets, transactions and the SEP enums.
 
 mod asset;
+mod asset_id;
 mod enums;
+mod quote;
 mod sep1_rules;
 mod transaction;
 
 pub use asset::{Asset, FieldSpec, FundingMethod, OperationConfig};
+pub use asset_id::{AssetId, AssetIdError};
 pub use enums::{Kind, MemoType, Protocol, Stage, Status, UnknownValue};
+pub use quote::{FeeDetail, Quote, QuoteFee};
 pub use sep1_rules::{ANCHOR_ASSET_TYPES, MAX_CODE_CHARS, MAX_NAME_CHARS, STATUSES};
 pub use transaction::{RefundPayment, Refunds, Transaction};
 

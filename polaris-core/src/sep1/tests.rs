@@ -31,7 +31,7 @@ fn demo_asset() -> Asset {
 
 #[test]
 fn every_active_sep_gets_its_endpoint() {
-    let s = settings("sep-1,sep-6,sep-10,sep-12,sep-24");
+    let s = settings("sep-1,sep-6,sep-10,sep-12,sep-24,sep-38");
     let asset = demo_asset();
     let text = toml::to_string(&generate(&s, std::slice::from_ref(&asset))).unwrap();
     let t: Table = text.parse().unwrap();
@@ -57,6 +57,10 @@ fn every_active_sep_gets_its_endpoint() {
         Some("https://anchor.example.com/kyc")
     );
     assert_eq!(
+        t["ANCHOR_QUOTE_SERVER"].as_str(),
+        Some("https://anchor.example.com/sep38")
+    );
+    assert_eq!(
         t["ACCOUNTS"][0].as_str(),
         asset.distribution_account().as_deref()
     );
@@ -79,6 +83,7 @@ fn inactive_seps_have_no_entry() {
         "TRANSFER_SERVER",
         "TRANSFER_SERVER_SEP0024",
         "KYC_SERVER",
+        "ANCHOR_QUOTE_SERVER",
         "CURRENCIES",
     ] {
         assert!(!keys.contains(absent), "{absent} present");

@@ -1,6 +1,7 @@
 //! The store: diesel over SQLite or PostgreSQL, pooled, with embedded migrations.
 //!
-//! Every query is a named function in [`assets`], [`transactions`], [`challenges`] or [`callbacks`]
+//! Every query is a named function in [`assets`], [`transactions`], [`quotes`], [`challenges`]
+//! or [`callbacks`]
 //! taking a `&mut DbConnection`. Async code reaches them through [`Store::run`],
 //! which runs the closure on tokio's blocking pool so the runtime never blocks.
 
@@ -11,6 +12,7 @@ pub mod challenges;
 mod connection;
 pub(crate) mod customers;
 pub(crate) mod migrate;
+pub mod quotes;
 pub(crate) mod rows;
 pub(crate) mod schema;
 pub mod seeds;

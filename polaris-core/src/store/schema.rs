@@ -106,7 +106,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     customers,
     stream_cursors,
     unmatched_payments,
-    callbacks
+    callbacks,
+    quotes
 );
 
 diesel::table! {
@@ -157,6 +158,28 @@ diesel::table! {
         delivered_at -> Nullable<Timestamp>,
         given_up_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    quotes (id) {
+        id -> Text,
+        stellar_account -> Text,
+        account_memo -> Nullable<Text>,
+        muxed_account -> Nullable<Text>,
+        context -> Text,
+        sell_asset -> Text,
+        sell_amount -> Text,
+        sell_delivery_method -> Nullable<Text>,
+        buy_asset -> Text,
+        buy_amount -> Text,
+        buy_delivery_method -> Nullable<Text>,
+        price -> Text,
+        total_price -> Text,
+        fee -> Text,
+        expires_at -> Timestamp,
+        used_by_transaction -> Nullable<Text>,
         created_at -> Timestamp,
     }
 }

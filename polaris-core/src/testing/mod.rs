@@ -156,6 +156,8 @@ pub fn token(settings: &crate::Settings, account: &str, memo: Option<u64>) -> St
 
 mod fakes;
 mod fixtures;
+mod quotes;
 
 pub use fakes::{Arrivals, ExternalApp, FakeRails, FixedFee, MemoryCustomers};
 pub use fixtures::{context, store_asset};
+pub use quotes::RateTable;

@@ -17,13 +17,31 @@ pub const STELLAR_DECIMALS: u32 = 7;
 /// Parses the text of a client's amount: a positive decimal number with at most the
 /// asset's significant decimals. The 400 names the parameter `name`.
 pub fn parse(name: &str, text: &str, asset: &Asset) -> Result<Decimal, ApiError> {
+    let amount = positive(name, text)?;
+    check_decimals(asset, amount)?;
+    Ok(amount)
+}
+
+/// Parses the text of a client's amount: a positive decimal number with at most `decimals`
+/// decimal places (an asset that is not stored, e.g. an off-chain currency of SEP-38). The
+/// 400 names the parameter `name`.
+pub fn parse_decimals(name: &str, text: &str, decimals: u32) -> Result<Decimal, ApiError> {
+    let amount = positive(name, text)?;
+    if amount.normalize().scale() > decimals {
+        return Err(ApiError::bad_request(format!(
+            "{name} has more than {decimals} decimal places"
+        )));
+    }
+    Ok(amount)
+}
+
+fn positive(name: &str, text: &str) -> Result<Decimal, ApiError> {
     let amount: Decimal = text.trim().parse().map_err(|_| {
         ApiError::bad_request(format!("{name} must be a decimal number, got '{text}'"))
     })?;
     if amount <= Decimal::ZERO {
         return Err(ApiError::bad_request(format!("{name} must be positive")));
     }
-    check_decimals(asset, amount)?;
     Ok(amount)
 }
 
