@@ -23,6 +23,8 @@ pub enum ProcessCommand {
     ExecuteOutgoingTransactions(LoopArgs),
     /// Complete payouts the bank reports done.
     PollOutgoingTransactions(LoopArgs),
+    /// Move abandoned transactions (incomplete, or never paid) to expired.
+    ExpireTransactions(LoopArgs),
 }
 
 /// `--loop` and `--interval`.
@@ -33,8 +35,8 @@ pub struct LoopArgs {
     #[arg(long = "loop")]
     pub repeat: bool,
     /// Seconds between rounds (default: `PROCESS_INTERVAL_SECONDS` when set, else 5 for
-    /// watch-transactions, 60 for check-trustlines and poll-outgoing-transactions, 10 for
-    /// the others).
+    /// watch-transactions, 60 for check-trustlines, poll-outgoing-transactions and
+    /// expire-transactions, 10 for the others).
     #[arg(long)]
     pub interval: Option<u64>,
 }
@@ -48,6 +50,7 @@ impl ProcessCommand {
             Self::WatchTransactions(_) => Process::WatchTransactions,
             Self::ExecuteOutgoingTransactions(_) => Process::ExecuteOutgoingTransactions,
             Self::PollOutgoingTransactions(_) => Process::PollOutgoingTransactions,
+            Self::ExpireTransactions(_) => Process::ExpireTransactions,
         }
     }
 
@@ -58,7 +61,8 @@ impl ProcessCommand {
             | Self::CheckTrustlines(a)
             | Self::WatchTransactions(a)
             | Self::ExecuteOutgoingTransactions(a)
-            | Self::PollOutgoingTransactions(a) => a,
+            | Self::PollOutgoingTransactions(a)
+            | Self::ExpireTransactions(a) => a,
         }
     }
 }

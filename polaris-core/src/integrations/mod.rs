@@ -28,7 +28,10 @@ pub use interactive::{
     default_form, ContentRequest, FlowReturn, InteractiveIntegration, InteractiveRequest,
     PageContent, Sep9Request, Template, ValidatedForm,
 };
-pub use rails::{OutgoingOutcome, RailsIntegration, TransactionsRequest};
+pub use rails::{
+    ExternalDepositOutcome, ExternalDepositUpdate, OutgoingOutcome, RailsIntegration,
+    TransactionsRequest,
+};
 pub use toml_hook::TomlIntegration;
 pub use transfer::{
     Defaults, DepositIntegration, PatchRequest, Sep6Integration, Sep6Request, Sep6Response,

@@ -15,6 +15,8 @@
 
 pub mod delivery;
 pub mod deposits;
+pub mod expiry;
+mod external;
 mod payment;
 mod payouts;
 pub mod runner;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::{deposits, run_loop, withdrawals, ProcessError, Worker};
+use super::{deposits, expiry, run_loop, withdrawals, ProcessError, Worker};
 use crate::Context;
 
 /// One background process.
@@ -26,16 +26,20 @@ pub enum Process {
     ExecuteOutgoingTransactions,
     /// Complete payouts the bank reports done.
     PollOutgoingTransactions,
+    /// Move abandoned transactions (`incomplete`, unpaid `pending_user_transfer_start`) to
+    /// `expired`.
+    ExpireTransactions,
 }
 
 impl Process {
     /// Every process, in the order a transfer goes through them.
-    pub const ALL: [Process; 5] = [
+    pub const ALL: [Process; 6] = [
         Process::ProcessPendingDeposits,
         Process::CheckTrustlines,
         Process::WatchTransactions,
         Process::ExecuteOutgoingTransactions,
         Process::PollOutgoingTransactions,
+        Process::ExpireTransactions,
     ];
 
     /// The command name, e.g. `process-pending-deposits`.
@@ -46,15 +50,19 @@ impl Process {
             Process::WatchTransactions => "watch-transactions",
             Process::ExecuteOutgoingTransactions => "execute-outgoing-transactions",
             Process::PollOutgoingTransactions => "poll-outgoing-transactions",
+            Process::ExpireTransactions => "expire-transactions",
         }
     }
 
     /// The time between rounds when none is configured: 5 s for `watch-transactions`,
-    /// 60 s for `check-trustlines` and `poll-outgoing-transactions`, 10 s for the others.
+    /// 60 s for `check-trustlines`, `poll-outgoing-transactions` and
+    /// `expire-transactions`, 10 s for the others.
     pub fn default_interval(self) -> Duration {
         let seconds = match self {
             Process::WatchTransactions => 5,
-            Process::CheckTrustlines | Process::PollOutgoingTransactions => 60,
+            Process::CheckTrustlines
+            | Process::PollOutgoingTransactions
+            | Process::ExpireTransactions => 60,
             Process::ProcessPendingDeposits | Process::ExecuteOutgoingTransactions => 10,
         };
         Duration::from_secs(seconds)
@@ -86,6 +94,9 @@ impl Process {
             Process::PollOutgoingTransactions => withdrawals::poll_outgoing(ctx, worker)
                 .await
                 .map(|n| format!("{n} completed")),
+            Process::ExpireTransactions => expiry::run_once(ctx, worker)
+                .await
+                .map(|n| format!("{n} expired")),
         }
     }
 
@@ -119,7 +130,8 @@ impl Process {
             Process::ProcessPendingDeposits
             | Process::CheckTrustlines
             | Process::ExecuteOutgoingTransactions
-            | Process::PollOutgoingTransactions => {
+            | Process::PollOutgoingTransactions
+            | Process::ExpireTransactions => {
                 run_loop(interval, shutdown, || self.round(ctx, worker)).await;
             }
         }
@@ -219,7 +231,8 @@ mod tests {
                 "check-trustlines",
                 "watch-transactions",
                 "execute-outgoing-transactions",
-                "poll-outgoing-transactions"
+                "poll-outgoing-transactions",
+                "expire-transactions"
             ]
         );
     }
