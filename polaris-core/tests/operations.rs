@@ -426,3 +426,40 @@ async fn pending_external_and_error_follow_the_table() {
         assert_illegal(s, &done, e, Status::Error);
     }
 }
+
+#[tokio::test]
+async fn of_operators_racing_for_one_move_exactly_one_wins() {
+    for db in TestDatabase::all() {
+        let s = &db.store;
+        let new = || {
+            insert(
+                s,
+                Kind::Deposit,
+                Protocol::Sep6,
+                Status::PendingAnchor,
+                Stage::ReadyToPay,
+            )
+        };
+        let (held, failed) = (new(), new());
+        let holds = (0..8).map(|_| ops::put_on_hold(s, PutOnHold::new(held.id)));
+        let fails = (0..8).map(|_| ops::fail(s, Fail::new(failed.id, "refused")));
+        let (holds, fails) = futures::future::join(
+            futures::future::join_all(holds),
+            futures::future::join_all(fails),
+        )
+        .await;
+        for results in [holds, fails] {
+            let won = results.iter().filter(|r| r.is_ok()).count();
+            assert_eq!(won, 1, "{results:?}");
+            for e in results.into_iter().filter_map(Result::err) {
+                let lost = matches!(
+                    e,
+                    OperationError::Conflict { .. } | OperationError::IllegalTransition { .. }
+                );
+                assert!(lost, "{e}");
+            }
+        }
+        assert_eq!(load(s, held.id).status, Status::OnHold);
+        assert_eq!(load(s, failed.id).status, Status::Error);
+    }
+}

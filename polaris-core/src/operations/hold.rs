@@ -62,8 +62,9 @@ pub async fn put_on_hold(store: &Store, request: PutOnHold) -> Result<Transactio
     .await
 }
 
-/// Moves a transaction on hold back to the status it was held in, with its stage: a
-/// deposit or withdrawal whose funds had arrived is then paid by the processes.
+/// Moves a transaction on hold back to the status it was held in (see
+/// [`super::resume_status`]), with its stage: a deposit or withdrawal whose funds had arrived
+/// is then paid by the processes.
 pub async fn release(store: &Store, request: Release) -> Result<Transaction, OperationError> {
     on_transaction(store, request.id, move |c, tx| {
         if tx.status != Status::OnHold {
@@ -72,7 +73,7 @@ pub async fn release(store: &Store, request: Release) -> Result<Transaction, Ope
                 reason: "the transaction is not on hold".into(),
             });
         }
-        let to = tx.resume_status.unwrap_or(Status::PendingAnchor);
+        let to = super::resume_status(tx);
         check(tx, to)?;
         tx.resume_status = None;
         tx.status_message = None;

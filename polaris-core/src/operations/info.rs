@@ -124,9 +124,9 @@ pub async fn request_customer_info(
     .await
 }
 
-/// Where a transaction goes once the user answered an info request: the status it was in
-/// when asked; for one asked before Polaris recorded that, `pending_anchor` (a SEP-31 send:
-/// `pending_receiver`), as before.
+/// Where a transaction goes once the user answered an info request or the anchor released
+/// its hold: the status it was in before; for one interrupted before Polaris recorded that,
+/// `pending_anchor` (a SEP-31 send: `pending_receiver`), as before.
 pub fn resume_status(tx: &Transaction) -> Status {
     match (tx.resume_status, tx.kind) {
         (Some(status), _) => status,
