@@ -25,6 +25,8 @@ pub enum ProcessCommand {
     PollOutgoingTransactions(LoopArgs),
     /// Send the wallets' callbacks, retrying those not accepted.
     DeliverCallbacks(LoopArgs),
+    /// Move abandoned transactions (incomplete, or never paid) to expired.
+    ExpireTransactions(LoopArgs),
 }
 
 /// `--loop` and `--interval`.
@@ -35,8 +37,8 @@ pub struct LoopArgs {
     #[arg(long = "loop")]
     pub repeat: bool,
     /// Seconds between rounds (default: `PROCESS_INTERVAL_SECONDS` when set, else 5 for
-    /// watch-transactions and deliver-callbacks, 60 for check-trustlines and poll-outgoing-transactions, 10 for
-    /// the others).
+    /// watch-transactions and deliver-callbacks, 60 for check-trustlines,
+    /// poll-outgoing-transactions and expire-transactions, 10 for the others).
     #[arg(long)]
     pub interval: Option<u64>,
 }
@@ -51,6 +53,7 @@ impl ProcessCommand {
             Self::ExecuteOutgoingTransactions(_) => Process::ExecuteOutgoingTransactions,
             Self::PollOutgoingTransactions(_) => Process::PollOutgoingTransactions,
             Self::DeliverCallbacks(_) => Process::DeliverCallbacks,
+            Self::ExpireTransactions(_) => Process::ExpireTransactions,
         }
     }
 
@@ -63,6 +66,7 @@ impl ProcessCommand {
             | Self::ExecuteOutgoingTransactions(a)
             | Self::PollOutgoingTransactions(a)
             | Self::DeliverCallbacks(a) => a,
+            | Self::ExpireTransactions(a) => a,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod forms;
 pub mod integrations;
 pub mod model;
 pub mod net;
+pub mod operations;
 pub mod params;
 pub mod processors;
 pub mod redact;

@@ -170,6 +170,14 @@ pub struct Settings {
     /// process keeps its own interval (5 s to watch payments, 60 s to check trustlines and
     /// poll payouts, 10 s for the others).
     pub process_interval_seconds: Option<u64>,
+    /// `INCOMPLETE_EXPIRATION_SECONDS`: how long a transaction may stay `incomplete` (the
+    /// user never finished the interactive flow) without change before `expire-transactions`
+    /// moves it to `expired`. `0` turns it off (`None`). Default 86400 (one day).
+    pub incomplete_expiration_seconds: Option<u64>,
+    /// `PENDING_USER_TRANSFER_START_EXPIRATION_SECONDS`: how long a transaction may wait in
+    /// `pending_user_transfer_start` for the user's funds without change before
+    /// `expire-transactions` moves it to `expired`. `0` turns it off (`None`). Default 86400.
+    pub pending_user_transfer_start_expiration_seconds: Option<u64>,
 }
 
 /// The names of every setting read by [`Settings`].
@@ -199,6 +207,8 @@ pub const SETTING_NAMES: &[&str] = &[
     "DATABASE_URL",
     "DATABASE_POOL_SIZE",
     "PROCESS_INTERVAL_SECONDS",
+    "INCOMPLETE_EXPIRATION_SECONDS",
+    "PENDING_USER_TRANSFER_START_EXPIRATION_SECONDS",
     "POLARIS_DEV_KEYS_FILE",
 ];
 
@@ -313,6 +323,11 @@ impl Settings {
                 .parse("DATABASE_POOL_SIZE", 10u32, "a number of connections")?
                 .max(1),
             process_interval_seconds: optional_positive(&src, "PROCESS_INTERVAL_SECONDS")?,
+            incomplete_expiration_seconds: expiration(&src, "INCOMPLETE_EXPIRATION_SECONDS")?,
+            pending_user_transfer_start_expiration_seconds: expiration(
+                &src,
+                "PENDING_USER_TRANSFER_START_EXPIRATION_SECONDS",
+            )?,
         })
     }
 
@@ -421,6 +436,12 @@ fn optional_positive(src: &Source, name: &'static str) -> Result<Option<u64>, Se
         None => Ok(None),
         Some(_) => positive(src, name, 1).map(Some),
     }
+}
+
+/// An age in seconds, one day by default; `0` means never (`None`).
+fn expiration(src: &Source, name: &'static str) -> Result<Option<u64>, SettingsError> {
+    let v = src.parse(name, 86_400u64, "a whole number of seconds (0: never)")?;
+    Ok((v > 0).then_some(v))
 }
 
 fn max_fee(src: &Source) -> Result<Option<u32>, SettingsError> {

@@ -43,17 +43,22 @@ pub const ALLOWED: &[(Kind, Status, &[Status])] = &[
             Error,
         ],
     ),
+    // Info requests return to the status they interrupted (`resume_status`).
     (
         Kind::Deposit,
         PendingCustomerInfoUpdate,
-        &[PendingUserTransferStart, PendingAnchor, Error],
+        &[Incomplete, PendingUserTransferStart, PendingAnchor, Error],
     ),
     (
         Kind::Deposit,
         PendingTransactionInfoUpdate,
-        &[PendingAnchor, Error],
+        &[PendingUserTransferStart, PendingAnchor, Error],
     ),
-    (Kind::Deposit, PendingExternal, &[PendingAnchor, Error]),
+    (
+        Kind::Deposit,
+        PendingExternal,
+        &[PendingAnchor, OnHold, Refunded, Error],
+    ),
     (
         Kind::Deposit,
         PendingAnchor,
@@ -62,10 +67,17 @@ pub const ALLOWED: &[(Kind, Status, &[Status])] = &[
             PendingTrust,
             PendingCustomerInfoUpdate,
             PendingTransactionInfoUpdate,
+            OnHold,
             Completed,
             Refunded,
             Error,
         ],
+    ),
+    // Released to the status it was held in (`resume_status`).
+    (
+        Kind::Deposit,
+        OnHold,
+        &[PendingExternal, PendingAnchor, Refunded, Error],
     ),
     (
         Kind::Deposit,
@@ -97,6 +109,7 @@ pub const ALLOWED: &[(Kind, Status, &[Status])] = &[
             PendingUserTransferComplete,
             PendingAnchor,
             PendingCustomerInfoUpdate,
+            PendingTransactionInfoUpdate,
             Expired,
             Error,
         ],
@@ -104,12 +117,19 @@ pub const ALLOWED: &[(Kind, Status, &[Status])] = &[
     (
         Kind::Withdrawal,
         PendingCustomerInfoUpdate,
-        &[PendingUserTransferStart, PendingAnchor, Error],
+        &[Incomplete, PendingUserTransferStart, PendingAnchor, Error],
     ),
     (
         Kind::Withdrawal,
         PendingUserTransferComplete,
-        &[PendingAnchor, PendingExternal, Completed, Refunded, Error],
+        &[
+            PendingAnchor,
+            PendingExternal,
+            OnHold,
+            Completed,
+            Refunded,
+            Error,
+        ],
     ),
     (
         Kind::Withdrawal,
@@ -118,6 +138,7 @@ pub const ALLOWED: &[(Kind, Status, &[Status])] = &[
             PendingExternal,
             PendingTransactionInfoUpdate,
             PendingCustomerInfoUpdate,
+            OnHold,
             Completed,
             Refunded,
             Error,
@@ -126,7 +147,12 @@ pub const ALLOWED: &[(Kind, Status, &[Status])] = &[
     (
         Kind::Withdrawal,
         PendingTransactionInfoUpdate,
-        &[PendingAnchor, Error],
+        &[PendingUserTransferStart, PendingAnchor, Error],
+    ),
+    (
+        Kind::Withdrawal,
+        OnHold,
+        &[PendingUserTransferComplete, PendingAnchor, Refunded, Error],
     ),
     (
         Kind::Withdrawal,
@@ -148,6 +174,7 @@ pub const ALLOWED: &[(Kind, Status, &[Status])] = &[
             PendingExternal,
             PendingCustomerInfoUpdate,
             PendingTransactionInfoUpdate,
+            OnHold,
             Completed,
             Refunded,
             Error,
@@ -163,6 +190,7 @@ pub const ALLOWED: &[(Kind, Status, &[Status])] = &[
         PendingTransactionInfoUpdate,
         &[PendingReceiver, Error],
     ),
+    (Kind::Send, OnHold, &[PendingReceiver, Refunded, Error]),
     (Kind::Send, PendingExternal, &[Completed, Refunded, Error]),
     (Kind::Send, Error, &[PendingReceiver, Refunded]),
 ];
@@ -221,7 +249,8 @@ pub fn transition(
     let mut next = tx.clone();
     next.status = to;
     next.updated_at = now();
-    if to == Completed && next.completed_at.is_none() {
+    // SEP-24: `completed_at` is when the transaction reached `completed` or `refunded`.
+    if matches!(to, Completed | Refunded) && next.completed_at.is_none() {
         next.completed_at = Some(next.updated_at);
     }
     write_notify(conn, &next, from)?;

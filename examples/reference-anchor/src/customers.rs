@@ -45,6 +45,11 @@ impl Customers {
         Ok(Self { store })
     }
 
+    /// The store the customers are kept in.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// The customer of `user`: its id and fields.
     pub async fn of(&self, user: &str) -> Result<Option<(String, Sep9Fields)>, IntegrationError> {
         let user = user.to_string();

@@ -2,7 +2,8 @@
 //! SEP-24 flow of two forms (the amount, then the KYC fields still missing).
 //!
 //! Customers are kept in the database (see `customers.rs`). A real anchor would also review
-//! them; here every customer who gave the three fields is accepted at once.
+//! them; here every customer who gave the three fields is accepted at once, and their
+//! transactions waiting for a KYC update move on (`operations::customer_verified`).
 
 use async_trait::async_trait;
 use polaris_core::forms::{Field, Form};
@@ -12,6 +13,8 @@ use polaris_core::integrations::{
     InteractiveRequest, PageContent, PutCustomer, Sep6Integration, Sep6Request, Sep6Response,
     Sep9Fields, TransactionRequest, ValidatedForm,
 };
+use polaris_core::operations::{self, CustomerVerified};
+use polaris_core::store::transactions::Owner;
 use serde_json::{json, Map, Value};
 
 use crate::customers::Customers;
@@ -122,11 +125,28 @@ impl CustomerIntegration for Kyc {
         })
     }
 
+    /// Saves the fields; once every required one is given, the customer counts as verified
+    /// and their SEP-6 transactions waiting in `pending_customer_info_update` move on.
     async fn put(&self, request: &PutCustomer<'_>) -> Result<String, IntegrationError> {
         let customer = &request.customer;
-        self.customers
+        let id = self
+            .customers
             .save(customer.id, &customer.user(), &request.data.fields)
-            .await
+            .await?;
+        if self.missing(&customer.user()).await?.is_empty() {
+            let owner = Owner {
+                account: customer.account.to_string(),
+                memo: customer.memo.map(str::to_string),
+                muxed: customer.muxed_account.map(str::to_string),
+            };
+            let verified = CustomerVerified::new(owner);
+            operations::customer_verified(self.customers.store(), verified)
+                .await
+                .map_err(|e| {
+                    IntegrationError::unavailable_because("cannot resume transactions", e)
+                })?;
+        }
+        Ok(id)
     }
 
     async fn delete(&self, request: &DeleteCustomer<'_>) -> Result<(), IntegrationError> {

@@ -70,3 +70,61 @@ async fn memo_and_muxed_users_of_one_account_are_separate_customers() {
         );
     }
 }
+
+/// A SEP-6 transaction waiting for a KYC update moves on once the customer gave every field;
+/// another user's does not.
+#[actix_web::test]
+async fn a_complete_customer_resumes_their_waiting_transactions() {
+    use polaris_core::model::{Asset, Kind, Protocol, Status, Transaction};
+    use polaris_core::operations::{self, CustomerInfoRequest};
+    use polaris_core::store::transactions;
+    use polaris_core::testing::store_asset;
+
+    for db in TestDatabase::all() {
+        let kyc = Kyc::new(Customers::open(db.store.clone()).unwrap());
+        let asset = store_asset(
+            &db.store,
+            &Asset::new("SRT", KeyPair::random().public_key()),
+        );
+        let g = KeyPair::random().public_key().to_string();
+        let mut ids = Vec::new();
+        for memo in [None, Some("9")] {
+            let mut tx = Transaction::new(Kind::Withdrawal, Protocol::Sep6, asset.id, g.as_str());
+            tx.account_memo = memo.map(str::to_string);
+            tx.status = Status::PendingUserTransferStart;
+            db.store
+                .with_conn(|c| transactions::insert(c, &tx))
+                .unwrap();
+            operations::request_customer_info(&db.store, CustomerInfoRequest::new(tx.id))
+                .await
+                .unwrap();
+            ids.push(tx.id);
+        }
+        let status = |id| {
+            let tx = db.store.with_conn(|c| transactions::by_id(c, id));
+            tx.unwrap().unwrap().status
+        };
+        let part = data(&[("first_name", "Ada")]);
+        kyc.put(&PutCustomer::new(request(&g, None, None), &part))
+            .await
+            .unwrap();
+        assert_eq!(
+            status(ids[0]),
+            Status::PendingCustomerInfoUpdate,
+            "not complete yet"
+        );
+        let rest = data(&[
+            ("last_name", "Lovelace"),
+            ("email_address", "ada@example.com"),
+        ]);
+        kyc.put(&PutCustomer::new(request(&g, None, None), &rest))
+            .await
+            .unwrap();
+        assert_eq!(status(ids[0]), Status::PendingUserTransferStart);
+        assert_eq!(
+            status(ids[1]),
+            Status::PendingCustomerInfoUpdate,
+            "the memo user's waits"
+        );
+    }
+}

@@ -31,7 +31,10 @@ pub use quote::{
     AssetsRequest, DeliveryMethod, FeeAsset, FirmRate, OffchainAsset, PriceRequest, QuoteAmount,
     QuoteIntegration, QuoteRequest, Rate,
 };
-pub use rails::{OutgoingOutcome, RailsIntegration, TransactionsRequest};
+pub use rails::{
+    ExternalDepositOutcome, ExternalDepositUpdate, OutgoingOutcome, RailsIntegration,
+    TransactionsRequest,
+};
 pub use toml_hook::{ScriptsIntegration, ScriptsRequest, TomlIntegration, TomlRequest};
 pub use transfer::{
     Defaults, DepositIntegration, PatchRequest, Sep6Integration, Sep6Request, Sep6Response,

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use super::{IntegrationError, TransactionRequest};
-use crate::model::Transaction;
+use crate::model::{RefundPayment, Transaction};
 
 /// What became of an off-chain payout started by [`RailsIntegration::execute_outgoing_transaction`].
 #[derive(Debug, Clone, PartialEq)]
@@ -20,13 +20,57 @@ pub enum OutgoingOutcome {
         /// Whether the user's Stellar payment was returned.
         refunded: bool,
     },
-    /// The anchor needs more information from the user (`pending_transaction_info_update`).
+    /// The anchor needs more information from the user (`pending_transaction_info_update`)
+    /// and sent nothing. Once the wallet answered (SEP-6 `PATCH`), the withdrawal is back in
+    /// `pending_anchor`, ready to pay, and the payout is asked again.
     InfoUpdate {
         /// What to tell the user.
         message: String,
         /// The fields to update, as SEP-6 `required_info_updates`.
         fields: serde_json::Value,
     },
+}
+
+/// What became of a deposit in `pending_external`, as
+/// [`RailsIntegration::poll_external_deposits`] reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExternalDepositOutcome {
+    /// The funds arrived: the transaction carries `amount_in` (and `from_address`,
+    /// `external_transaction_id`) as received. It moves to `pending_anchor` and is paid on
+    /// Stellar like any received deposit.
+    Arrived(Box<Transaction>),
+    /// The transfer failed for good: the deposit ends in `error` with this message.
+    Failed {
+        /// Why, for `status_message`.
+        message: String,
+    },
+    /// The funds arrived and went back to the user: `amount_in` and these refund payments
+    /// are recorded (SEP `refunds`); when the payments and their fees add up to `amount_in`
+    /// the deposit ends `refunded`; after a partial refund it stays in `pending_external`, and
+    /// the rest is paid once reported [`ExternalDepositOutcome::Arrived`].
+    Refunded {
+        /// What arrived from the user.
+        amount_in: rust_decimal::Decimal,
+        /// The refund payments.
+        payments: Vec<RefundPayment>,
+    },
+}
+
+/// One deposit in `pending_external` that changed.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ExternalDepositUpdate {
+    /// The deposit's id.
+    pub id: uuid::Uuid,
+    /// What happened to it.
+    pub outcome: ExternalDepositOutcome,
+}
+
+impl ExternalDepositUpdate {
+    /// Deposit `id` had `outcome`.
+    pub fn new(id: uuid::Uuid, outcome: ExternalDepositOutcome) -> Self {
+        Self { id, outcome }
+    }
 }
 
 /// Transactions an integration is asked about, e.g. deposits waiting for funds.
@@ -80,6 +124,17 @@ pub trait RailsIntegration: Send + Sync + 'static {
         &self,
         _request: &TransactionsRequest<'_>,
     ) -> Result<Vec<uuid::Uuid>, IntegrationError> {
+        Ok(Vec::new())
+    }
+
+    /// Of `request.transactions`, deposits in `pending_external` (the user's transfer is
+    /// under way at the bank), reports those whose transfer arrived, failed or was sent
+    /// back. Asked in each `process-pending-deposits` round; deposits not reported stay
+    /// as they are. The default reports nothing.
+    async fn poll_external_deposits(
+        &self,
+        _request: &TransactionsRequest<'_>,
+    ) -> Result<Vec<ExternalDepositUpdate>, IntegrationError> {
         Ok(Vec::new())
     }
 }

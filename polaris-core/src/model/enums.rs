@@ -122,6 +122,9 @@ string_enum!(
         PendingExternal = "pending_external",
         /// The anchor is processing.
         PendingAnchor = "pending_anchor",
+        /// Held by the anchor for additional checks (e.g. compliance) after the funds
+        /// arrived; the transaction resumes its regular course once released.
+        OnHold = "on_hold",
         /// The Stellar payment is being submitted.
         PendingStellar = "pending_stellar",
         /// The destination needs a trustline to the asset.

@@ -127,6 +127,11 @@ pub struct Transaction {
     /// When `execute-outgoing-transactions` handed this withdrawal to the rails (stage
     /// `paying_out`): recorded before the call, so the rails are never called twice for it.
     pub payout_started_at: Option<DateTime<Utc>>,
+    /// The status to return to when the anchor releases the transaction from `on_hold`, or
+    /// when the user answered an info request (`pending_transaction_info_update`,
+    /// `pending_customer_info_update`). The stage is left as it was meanwhile, so a
+    /// transaction whose funds had arrived is paid once it resumes.
+    pub resume_status: Option<Status>,
 }
 
 impl Transaction {
@@ -193,6 +198,7 @@ impl Transaction {
             completed_at: None,
             user_action_required_by: None,
             payout_started_at: None,
+            resume_status: None,
         }
     }
 }

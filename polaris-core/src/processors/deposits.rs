@@ -3,7 +3,8 @@
 //! 1. Pending deposits (`pending_user_transfer_start`) are handed to
 //!    [`RailsIntegration::poll_pending_deposits`](crate::integrations::RailsIntegration) in
 //!    batches; those whose funds arrived get their amounts and move to `pending_anchor`
-//!    with stage `ready_to_pay`.
+//!    with stage `ready_to_pay`. Deposits in `pending_external` are asked about through
+//!    `RailsIntegration::poll_external_deposits` (see `external.rs`).
 //! 2. `ready_to_pay` deposits are claimed in batches; the payments of a batch go in one
 //!    envelope (one per deposit with a memo), signed and stored on every deposit of the
 //!    batch before it is submitted and settled; interrupted ones (`pending_stellar` /
@@ -54,13 +55,16 @@ async fn batch(
         .await?)
 }
 
-/// Runs both steps once over every pending deposit.
+/// Runs both steps once over every pending deposit: those waiting for the user's transfer
+/// and those in `pending_external` are polled, then every received one is paid.
 pub async fn run_once(ctx: &Context, worker: &Worker) -> Result<Summary, ProcessError> {
     let mut summary = Summary::default();
     // Payments already under way are resumed even when the bank cannot be asked now.
     let polled = poll_received(ctx, worker, &mut summary).await;
+    let external = super::external::poll_external(ctx, worker, &mut summary).await;
     pay_ready(ctx, worker, &mut summary).await?;
     polled?;
+    external?;
     Ok(summary)
 }
 
@@ -142,7 +146,7 @@ async fn poll_received(
 
 /// Takes the amounts the anchor reported, computes fee and amount out, and moves the
 /// deposit to `pending_anchor` / `ready_to_pay`. Returns whether this call moved it.
-async fn mark_received(
+pub(super) async fn mark_received(
     ctx: &Context,
     original: Transaction,
     reported: &Transaction,
@@ -163,7 +167,9 @@ async fn mark_received(
     };
     // Whatever the fee mode, the anchor pays what arrived minus the fee: with
     // ADDITIVE_FEES_ENABLED the user was asked to send the amount plus the fee.
-    let Some(amount_out) = amount::net_of_fee(amount_in, fee) else {
+    let Some(amount_out) =
+        amount::net_of_fee(amount_in, fee).and_then(|out| less_refunds(&original, out))
+    else {
         tracing::warn!(id = %original.id, %amount_in, %fee, "received deposit does not cover its fee; left pending");
         return Ok(false);
     };
@@ -182,6 +188,21 @@ async fn mark_received(
         .run(move |c| Ok(state::transition(c, &mut next, Status::PendingAnchor)))
         .await?;
     Ok(moved.is_ok())
+}
+
+/// `amount_out` less what was already refunded, with the refunds' fees (the SEPs' amount
+/// formula); `None` when nothing is left.
+fn less_refunds(
+    tx: &Transaction,
+    amount_out: rust_decimal::Decimal,
+) -> Option<rust_decimal::Decimal> {
+    let Some(r) = &tx.refunds else {
+        return Some(amount_out);
+    };
+    amount_out
+        .checked_sub(r.amount_refunded)?
+        .checked_sub(r.amount_fee)
+        .filter(|left| *left > rust_decimal::Decimal::ZERO)
 }
 
 async fn asset_of(ctx: &Context, tx: &Transaction) -> Result<Option<Asset>, ProcessError> {

@@ -19,6 +19,8 @@
 pub mod callbacks;
 pub mod delivery;
 pub mod deposits;
+pub mod expiry;
+mod external;
 mod payment;
 mod payouts;
 pub mod runner;

@@ -165,7 +165,10 @@ async fn settle(
             Status::Error
         }
         OutgoingOutcome::InfoUpdate { message, fields } => {
-            tx.stage = Stage::None;
+            // Nothing was sent: once the wallet answered, the payout is tried again.
+            tx.stage = Stage::ReadyToPay;
+            tx.payout_started_at = None;
+            tx.resume_status = Some(Status::PendingAnchor);
             tx.required_info_message = Some(message);
             tx.required_info_updates = Some(fields);
             Status::PendingTransactionInfoUpdate

@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::{callbacks, deposits, run_loop, withdrawals, ProcessError, Worker};
+use super::{callbacks, deposits, expiry, run_loop, withdrawals, ProcessError, Worker};
 use crate::Context;
 
 /// One background process.
@@ -26,18 +26,22 @@ pub enum Process {
     ExecuteOutgoingTransactions,
     /// Complete payouts the bank reports done.
     PollOutgoingTransactions,
+    /// Move abandoned transactions (`incomplete`, unpaid `pending_user_transfer_start`) to
+    /// `expired`.
+    ExpireTransactions,
     /// Send the wallets' callbacks from the outbox, retrying those not accepted.
     DeliverCallbacks,
 }
 
 impl Process {
-    /// Every process, in the order a transfer goes through them, then the callbacks.
-    pub const ALL: [Process; 6] = [
+    /// Every process, in the order a transfer goes through them, then expiry and the callbacks.
+    pub const ALL: [Process; 7] = [
         Process::ProcessPendingDeposits,
         Process::CheckTrustlines,
         Process::WatchTransactions,
         Process::ExecuteOutgoingTransactions,
         Process::PollOutgoingTransactions,
+        Process::ExpireTransactions,
         Process::DeliverCallbacks,
     ];
 
@@ -49,17 +53,20 @@ impl Process {
             Process::WatchTransactions => "watch-transactions",
             Process::ExecuteOutgoingTransactions => "execute-outgoing-transactions",
             Process::PollOutgoingTransactions => "poll-outgoing-transactions",
+            Process::ExpireTransactions => "expire-transactions",
             Process::DeliverCallbacks => "deliver-callbacks",
         }
     }
 
     /// The time between rounds when none is configured: 5 s for `watch-transactions` and
-    /// `deliver-callbacks`, 60 s for `check-trustlines` and `poll-outgoing-transactions`,
-    /// 10 s for the others.
+    /// `deliver-callbacks`, 60 s for `check-trustlines`, `poll-outgoing-transactions` and
+    /// `expire-transactions`, 10 s for the others.
     pub fn default_interval(self) -> Duration {
         let seconds = match self {
             Process::WatchTransactions | Process::DeliverCallbacks => 5,
-            Process::CheckTrustlines | Process::PollOutgoingTransactions => 60,
+            Process::CheckTrustlines
+            | Process::PollOutgoingTransactions
+            | Process::ExpireTransactions => 60,
             Process::ProcessPendingDeposits | Process::ExecuteOutgoingTransactions => 10,
         };
         Duration::from_secs(seconds)
@@ -91,6 +98,9 @@ impl Process {
             Process::PollOutgoingTransactions => withdrawals::poll_outgoing(ctx, worker)
                 .await
                 .map(|n| format!("{n} completed")),
+            Process::ExpireTransactions => expiry::run_once(ctx, worker)
+                .await
+                .map(|n| format!("{n} expired")),
             Process::DeliverCallbacks => callbacks::run_once(ctx, worker)
                 .await
                 .map(|s| format!("{s:?}")),
@@ -128,6 +138,7 @@ impl Process {
             | Process::CheckTrustlines
             | Process::ExecuteOutgoingTransactions
             | Process::PollOutgoingTransactions
+            | Process::ExpireTransactions
             | Process::DeliverCallbacks => {
                 run_loop(interval, shutdown, || self.round(ctx, worker)).await;
             }
@@ -229,6 +240,7 @@ mod tests {
                 "watch-transactions",
                 "execute-outgoing-transactions",
                 "poll-outgoing-transactions",
+                "expire-transactions",
                 "deliver-callbacks"
             ]
         );

@@ -50,7 +50,9 @@ fn fields_of(body: &Value, allowed: &[String]) -> Result<Sep9Fields, ApiError> {
     Ok(fields)
 }
 
-/// Hands the requested fields to the anchor and moves the transaction to `pending_anchor`.
+/// Hands the requested fields to the anchor and moves the transaction back to the status it
+/// was in when the anchor asked (see [`crate::operations::resume_status`]), its stage
+/// kept: a withdrawal or deposit whose funds had arrived is then paid by the processes.
 pub async fn patch_transaction(
     ctx: &Context,
     subject: &Subject,
@@ -79,9 +81,11 @@ pub async fn patch_transaction(
         .await?;
     tx.required_info_updates = None;
     tx.required_info_message = None;
+    let to = crate::operations::resume_status(&tx);
+    tx.resume_status = None;
     let moved = ctx
         .store
-        .run(move |c| Ok(state::transition(c, &mut tx, Status::PendingAnchor).map(|_| tx)))
+        .run(move |c| Ok(state::transition(c, &mut tx, to).map(|_| tx)))
         .await?;
     match moved {
         Ok(tx) => {

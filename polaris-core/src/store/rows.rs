@@ -287,6 +287,7 @@ pub(crate) struct TransactionRow {
     completed_at: Option<NaiveDateTime>,
     user_action_required_by: Option<NaiveDateTime>,
     payout_started_at: Option<NaiveDateTime>,
+    resume_status: Option<String>,
 }
 
 fn json<T: serde::de::DeserializeOwned>(
@@ -345,6 +346,10 @@ impl TryFrom<TransactionRow> for Transaction {
             completed_at: r.completed_at.map(from_db_time),
             user_action_required_by: r.user_action_required_by.map(from_db_time),
             payout_started_at: r.payout_started_at.map(from_db_time),
+            resume_status: r
+                .resume_status
+                .map(|s| parse("resume_status", &s))
+                .transpose()?,
         })
     }
 }
@@ -399,6 +404,7 @@ impl From<&Transaction> for TransactionRow {
             completed_at: t.completed_at.map(to_db_time),
             user_action_required_by: t.user_action_required_by.map(to_db_time),
             payout_started_at: t.payout_started_at.map(to_db_time),
+            resume_status: t.resume_status.map(|s| s.to_string()),
         }
     }
 }

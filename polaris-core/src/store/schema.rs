@@ -88,6 +88,7 @@ diesel::table! {
         completed_at -> Nullable<Timestamp>,
         user_action_required_by -> Nullable<Timestamp>,
         payout_started_at -> Nullable<Timestamp>,
+        resume_status -> Nullable<Text>,
     }
 }
 

@@ -314,3 +314,51 @@ pub fn already_matched(
         .get_result(conn)?;
     Ok(n > 0)
 }
+
+/// The transactions of `owner` (every SEP) in `status`, oldest first.
+pub fn of_owner_in_status(
+    conn: &mut DbConnection,
+    owner: &Owner,
+    status: Status,
+) -> Result<Vec<Transaction>, StoreError> {
+    let base = dsl::transactions
+        .filter(dsl::status.eq(status.to_string()))
+        .into_boxed();
+    let q = owned_by!(base, owner);
+    many(
+        q.order((dsl::started_at.asc(), dsl::id.asc()))
+            .select(TransactionRow::as_select())
+            .load(conn)?,
+    )
+}
+
+/// Transactions in `status` and stage `none` whose time is up, oldest first: the user's
+/// deadline (`user_action_required_by`) passed before `now`, or, without a deadline, the last
+/// change was before `idle_since` (`None`: only deadlines count).
+pub fn expirable(
+    conn: &mut DbConnection,
+    status: Status,
+    now: DateTime<Utc>,
+    idle_since: Option<DateTime<Utc>>,
+    limit: i64,
+) -> Result<Vec<Transaction>, StoreError> {
+    let q = dsl::transactions
+        .filter(dsl::status.eq(status.to_string()))
+        .filter(dsl::stage.eq(Stage::None.to_string()))
+        .into_boxed();
+    let deadline_passed = dsl::user_action_required_by.lt(to_db_time(now));
+    let q = match idle_since {
+        Some(t) => q.filter(
+            deadline_passed.or(dsl::user_action_required_by
+                .is_null()
+                .and(dsl::updated_at.lt(to_db_time(t)))),
+        ),
+        None => q.filter(deadline_passed),
+    };
+    many(
+        q.order((dsl::updated_at.asc(), dsl::id.asc()))
+            .limit(limit.max(0))
+            .select(TransactionRow::as_select())
+            .load(conn)?,
+    )
+}

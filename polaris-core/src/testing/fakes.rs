@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 
 use crate::integrations::{
     CustomerCallback, CustomerInfo, CustomerIntegration, CustomerRequest, CustomerStatus,
-    DeleteCustomer, FeeIntegration, FeeParams, FlowReturn, IntegrationError,
+    DeleteCustomer, ExternalDepositUpdate, FeeIntegration, FeeParams, FlowReturn, IntegrationError,
     InteractiveIntegration, InteractiveRequest, OutgoingOutcome, PutCustomer, RailsIntegration,
     Sep9Fields, TransactionRequest, TransactionsRequest,
 };
@@ -64,11 +64,13 @@ pub enum Arrivals {
 }
 
 /// Bank rails for the process tests: deposits arrive as [`Arrivals`] says; payouts answer
-/// one outcome after a delay, are counted and recorded, and fail while the bank is down.
+/// one outcome after a delay, are counted and recorded, and fail while the bank is down;
+/// deposits in `pending_external` report what the test scripted.
 #[derive(Debug)]
 pub struct FakeRails {
     arrivals: Arrivals,
-    payout: OutgoingOutcome,
+    payout: Mutex<OutgoingOutcome>,
+    external: Mutex<Vec<ExternalDepositUpdate>>,
     delay: Duration,
     complete_polled: bool,
     down: AtomicBool,
@@ -87,7 +89,8 @@ impl FakeRails {
     pub fn new(arrivals: Arrivals) -> Self {
         Self {
             arrivals,
-            payout: OutgoingOutcome::Completed,
+            payout: Mutex::new(OutgoingOutcome::Completed),
+            external: Mutex::new(Vec::new()),
             delay: Duration::ZERO,
             complete_polled: false,
             down: AtomicBool::new(false),
@@ -97,9 +100,24 @@ impl FakeRails {
     }
 
     /// Payouts answer `outcome`.
-    pub fn with_payout(mut self, outcome: OutgoingOutcome) -> Self {
-        self.payout = outcome;
+    pub fn with_payout(self, outcome: OutgoingOutcome) -> Self {
+        self.set_payout(outcome);
         self
+    }
+
+    /// From now on, payouts answer `outcome`.
+    pub fn set_payout(&self, outcome: OutgoingOutcome) {
+        if let Ok(mut payout) = self.payout.lock() {
+            *payout = outcome;
+        }
+    }
+
+    /// The next [`RailsIntegration::poll_external_deposits`] that is asked about the
+    /// deposit reports `update` (once).
+    pub fn report_external(&self, update: ExternalDepositUpdate) {
+        if let Ok(mut external) = self.external.lock() {
+            external.push(update);
+        }
     }
 
     /// Each payout takes `delay`.
@@ -156,7 +174,21 @@ impl RailsIntegration for FakeRails {
         if let Ok(mut executed) = self.executed.lock() {
             executed.push(request.transaction.id);
         }
-        Ok(self.payout.clone())
+        let payout = self.payout.lock().map(|p| p.clone());
+        payout.map_err(|_| IntegrationError::unavailable("bank state poisoned"))
+    }
+
+    async fn poll_external_deposits(
+        &self,
+        request: &TransactionsRequest<'_>,
+    ) -> Result<Vec<ExternalDepositUpdate>, IntegrationError> {
+        let Ok(mut scripted) = self.external.lock() else {
+            return Ok(Vec::new());
+        };
+        let asked = |u: &ExternalDepositUpdate| request.transactions.iter().any(|t| t.id == u.id);
+        let (due, later): (Vec<_>, Vec<_>) = scripted.drain(..).partition(asked);
+        *scripted = later;
+        Ok(due)
     }
 
     async fn poll_outgoing_transactions(
