@@ -8,7 +8,8 @@
 //! the table [`crate::state::ALLOWED`] does not permit is refused with
 //! [`OperationError::IllegalTransition`], and of two callers racing for the same transaction
 //! one gets [`OperationError::Conflict`]. Changes of fields alone go through
-//! [`crate::state::save`], with the same conditional write.
+//! [`crate::state::save_notify`], with the same conditional write. Either way the wallet's
+//! `on_change_callback` hears of the change (see `docs/callbacks.md`).
 //!
 //! A transaction whose money is moving (stage `paying_out` or `submitting`) is refused with
 //! [`OperationError::NotAllowed`]: let the processes settle it first.
