@@ -65,8 +65,8 @@ impl ProcessCommand {
             | Self::WatchTransactions(a)
             | Self::ExecuteOutgoingTransactions(a)
             | Self::PollOutgoingTransactions(a)
+            | Self::ExpireTransactions(a)
             | Self::DeliverCallbacks(a) => a,
-            | Self::ExpireTransactions(a) => a,
         }
     }
 }

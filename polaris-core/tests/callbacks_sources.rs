@@ -205,3 +205,42 @@ async fn customer_status_changes_reach_the_url_the_wallet_registered() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_anchors_operations_reach_the_wallets_callback() {
+    use polaris_core::operations::{self, Refund, RefundIdType, UserActionDeadline};
+    use rust_decimal_macros::dec;
+    for db in TestDatabase::all() {
+        let (ctx, asset) = context(&db, 3);
+        let mut tx = transaction(&ctx, &asset, Protocol::Sep6, Some("https://w.example/cb"));
+        let id = tx.id.to_string();
+        move_through(&ctx, &mut tx, &[PendingUserTransferStart]);
+        let by = chrono::Utc::now() + chrono::Duration::hours(2);
+        let request = UserActionDeadline::new(tx.id, Some(by));
+        operations::set_user_action_required_by(&ctx.store, request)
+            .await
+            .unwrap();
+        let queued = rows(&ctx, &id);
+        assert_eq!(queued.len(), 2, "the deadline, a field alone, is reported");
+        let snapshot = queued[1].transaction().unwrap();
+        assert!(snapshot.user_action_required_by.is_some());
+
+        // A partial refund keeps the status and is reported with its refunds object.
+        tx = ctx
+            .store
+            .with_conn(|c| polaris_core::store::transactions::by_id(c, tx.id))
+            .unwrap()
+            .unwrap();
+        tx.amount_in = Some(dec!(100));
+        tx.amount_out = Some(dec!(100));
+        move_through(&ctx, &mut tx, &[PendingAnchor]);
+        let refund = Refund::new(tx.id, "wire-1", RefundIdType::External, dec!(10));
+        let refunded = operations::refund(&ctx.store, refund).await.unwrap();
+        assert_eq!(refunded.status, PendingAnchor);
+        let queued = rows(&ctx, &id);
+        assert_eq!(queued.len(), 4, "{queued:?}");
+        let snapshot = queued[3].transaction().unwrap();
+        let refunds = snapshot.refunds.expect("the refunds object is sent");
+        assert_eq!(refunds.amount_refunded, dec!(10));
+    }
+}
