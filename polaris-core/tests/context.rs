@@ -23,8 +23,7 @@ async fn a_database_without_migrations_is_refused_unless_asked_to_migrate() {
     let err = Context::builder(s.clone())
         .build()
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(err.to_string().contains("migrate"), "{err}");
     let built = Context::builder(s).run_migrations(true).build().await;
     assert!(built.is_ok(), "{:?}", built.err());
@@ -56,8 +55,7 @@ async fn an_asset_that_breaks_sep1_rules_is_refused_when_saved_and_at_start() {
             .store(db.store.clone())
             .build()
             .await
-            .err()
-            .expect("refused at start")
+            .expect_err("refused at start")
             .to_string();
         assert!(err.contains("asset SRT") && err.contains("`name`"), "{err}");
     }
@@ -80,7 +78,6 @@ async fn the_built_context_holds_what_was_given() {
         .horizon
         .load_account("GA")
         .await
-        .err()
-        .expect("no Horizon");
+        .expect_err("no Horizon");
     assert!(err.to_string().contains("HORIZON_URL"), "{err}");
 }
