@@ -102,23 +102,20 @@ async fn wallets_read_partial_and_full_refunds_in_each_seps_shape() {
 
         let six = read(&app, &format!("/sep6/transaction?id={}", sep6.id), &jwt).await;
         assert_eq!(six["status"], "pending_anchor");
-        assert_eq!(six["amount_out"], "83", "100 - 2 - 10 - 5");
+        assert_eq!(six["amount_out"], "83.00", "100 - 2 - 10 - 5");
         assert_eq!(six["refunded"], false);
         assert_eq!(
             six["refunds"],
             json!({
-                "amount_refunded": "10",
-                "amount_fee": "5",
-                "payments": [{"id": "b9d0b2292c4e09e8", "id_type": "stellar", "amount": "10", "fee": "5"}]
+                "amount_refunded": "10.00",
+                "amount_fee": "5.00",
+                "payments": [{"id": "b9d0b2292c4e09e8", "id_type": "stellar", "amount": "10.00", "fee": "5.00"}]
             })
         );
         let uri24 = format!("/sep24/transaction?id={}", sep24.id);
         let four = read(&app, &uri24, &jwt).await;
         assert_eq!(four["status"], "pending_anchor");
-        assert_eq!(
-            four["refunds"]["amount_refunded"], "10.00",
-            "SEP-24 pads amounts"
-        );
+        assert_eq!(four["refunds"]["amount_refunded"], "10.00");
         assert_eq!(four["refunds"]["payments"][0]["id_type"], "external");
         assert_eq!(four["refunds"]["payments"][0]["fee"], "5.00");
 
