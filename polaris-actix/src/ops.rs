@@ -212,7 +212,10 @@ pub async fn execute(
 pub async fn run(settings: &Settings, store: &Store, command: OpsCommand) -> ExitCode {
     match execute(settings, store, command).await {
         Ok(json) => {
-            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -257,7 +260,11 @@ async fn customer_verified(
 }
 
 /// `tx` as its SEP shows it to wallets (SEP-31 transactions in the SEP-6 shape).
-async fn wallet_json(settings: &Settings, store: &Store, tx: Transaction) -> Result<Value, OpsError> {
+async fn wallet_json(
+    settings: &Settings,
+    store: &Store,
+    tx: Transaction,
+) -> Result<Value, OpsError> {
     let asset_id = tx.asset_id;
     let asset = store
         .run(move |c| assets::by_id(c, asset_id))
