@@ -30,6 +30,7 @@ pub mod cli;
 pub mod cors;
 pub mod error;
 pub mod logging;
+pub mod ops;
 pub mod processes;
 pub mod sep1;
 pub mod sep10;

@@ -62,6 +62,10 @@ start_anchor() {
   sandbox_port="$(free_port)"
   workdir="$(mktemp -d -t polaris-wallet-sdk-XXXXXX)"
   export POLARIS_WALLET_HORIZON_URL="http://127.0.0.1:$sandbox_port"
+  # For the operator commands the tests run as the anchor's operator: the same binary, working
+  # directory and database.
+  export POLARIS_WALLET_ANCHOR_BIN="$binary" POLARIS_WALLET_ANCHOR_DIR="$workdir"
+  export POLARIS_WALLET_DATABASE_URL="$database_url"
   (
     cd "$workdir"
     unset HORIZON_URL DATABASE_URL

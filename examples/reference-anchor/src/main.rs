@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use polaris_actix::cli::{self, PolarisCommand};
+use polaris_actix::ops::{self, OpsCommand};
 use polaris_actix::processes::{self, ProcessCommand};
 use polaris_actix::sandbox::{self, SandboxConfig, SandboxHandle};
 use polaris_actix::Polaris;
@@ -45,6 +46,8 @@ enum Command {
     Polaris(PolarisCommand),
     #[command(flatten)]
     Process(ProcessCommand),
+    #[command(flatten)]
+    Ops(OpsCommand),
     /// Run the sandbox ledger (Horizon's API) alone.
     Sandbox(SandboxArgs),
     /// Asset helpers for test networks and the sandbox.
@@ -96,6 +99,7 @@ async fn main() -> ExitCode {
         Command::Sandbox(opts) => sandbox_alone(&settings, &opts).await,
         Command::Testnet(command) => testnet::run(&settings, command).await,
         Command::Process(command) => process(settings, command).await,
+        Command::Ops(command) => operate(&settings, command).await,
     }
 }
 
@@ -157,6 +161,14 @@ async fn process(settings: Settings, command: ProcessCommand) -> ExitCode {
         .await
         .unwrap_or_else(|e| cli::fail(&e));
     processes::run(polaris.context().clone(), command).await
+}
+
+/// An operator command on the database of `DATABASE_URL` (no Horizon needed).
+async fn operate(settings: &Settings, command: OpsCommand) -> ExitCode {
+    let store = Store::connect(settings.database_url.expose(), 1)
+        .unwrap_or_else(|e| cli::fail(&format!("DATABASE_URL: {e}")))
+        .with_seed_key(settings.seed_encryption_key.clone());
+    ops::run(settings, &store, command).await
 }
 
 async fn serve(settings: Settings, opts: &cli::ServeArgs) -> ExitCode {
