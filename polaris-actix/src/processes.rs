@@ -66,7 +66,7 @@ impl ProcessCommand {
             | Self::ExecuteOutgoingTransactions(a)
             | Self::PollOutgoingTransactions(a)
             | Self::DeliverCallbacks(a) => a,
-            | Self::ExpireTransactions(a) => a,
+            Self::ExpireTransactions(a) => a,
         }
     }
 }
