@@ -18,6 +18,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/fee", web::get().to(fee))
             .route("/deposit", web::get().to(deposit))
             .route("/withdraw", web::get().to(withdraw))
+            .route("/deposit-exchange", web::get().to(deposit_exchange))
+            .route("/withdraw-exchange", web::get().to(withdraw_exchange))
             .route("/transactions", web::get().to(transactions))
             .route("/transaction", web::get().to(transaction))
             .route("/transaction/more_info", web::get().to(more_info))
@@ -46,6 +48,18 @@ async fn deposit(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
 
 async fn withdraw(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
     Ok(json(endpoints::get_withdraw(&ctx, &raw(&req)).await?))
+}
+
+async fn deposit_exchange(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
+    Ok(json(
+        endpoints::get_deposit_exchange(&ctx, &raw(&req)).await?,
+    ))
+}
+
+async fn withdraw_exchange(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
+    Ok(json(
+        endpoints::get_withdraw_exchange(&ctx, &raw(&req)).await?,
+    ))
 }
 
 async fn transactions(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {

@@ -78,6 +78,16 @@ fn a_transaction_reads_back_exactly_as_written() {
         });
         tx.required_info_updates = Some(serde_json::json!({"dest": {"description": "bank"}}));
         tx.lease_expires_at = Some(now());
+        tx.amount_in_asset = Some("iso4217:BRL".into());
+        tx.amount_out_asset = Some("stellar:SRT:GISSUER".into());
+        tx.fee_details = Some(polaris_core::model::QuoteFee {
+            total: dec!(1.5),
+            asset: polaris_core::model::AssetId::fiat("BRL").unwrap(),
+            details: vec![polaris_core::model::FeeDetail::new(
+                "Service fee",
+                dec!(1.5),
+            )],
+        });
         conn(store, |c| transactions::insert(c, &tx).unwrap());
         let back = conn(store, |c| transactions::by_id(c, tx.id).unwrap()).unwrap();
         assert_eq!(back, tx);

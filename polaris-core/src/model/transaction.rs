@@ -132,6 +132,13 @@ pub struct Transaction {
     /// `pending_customer_info_update`). The stage is left as it was meanwhile, so a
     /// transaction whose funds had arrived is paid once it resumes.
     pub resume_status: Option<Status>,
+    /// The SEP-38 id of the asset the anchor receives, for an exchange (a transfer with a
+    /// quote); `None` when it is the transaction's own asset.
+    pub amount_in_asset: Option<String>,
+    /// The SEP-38 id of the asset the anchor delivers, for an exchange.
+    pub amount_out_asset: Option<String>,
+    /// The quote's fee (total, asset, parts), for an exchange.
+    pub fee_details: Option<super::QuoteFee>,
 }
 
 impl Transaction {
@@ -199,6 +206,9 @@ impl Transaction {
             user_action_required_by: None,
             payout_started_at: None,
             resume_status: None,
+            amount_in_asset: None,
+            amount_out_asset: None,
+            fee_details: None,
         }
     }
 }

@@ -158,19 +158,11 @@ pub(super) async fn mark_received(
         tracing::warn!(id = %original.id, "received deposit has no amount_in: set it in poll_pending_deposits");
         return Ok(false);
     };
-    let fee = match reported.amount_fee {
-        Some(fee) if reported.amount_in == original.amount_in => fee,
-        _ => {
-            let params = FeeParams::new(&asset, Kind::Deposit, amount_in);
-            fees::fee(&ctx.integrations, &params).await?
-        }
+    let amounts = match original.amount_in_asset.is_some() {
+        true => exchanged(&original, reported, amount_in),
+        false => converted_by_fee(ctx, &original, reported, &asset, amount_in).await?,
     };
-    // Whatever the fee mode, the anchor pays what arrived minus the fee: with
-    // ADDITIVE_FEES_ENABLED the user was asked to send the amount plus the fee.
-    let Some(amount_out) =
-        amount::net_of_fee(amount_in, fee).and_then(|out| less_refunds(&original, out))
-    else {
-        tracing::warn!(id = %original.id, %amount_in, %fee, "received deposit does not cover its fee; left pending");
+    let Some((fee, amount_out)) = amounts else {
         return Ok(false);
     };
     let mut next = original;
@@ -188,6 +180,64 @@ pub(super) async fn mark_received(
         .run(move |c| Ok(state::transition(c, &mut next, Status::PendingAnchor)))
         .await?;
     Ok(moved.is_ok())
+}
+
+/// The fee and amount out of a plain deposit of `amount_in`: the fee the anchor reported
+/// (for the amount it reported) or the computed one, and what arrived minus the fee, less
+/// refunds. `None` (left pending) when the fee is not covered.
+async fn converted_by_fee(
+    ctx: &Context,
+    original: &Transaction,
+    reported: &Transaction,
+    asset: &Asset,
+    amount_in: rust_decimal::Decimal,
+) -> Result<Option<(rust_decimal::Decimal, rust_decimal::Decimal)>, ProcessError> {
+    let fee = match reported.amount_fee {
+        Some(fee) if reported.amount_in == original.amount_in => fee,
+        _ => {
+            let params = FeeParams::new(asset, Kind::Deposit, amount_in);
+            fees::fee(&ctx.integrations, &params).await?
+        }
+    };
+    // Whatever the fee mode, the anchor pays what arrived minus the fee: with
+    // ADDITIVE_FEES_ENABLED the user was asked to send the amount plus the fee.
+    let out = amount::net_of_fee(amount_in, fee).and_then(|out| less_refunds(original, out));
+    if out.is_none() {
+        tracing::warn!(id = %original.id, %amount_in, %fee, "received deposit does not cover its fee; left pending");
+    }
+    Ok(out.map(|out| (fee, out)))
+}
+
+/// The fee and amount out of an exchange (a deposit of another asset): no fee is computed.
+/// With a quote, the quoted amounts when the quoted amount arrived (whenever it arrived: the
+/// SEP leaves late funds to the anchor, who may refund or fail the transaction instead);
+/// without one, the amounts the anchor reported with the funds. `None` (left pending, with a
+/// warning) otherwise: another amount than quoted, or no amounts reported.
+fn exchanged(
+    original: &Transaction,
+    reported: &Transaction,
+    amount_in: rust_decimal::Decimal,
+) -> Option<(rust_decimal::Decimal, rust_decimal::Decimal)> {
+    if original.quote_id.is_some() {
+        let quoted = original
+            .amount_in
+            .zip(original.amount_fee)
+            .zip(original.amount_out);
+        return match quoted {
+            Some(((sold, fee), out)) if sold == amount_in => Some((fee, out)),
+            _ => {
+                tracing::warn!(id = %original.id, %amount_in, "received exchange differs from its quote; left pending for the anchor");
+                None
+            }
+        };
+    }
+    match (reported.amount_fee, reported.amount_out) {
+        (Some(fee), Some(out)) => Some((fee, out)),
+        _ => {
+            tracing::warn!(id = %original.id, "received exchange without a quote needs amount_fee and amount_out from poll_pending_deposits; left pending");
+            None
+        }
+    }
 }
 
 /// `amount_out` less what was already refunded, with the refunds' fees (the SEPs' amount

@@ -292,17 +292,15 @@ async fn match_withdrawal(
     };
     let amount_in = amount::from_stroops(record.amount);
     let mut hold = hold_reason(&tx, asset, amount_in);
-    match fee_for(ctx, &tx, asset, amount_in).await {
-        Ok(fee) => {
-            tx.amount_fee = Some(fee);
-            tx.amount_out = Some(amount::net_of_fee(amount_in, fee).unwrap_or_default());
+    if tx.amount_out_asset.is_some() {
+        // An exchange: no fee is computed. A quoted one keeps its quoted amounts (a payment
+        // of another amount is held by `hold_reason`); one without a quote waits for the
+        // anchor to fix the amount it delivers.
+        if tx.quote_id.is_none() {
+            hold = hold.or_else(|| Some(UNPRICED.to_string()));
         }
-        Err(e) => {
-            tracing::warn!(id = %tx.id, error = %e.chain(), "the fee of a withdrawal could not be computed; held for the anchor");
-            tx.amount_fee = None;
-            tx.amount_out = None;
-            hold = hold.or_else(|| Some(FEE_FAILED.to_string()));
-        }
+    } else {
+        match_fee(ctx, &mut tx, asset, amount_in, &mut hold).await;
     }
     tx.amount_in = Some(amount_in);
     tx.from_address = Some(record.from.clone());
@@ -318,6 +316,33 @@ async fn match_withdrawal(
     }
     Ok(Verdict::Matched(Box::new(tx)))
 }
+
+/// Sets the fee and amount out of a plain withdrawal that received `amount_in`, or holds it
+/// (`hold`) when its fee cannot be computed.
+async fn match_fee(
+    ctx: &Context,
+    tx: &mut Transaction,
+    asset: &Asset,
+    amount_in: Decimal,
+    hold: &mut Option<String>,
+) {
+    match fee_for(ctx, tx, asset, amount_in).await {
+        Ok(fee) => {
+            tx.amount_fee = Some(fee);
+            tx.amount_out = Some(amount::net_of_fee(amount_in, fee).unwrap_or_default());
+        }
+        Err(e) => {
+            tracing::warn!(id = %tx.id, error = %e.chain(), "the fee of a withdrawal could not be computed; held for the anchor");
+            tx.amount_fee = None;
+            tx.amount_out = None;
+            *hold = hold.take().or_else(|| Some(FEE_FAILED.to_string()));
+        }
+    }
+}
+
+/// What a wallet reads on an exchange without a quote once its payment arrived.
+const UNPRICED: &str =
+    "The payment arrived: the anchor will set the amount delivered at its current rate.";
 
 /// What a wallet reads on a withdrawal whose fee could not be computed.
 const FEE_FAILED: &str =

@@ -149,6 +149,10 @@ async fn fill_amounts(
     let Some(amount) = form.decimal(AMOUNT_FIELD) else {
         return Ok(());
     };
+    if tx.amount_in_asset.is_some() {
+        exchange_amount(ctx, tx, form, amount, lang)?;
+        return Ok(());
+    }
     match amounts(ctx, asset, tx.kind, amount).await? {
         Some((amount_in, fee, amount_out)) => {
             tx.amount_in = Some(amount_in);
@@ -160,6 +164,28 @@ async fn fill_amounts(
             let text = Ui::get(&ctx.settings)?.text(lang, "amount_below_fee");
             form.add_field_error(AMOUNT_FIELD, FieldError::Message(text));
         }
+    }
+    Ok(())
+}
+
+/// The amount form of an exchange: a quoted one keeps its quote's amounts, and any other
+/// amount is a form error (the user cannot change what was quoted); one without a quote
+/// records the amount the user will send, the anchor fixing the rest when funds arrive.
+fn exchange_amount(
+    ctx: &Context,
+    tx: &mut Transaction,
+    form: &mut Form,
+    amount: Decimal,
+    lang: &str,
+) -> Result<(), ApiError> {
+    if tx.quote_id.is_none() {
+        tx.amount_in = Some(amount);
+        tx.amount_expected = Some(amount);
+        return Ok(());
+    }
+    if tx.amount_in != Some(amount) {
+        let text = Ui::get(&ctx.settings)?.text(lang, "amount_quoted");
+        form.add_field_error(AMOUNT_FIELD, FieldError::Message(text));
     }
     Ok(())
 }

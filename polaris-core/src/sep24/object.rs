@@ -27,10 +27,15 @@ pub struct TransactionObject<'a> {
 }
 
 impl<'a> TransactionObject<'a> {
-    /// The object of `tx`, whose asset id (`stellar:CODE:ISSUER`) is `asset_id`.
+    /// The object of `tx`, whose asset id (`stellar:CODE:ISSUER`) is `asset_id`. The parts
+    /// of an exchange's fee are SEP-24's `fee_details.breakdown` (SEP-6's `details`).
     pub fn new(settings: &Settings, tx: &'a Transaction, asset: &Asset, asset_id: &'a str) -> Self {
+        let mut view = TransactionView::new(tx, asset, asset_id);
+        if let Some(fee) = view.fee_details.as_mut() {
+            fee.breakdown = std::mem::take(&mut fee.details);
+        }
         Self {
-            view: TransactionView::new(tx, asset, asset_id),
+            view,
             more_info_url: more_info_url(settings, tx),
         }
     }

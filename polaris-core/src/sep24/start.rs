@@ -10,9 +10,9 @@ use crate::integrations::{Sep9Fields, Sep9Request};
 use crate::model::{Asset, Kind, MemoType, Protocol, Transaction};
 use crate::params::Params;
 use crate::stellar::{Address, Memo};
-use crate::store::transactions;
 use crate::transfer::amount;
 use crate::transfer::assets::{self, AssetRef, Naming};
+use crate::transfer::exchange::{self, Sides};
 use crate::{ApiError, Context};
 
 /// SEP-9 fields a wallet may send with the request; they go to `save_sep9_fields`.
@@ -56,6 +56,12 @@ pub struct StartRequest {
     pub wallet_url: Option<String>,
     /// The wallet's status callback URL.
     pub on_change_callback: Option<String>,
+    /// A SEP-38 firm quote to exchange at.
+    pub quote_id: Option<String>,
+    /// A deposit's off-chain asset (SEP-38 id), for an exchange.
+    pub source_asset: Option<String>,
+    /// A withdrawal's off-chain asset (SEP-38 id), for an exchange.
+    pub destination_asset: Option<String>,
     /// Any other field (SEP-9 fields among them).
     #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
@@ -181,7 +187,19 @@ pub async fn start(
             ));
         }
     }
-    let tx = new_transaction(kind, &asset, subject, client_domain, req, lang.clone())?;
+    let tx = match is_exchange(req) {
+        true => {
+            let plain = StartRequest {
+                amount: None,
+                ..req.clone()
+            };
+            let mut tx =
+                new_transaction(kind, &asset, subject, client_domain, &plain, lang.clone())?;
+            exchange_of(ctx, subject, &asset, req, &mut tx).await?;
+            tx
+        }
+        false => new_transaction(kind, &asset, subject, client_domain, req, lang.clone())?,
+    };
     let fields = req.sep9();
     if !fields.is_empty() {
         let who = subject.to_sub();
@@ -191,12 +209,59 @@ pub async fn start(
             .save_sep9_fields(&request)
             .await?;
     }
-    let stored = tx.clone();
-    ctx.store
-        .run(move |c| transactions::insert(c, &stored))
-        .await?;
+    exchange::insert(ctx, tx.clone()).await?;
     let url = interactive_url(ctx, &tx, subject, &lang)?;
     Ok(json!({ "type": "interactive_customer_info_needed", "url": url, "id": tx.id }))
+}
+
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|t| !t.trim().is_empty())
+}
+
+/// Whether a start request is an exchange: it names a quote or the off-chain asset.
+fn is_exchange(req: &StartRequest) -> bool {
+    given(&req.quote_id).is_some()
+        || given(&req.source_asset).is_some()
+        || given(&req.destination_asset).is_some()
+}
+
+/// Fills in the exchange of `tx`: the quote when `quote_id` names one (its off-chain asset
+/// and amount, when the request gives them, must be the quote's), else the off-chain asset
+/// named and the amount, if any. The amount form then shows the quoted amount only.
+async fn exchange_of(
+    ctx: &Context,
+    subject: &Subject,
+    asset: &Asset,
+    req: &StartRequest,
+    tx: &mut Transaction,
+) -> Result<(), ApiError> {
+    let (name, offchain) = match tx.kind {
+        Kind::Deposit => ("source_asset", given(&req.source_asset)),
+        Kind::Withdrawal | Kind::Send => ("destination_asset", given(&req.destination_asset)),
+    };
+    let amount = given(&req.amount)
+        .map(|t| amount::parse_decimals("amount", t, amount::STELLAR_DECIMALS))
+        .transpose()?;
+    let Some(id) = given(&req.quote_id) else {
+        let offchain = exchange::offchain_asset(ctx, subject, name, offchain).await?;
+        let sides = Sides::of(tx.kind, asset, &offchain);
+        exchange::apply_indicative(tx, &sides, amount.unwrap_or_default());
+        tx.amount_expected = amount;
+        return Ok(());
+    };
+    let quote = exchange::quote_of(ctx, subject, id).await?;
+    let offchain = match offchain {
+        Some(text) => exchange::offchain_asset(ctx, subject, name, Some(text)).await?,
+        None => match tx.kind {
+            Kind::Deposit => quote.sell_asset.clone(),
+            Kind::Withdrawal | Kind::Send => quote.buy_asset.clone(),
+        },
+    };
+    let sides = Sides::of(tx.kind, asset, &offchain);
+    let amount = amount.unwrap_or(quote.sell_amount);
+    exchange::check_quote(&quote, &sides, amount, None, crate::model::now())?;
+    exchange::apply_quote(tx, &quote);
+    Ok(())
 }
 
 fn interactive_url(

@@ -41,6 +41,18 @@ pub async fn get_withdraw(ctx: &Context, raw: &RawRequest<'_>) -> Result<Value, 
     super::withdraw(ctx, &subject, &raw.params()).await
 }
 
+/// `GET /sep6/deposit-exchange`.
+pub async fn get_deposit_exchange(ctx: &Context, raw: &RawRequest<'_>) -> Result<Value, ApiError> {
+    let subject = authenticate(ctx, raw)?;
+    super::deposit_exchange(ctx, &subject, &raw.params()).await
+}
+
+/// `GET /sep6/withdraw-exchange`.
+pub async fn get_withdraw_exchange(ctx: &Context, raw: &RawRequest<'_>) -> Result<Value, ApiError> {
+    let subject = authenticate(ctx, raw)?;
+    super::withdraw_exchange(ctx, &subject, &raw.params()).await
+}
+
 /// `GET /sep6/transactions`.
 pub async fn get_transactions(ctx: &Context, raw: &RawRequest<'_>) -> Result<Value, ApiError> {
     let subject = authenticate(ctx, raw)?;

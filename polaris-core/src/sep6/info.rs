@@ -35,6 +35,9 @@ pub async fn info(ctx: &Context, params: &Params) -> Result<Value, ApiError> {
     let all = ctx.store.assets().await?;
     let mut deposit = Map::new();
     let mut withdraw = Map::new();
+    let mut deposit_exchange = Map::new();
+    let mut withdraw_exchange = Map::new();
+    let exchanges = ctx.integrations.quote.is_some();
     for asset in all.iter().filter(|a| a.sep6_enabled) {
         let described = describe(ctx, asset, lang).await?;
         let published = fees::published(&ctx.integrations);
@@ -46,6 +49,9 @@ pub async fn info(ctx: &Context, params: &Params) -> Result<Value, ApiError> {
             };
             put_object(&mut d, "fields", fields);
         }
+        if exchanges && asset.deposit.enabled {
+            deposit_exchange.insert(asset.code.clone(), exchange(&d));
+        }
         deposit.insert(asset.code.clone(), Value::Object(d));
         let mut w = operation(&asset.withdrawal, published);
         if asset.withdrawal.enabled {
@@ -55,17 +61,43 @@ pub async fn info(ctx: &Context, params: &Params) -> Result<Value, ApiError> {
             };
             put_object(&mut w, "types", types);
         }
+        if exchanges && asset.withdrawal.enabled {
+            withdraw_exchange.insert(asset.code.clone(), exchange(&w));
+        }
         withdraw.insert(asset.code.clone(), Value::Object(w));
     }
     let endpoint = json!({ "enabled": true, "authentication_required": true });
-    Ok(json!({
+    let mut body = json!({
         "deposit": deposit,
         "withdraw": withdraw,
         "fee": { "enabled": true, "authentication_required": false },
         "transactions": endpoint,
         "transaction": endpoint,
         "features": { "account_creation": true, "claimable_balances": true },
-    }))
+    });
+    if exchanges {
+        body["deposit-exchange"] = Value::Object(deposit_exchange);
+        body["withdraw-exchange"] = Value::Object(withdraw_exchange);
+    }
+    Ok(body)
+}
+
+/// An asset's entry under `deposit-exchange` or `withdraw-exchange`: its operation's entry
+/// without `enabled` (listed means offered), the deprecated `fields`/`types`, and the
+/// asset's fees (an exchange's fee is its quote's).
+fn exchange(operation: &Map<String, Value>) -> Value {
+    let mut m = operation.clone();
+    for key in [
+        "enabled",
+        "fields",
+        "types",
+        "fee_fixed",
+        "fee_percent",
+        "fee_minimum",
+    ] {
+        m.remove(key);
+    }
+    Value::Object(m)
 }
 
 async fn describe(ctx: &Context, asset: &Asset, lang: &str) -> Result<AssetInfo, ApiError> {

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::model::{Asset, Protocol, Transaction};
+use crate::model::{Asset, Kind, Protocol, Transaction};
 use crate::settings::Settings;
 use crate::transfer::view::asset_id;
 use crate::transfer::{more_info_url, TransactionView};
@@ -33,13 +33,26 @@ pub fn transaction_json(tx: &Transaction, asset: &Asset, settings: &Settings) ->
         required_info_message: tx.required_info_message.as_deref(),
         required_info_updates: tx.required_info_updates.as_ref(),
     };
-    serde_json::to_value(object).unwrap_or(Value::Null)
+    let mut v = serde_json::to_value(object).unwrap_or(Value::Null);
+    if tx.amount_in_asset.is_some() {
+        v["kind"] = Value::String(exchange_kind(tx.kind).into());
+    }
+    v
+}
+
+/// SEP-6's `kind` of an exchange (a transfer with another off-chain asset).
+fn exchange_kind(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Deposit => "deposit-exchange",
+        Kind::Withdrawal => "withdrawal-exchange",
+        Kind::Send => "send",
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Kind, Status};
+    use crate::model::Status;
     use chrono::SecondsFormat;
     use rust_decimal_macros::dec;
     use serde_json::json;

@@ -9,6 +9,7 @@
 //! [`crate::transfer`].
 
 pub mod endpoints;
+mod exchange;
 mod funding;
 mod info;
 mod json;
@@ -18,6 +19,7 @@ mod transactions;
 mod transfer;
 
 pub use crate::transfer::withdraw_memo;
+pub use exchange::{deposit_exchange, withdraw_exchange};
 pub use info::{fee, info, info_text};
 pub use json::transaction_json;
 pub use more_info::more_info_page;

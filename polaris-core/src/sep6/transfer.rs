@@ -10,21 +10,43 @@ use crate::integrations::{Sep6Request, Sep6Response};
 use crate::model::{Asset, Kind, MemoType, Protocol, Status, Transaction};
 use crate::params::Params;
 use crate::stellar::memo::Memo;
-use crate::store::transactions;
 use crate::transfer::assets::{self, AssetRef, Naming};
-use crate::transfer::{amount, fees, withdraw_memo};
+use crate::transfer::{amount, exchange, fees, withdraw_memo};
+use rust_decimal::Decimal;
 
 /// The SEP-6 asset a request names, enabled for `kind`.
-async fn find(ctx: &Context, params: &Params, kind: Kind) -> Result<Asset, ApiError> {
-    let named = AssetRef {
-        code: params.get("asset_code"),
-        issuer: params.get("asset_issuer"),
-    };
+pub(super) async fn find(
+    ctx: &Context,
+    named: AssetRef<'_>,
+    kind: Kind,
+) -> Result<Asset, ApiError> {
     assets::find(ctx, Protocol::Sep6, named, Naming::Unique, Some(kind)).await
 }
 
-/// The transaction a request would create, before the anchor decides on it.
-fn draft(
+fn named(params: &Params) -> AssetRef<'_> {
+    AssetRef {
+        code: params.get("asset_code"),
+        issuer: params.get("asset_issuer"),
+    }
+}
+
+/// The `amount` of a plain deposit or withdrawal, in the asset, within its limits.
+fn expected_amount(
+    params: &Params,
+    asset: &Asset,
+    kind: Kind,
+) -> Result<Option<Decimal>, ApiError> {
+    let Some(text) = params.get("amount") else {
+        return Ok(None);
+    };
+    let expected = amount::parse("amount", text, asset)?;
+    amount::check_limits(asset.operation(kind), expected)?;
+    Ok(Some(expected))
+}
+
+/// The transaction a request would create, before the anchor decides on it (its amount is
+/// set by the caller).
+pub(super) fn draft(
     subject: &Subject,
     asset: &Asset,
     kind: Kind,
@@ -35,11 +57,6 @@ fn draft(
     tx.status = Status::PendingUserTransferStart;
     tx.account_memo = subject.memo.map(|m| m.to_string());
     tx.muxed_account = subject.muxed_account.clone();
-    if let Some(text) = params.get("amount") {
-        let expected = amount::parse("amount", text, asset)?;
-        amount::check_limits(asset.operation(kind), expected)?;
-        tx.amount_expected = Some(expected);
-    }
     tx.on_change_callback = params.callback_url("on_change_callback", local_mode)?;
     tx.wallet_name = params.get("wallet_name").map(str::to_string);
     tx.wallet_url = params.get("wallet_url").map(str::to_string);
@@ -48,7 +65,7 @@ fn draft(
     Ok(tx)
 }
 
-fn account_of(subject: &Subject, params: &Params) -> Result<String, ApiError> {
+pub(super) fn account_of(subject: &Subject, params: &Params) -> Result<String, ApiError> {
     Ok(match params.address("account")? {
         Some(a) => a.to_string(),
         None => subject
@@ -58,7 +75,7 @@ fn account_of(subject: &Subject, params: &Params) -> Result<String, ApiError> {
     })
 }
 
-fn memo_type(memo: &Memo) -> MemoType {
+pub(super) fn memo_type(memo: &Memo) -> MemoType {
     match memo {
         Memo::Id(_) => MemoType::Id,
         Memo::Hash(_) | Memo::Return(_) => MemoType::Hash,
@@ -69,7 +86,7 @@ fn memo_type(memo: &Memo) -> MemoType {
 /// `GET /sep6/deposit`: validates the request, asks the anchor, and stores the transaction
 /// only when the anchor accepts it.
 pub async fn deposit(ctx: &Context, subject: &Subject, params: &Params) -> Result<Value, ApiError> {
-    let asset = find(ctx, params, Kind::Deposit).await?;
+    let asset = find(ctx, named(params), Kind::Deposit).await?;
     let method = funding_method(&asset, Kind::Deposit, params)?;
     let mut tx = draft(
         subject,
@@ -78,6 +95,7 @@ pub async fn deposit(ctx: &Context, subject: &Subject, params: &Params) -> Resul
         params,
         ctx.settings.local_mode,
     )?;
+    tx.amount_expected = expected_amount(params, &asset, Kind::Deposit)?;
     tx.to_address = Some(account_of(subject, params)?);
     if let Some(memo) = params.memo("memo", "memo_type")? {
         tx.memo_type = memo_type(&memo);
@@ -96,14 +114,31 @@ pub async fn withdraw(
     subject: &Subject,
     params: &Params,
 ) -> Result<Value, ApiError> {
-    let asset = find(ctx, params, Kind::Withdrawal).await?;
+    let asset = find(ctx, named(params), Kind::Withdrawal).await?;
     let method = funding_method(&asset, Kind::Withdrawal, params)?;
+    let mut tx = withdrawal_draft(ctx, subject, &asset, params)?;
+    tx.amount_expected = expected_amount(params, &asset, Kind::Withdrawal)?;
+    let lang = params.get("lang").unwrap_or("en");
+    let request =
+        Sep6Request::new(&tx, &asset, params, lang).with_funding_method(method.as_deref());
+    let answer = ctx.integrations.sep6.process_withdrawal(&request).await?;
+    respond(ctx, tx, &asset, answer).await
+}
+
+/// A withdrawal's transaction before the anchor decides on it: paid from the user's
+/// account to the asset's distribution account, with the transaction's own memo.
+pub(super) fn withdrawal_draft(
+    ctx: &Context,
+    subject: &Subject,
+    asset: &Asset,
+    params: &Params,
+) -> Result<Transaction, ApiError> {
     let anchor_account = asset.distribution_account().ok_or_else(|| {
         ApiError::unavailable(format!("withdrawals of {} are not set up", asset.code))
     })?;
     let mut tx = draft(
         subject,
-        &asset,
+        asset,
         Kind::Withdrawal,
         params,
         ctx.settings.local_mode,
@@ -113,14 +148,11 @@ pub async fn withdraw(
     tx.receiving_anchor_account = Some(anchor_account);
     tx.memo_type = MemoType::Hash;
     tx.memo = Some(withdraw_memo(tx.id));
-    let lang = params.get("lang").unwrap_or("en");
-    let request =
-        Sep6Request::new(&tx, &asset, params, lang).with_funding_method(method.as_deref());
-    let answer = ctx.integrations.sep6.process_withdrawal(&request).await?;
-    respond(ctx, tx, &asset, answer).await
+    Ok(tx)
 }
 
-async fn respond(
+/// Stores `tx` (taking its quote, if any) when the anchor accepted it, and answers.
+pub(super) async fn respond(
     ctx: &Context,
     tx: Transaction,
     asset: &Asset,
@@ -134,10 +166,7 @@ async fn respond(
             eta,
         } => {
             let body = success_body(ctx, &tx, asset, how, instructions, extra_info, eta);
-            let stored = tx.clone();
-            ctx.store
-                .run(move |c| transactions::insert(c, &stored))
-                .await?;
+            exchange::insert(ctx, tx).await?;
             Ok(body)
         }
         Sep6Response::CustomerInfoNeeded { fields } => Err(ApiError::forbidden(json!({

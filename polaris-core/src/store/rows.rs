@@ -288,6 +288,9 @@ pub(crate) struct TransactionRow {
     user_action_required_by: Option<NaiveDateTime>,
     payout_started_at: Option<NaiveDateTime>,
     resume_status: Option<String>,
+    amount_in_asset: Option<String>,
+    amount_out_asset: Option<String>,
+    fee_details: Option<String>,
 }
 
 fn json<T: serde::de::DeserializeOwned>(
@@ -350,6 +353,9 @@ impl TryFrom<TransactionRow> for Transaction {
                 .resume_status
                 .map(|s| parse("resume_status", &s))
                 .transpose()?,
+            amount_in_asset: r.amount_in_asset,
+            amount_out_asset: r.amount_out_asset,
+            fee_details: json("fee_details", r.fee_details)?,
         })
     }
 }
@@ -405,6 +411,12 @@ impl From<&Transaction> for TransactionRow {
             user_action_required_by: t.user_action_required_by.map(to_db_time),
             payout_started_at: t.payout_started_at.map(to_db_time),
             resume_status: t.resume_status.map(|s| s.to_string()),
+            amount_in_asset: t.amount_in_asset.clone(),
+            amount_out_asset: t.amount_out_asset.clone(),
+            fee_details: t
+                .fee_details
+                .as_ref()
+                .and_then(|f| serde_json::to_string(f).ok()),
         }
     }
 }

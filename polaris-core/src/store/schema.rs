@@ -89,6 +89,9 @@ diesel::table! {
         user_action_required_by -> Nullable<Timestamp>,
         payout_started_at -> Nullable<Timestamp>,
         resume_status -> Nullable<Text>,
+        amount_in_asset -> Nullable<Text>,
+        amount_out_asset -> Nullable<Text>,
+        fee_details -> Nullable<Text>,
     }
 }
 

@@ -2,6 +2,7 @@
 //!
 //! - [`assets`]: the asset a request names, by code and issuer, for a SEP and an operation;
 //! - [`amount`]: parsing, limits, checked arithmetic, rounding and text of amounts;
+//! - [`exchange`]: transfers priced by a SEP-38 quote (checks, take-once insert);
 //! - [`fees`]: the one fee function (the anchor's fee integration, else the asset's fees);
 //! - [`query`]: the `/transactions` and `/transaction` parameters, with the owner filter;
 //! - [`links`]: the withdraw memo and the more-info link;
@@ -13,6 +14,7 @@
 
 pub mod amount;
 pub mod assets;
+pub mod exchange;
 pub mod fees;
 pub mod links;
 pub mod query;

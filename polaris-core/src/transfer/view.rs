@@ -23,13 +23,33 @@ fn time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// The SEP-6/SEP-24 fee details object: the total fee and the asset it is counted in.
+/// The SEP-6/SEP-24 fee details object: the total fee, the asset it is counted in, and
+/// for an exchange the parts its quote listed.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct FeeDetails<'a> {
-    /// The total fee, padded to the asset's significant decimals.
+    /// The total fee, padded to the asset's significant decimals (as the quote wrote it for
+    /// an exchange).
     pub total: String,
     /// The SEP-38 identifier of the asset the fee is counted in.
-    pub asset: &'a str,
+    pub asset: String,
+    /// The parts of the fee, when a quote listed them (SEP-6's name).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<FeeDetailView<'a>>,
+    /// The same parts under SEP-24's name (the SEP-24 object moves them here).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub breakdown: Vec<FeeDetailView<'a>>,
+}
+
+/// One part of an exchange's fee.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FeeDetailView<'a> {
+    /// The part's name.
+    pub name: &'a str,
+    /// What it is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'a str>,
+    /// Its amount.
+    pub amount: String,
 }
 
 /// One refund payment.
@@ -85,7 +105,7 @@ pub struct TransactionView<'a> {
     pub amount_fee: Option<String>,
     /// The asset of `amount_fee`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount_fee_asset: Option<&'a str>,
+    pub amount_fee_asset: Option<String>,
     /// The fee and its asset, once the fee is known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fee_details: Option<FeeDetails<'a>>,
@@ -156,11 +176,20 @@ impl<'a> TransactionView<'a> {
             status: tx.status,
             status_eta: tx.status_eta,
             amount_in: text(tx.amount_in),
-            amount_in_asset: tx.amount_in.filter(|_| stellar_in).map(|_| asset_id),
+            amount_in_asset: tx
+                .amount_in_asset
+                .as_deref()
+                .or(tx.amount_in.filter(|_| stellar_in).map(|_| asset_id)),
             amount_out: text(tx.amount_out),
-            amount_out_asset: tx.amount_out.filter(|_| !stellar_in).map(|_| asset_id),
+            amount_out_asset: tx
+                .amount_out_asset
+                .as_deref()
+                .or(tx.amount_out.filter(|_| !stellar_in).map(|_| asset_id)),
             amount_fee: text(tx.amount_fee),
-            amount_fee_asset: tx.amount_fee.map(|_| asset_id),
+            amount_fee_asset: match &tx.fee_details {
+                Some(fee) => tx.amount_fee.map(|_| fee.asset.to_string()),
+                None => tx.amount_fee.map(|_| asset_id.to_string()),
+            },
             fee_details: fee_details(tx, d, asset_id),
             quote_id: tx.quote_id.as_deref(),
             started_at: time(tx.started_at),
@@ -204,16 +233,34 @@ fn refunds(tx: &Transaction, d: u32) -> Option<RefundsView<'_>> {
     })
 }
 
-/// The fee details of `tx` (its fee counted in the Stellar asset `asset_id`), once the fee
-/// is known.
+/// The fee details of `tx`: an exchange's are its quote's fee; otherwise its fee counted in
+/// the Stellar asset `asset_id`, once the fee is known.
 pub fn fee_details<'a>(
-    tx: &Transaction,
+    tx: &'a Transaction,
     decimals: u32,
     asset_id: &'a str,
 ) -> Option<FeeDetails<'a>> {
+    if let Some(fee) = &tx.fee_details {
+        return Some(FeeDetails {
+            total: fee.total.normalize().to_string(),
+            asset: fee.asset.to_string(),
+            details: fee
+                .details
+                .iter()
+                .map(|d| FeeDetailView {
+                    name: &d.name,
+                    description: d.description.as_deref(),
+                    amount: d.amount.normalize().to_string(),
+                })
+                .collect(),
+            breakdown: Vec::new(),
+        });
+    }
     tx.amount_fee.map(|fee| FeeDetails {
         total: amount::display(fee, decimals),
-        asset: asset_id,
+        asset: asset_id.to_string(),
+        details: Vec::new(),
+        breakdown: Vec::new(),
     })
 }
 

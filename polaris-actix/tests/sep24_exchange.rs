@@ -1,0 +1,255 @@
+//! SEP-24 interactive starts with `quote_id`, `source_asset` and `destination_asset` through
+//! actix on SQLite and PostgreSQL: the quote's amounts recorded and the quote taken once,
+//! quotes that do not fit refused with a 400, every body checked against its schema.
+
+mod schema;
+
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::{test, web, App};
+use async_trait::async_trait;
+use polaris_core::integrations::{
+    FeeAsset, IntegrationError, Integrations, OffchainAsset, Rate, Sep6Integration, Sep6Request,
+    Sep6Response,
+};
+use polaris_core::model::{Asset, AssetId, Transaction};
+use polaris_core::stellar::KeyPair;
+use polaris_core::store::transactions;
+use polaris_core::testing::{store_asset, RateTable, TestDatabase};
+use polaris_core::Context;
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+
+/// Accepts every deposit and withdrawal.
+struct Accept;
+
+#[async_trait]
+impl Sep6Integration for Accept {
+    async fn process_deposit(
+        &self,
+        _request: &Sep6Request<'_>,
+    ) -> Result<Sep6Response, IntegrationError> {
+        Ok(success())
+    }
+
+    async fn process_withdrawal(
+        &self,
+        _request: &Sep6Request<'_>,
+    ) -> Result<Sep6Response, IntegrationError> {
+        Ok(success())
+    }
+}
+
+fn success() -> Sep6Response {
+    Sep6Response::Success {
+        how: None,
+        instructions: None,
+        extra_info: None,
+        eta: None,
+    }
+}
+
+fn d(text: &str) -> Decimal {
+    text.parse().expect("a decimal")
+}
+
+/// USD against the token 1:1, a 1 USD fee on the way in, 1 USD on the way out; EUR offered
+/// but never priced against the token.
+fn desk(token: &AssetId) -> RateTable {
+    let offchain = vec![
+        OffchainAsset::new("USD", 2)
+            .sell_method("WIRE", "a wire")
+            .buy_method("bank_account", "to your bank account"),
+        OffchainAsset::new("EUR", 2),
+    ];
+    RateTable::new(offchain)
+        .rate(
+            AssetId::fiat("USD").unwrap(),
+            token.clone(),
+            Rate::new(d("1")).with_fee(d("1"), FeeAsset::Sell),
+        )
+        .rate(
+            token.clone(),
+            AssetId::fiat("USD").unwrap(),
+            Rate::new(d("1")).with_fee(d("1"), FeeAsset::Buy),
+        )
+}
+
+struct Setup {
+    ctx: Context,
+    asset: Asset,
+    token: AssetId,
+}
+
+fn setup(db: &TestDatabase, quotes: bool) -> Setup {
+    let mut asset = Asset::new("SRT", KeyPair::random().public_key());
+    asset.distribution_seed = Some(KeyPair::random().seed());
+    let asset = store_asset(&db.store, &asset);
+    let token = AssetId::of_asset(&asset);
+    let integrations = Integrations {
+        quote: quotes.then(|| std::sync::Arc::new(desk(&token)) as _),
+        sep6: std::sync::Arc::new(Accept),
+        ..Default::default()
+    };
+    Setup {
+        ctx: polaris_core::testing::context(&db.store, integrations),
+        asset,
+        token,
+    }
+}
+
+async fn service(
+    ctx: &Context,
+) -> impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error> {
+    test::init_service(
+        App::new()
+            .app_data(web::Data::new(ctx.clone()))
+            .configure(polaris_actix::error::configure)
+            .configure(polaris_actix::sep24::configure)
+            .configure(polaris_actix::sep38::configure),
+    )
+    .await
+}
+
+/// A firm quote of the account of `jwt` (the body of `POST /sep38/quote`).
+async fn quote<S>(app: &S, jwt: &str, body: Value) -> Value
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    let req = test::TestRequest::post()
+        .uri("/sep38/quote")
+        .insert_header(("Authorization", format!("Bearer {jwt}")))
+        .insert_header(("Content-Type", "application/json"))
+        .set_payload(body.to_string())
+        .to_request();
+    let (status, body) = schema::read(test::call_service(app, req).await).await;
+    assert_eq!(status, 201, "{body}");
+    body
+}
+
+/// 100 tokens bought for 101 USD by wire.
+fn deposit_quote(token: &AssetId) -> Value {
+    json!({
+        "sell_asset": "iso4217:USD", "buy_asset": token.to_string(), "buy_amount": "100",
+        "sell_delivery_method": "WIRE", "context": "sep6",
+    })
+}
+
+const DEPOSIT: &str = "/sep24/transactions/deposit/interactive";
+
+async fn start<S>(app: &S, jwt: &str, body: Value) -> (u16, Value)
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    let req = test::TestRequest::post()
+        .uri(DEPOSIT)
+        .insert_header(("Authorization", format!("Bearer {jwt}")))
+        .set_json(body)
+        .to_request();
+    schema::read(test::call_service(app, req).await).await
+}
+
+fn error_of(body: &Value) -> &str {
+    body["error"].as_str().unwrap_or_default()
+}
+
+fn jwt(ctx: &Context, account: &KeyPair) -> String {
+    polaris_core::testing::token(&ctx.settings, account.public_key(), None)
+}
+
+fn stored(db: &TestDatabase, id: &str) -> Transaction {
+    let id = id.parse().expect("a uuid");
+    db.store
+        .with_conn(move |c| transactions::by_id(c, id))
+        .expect("read")
+        .expect("stored")
+}
+
+#[actix_web::test]
+async fn an_interactive_deposit_with_a_quote_records_it_and_takes_it_once() {
+    for db in TestDatabase::all() {
+        let s = setup(&db, true);
+        let app = service(&s.ctx).await;
+        let account = KeyPair::random();
+        let jwt = jwt(&s.ctx, &account);
+        let q = quote(&app, &jwt, deposit_quote(&s.token)).await;
+        let quote_id = q["id"].as_str().unwrap();
+        let body = json!({
+            "asset_code": s.asset.code, "quote_id": quote_id,
+            "source_asset": "iso4217:USD", "amount": "101",
+        });
+        let (status, answer) = start(&app, &jwt, body.clone()).await;
+        assert_eq!(status, 200, "{answer}");
+        let tx = stored(&db, answer["id"].as_str().unwrap());
+        assert_eq!(tx.quote_id.as_deref(), Some(quote_id));
+        assert_eq!(
+            (tx.amount_in, tx.amount_out, tx.amount_fee),
+            (Some(d("101")), Some(d("100")), Some(d("1")))
+        );
+        assert_eq!(tx.amount_in_asset.as_deref(), Some("iso4217:USD"));
+
+        let (status, again) = start(&app, &jwt, body).await;
+        assert_eq!(
+            (status, error_of(&again)),
+            (400, "the quote is already used")
+        );
+    }
+}
+
+#[actix_web::test]
+async fn interactive_quotes_that_do_not_fit_are_refused() {
+    for db in TestDatabase::all() {
+        let s = setup(&db, true);
+        let app = service(&s.ctx).await;
+        let account = KeyPair::random();
+        let jwt = jwt(&s.ctx, &account);
+        let q = quote(&app, &jwt, deposit_quote(&s.token)).await;
+        let quote_id = q["id"].as_str().unwrap();
+        let other =
+            polaris_core::testing::token(&s.ctx.settings, KeyPair::random().public_key(), None);
+        let base = json!({"asset_code": s.asset.code, "quote_id": quote_id});
+        let with = |k: &str, v: &str| {
+            let mut b = base.clone();
+            b[k] = json!(v);
+            b
+        };
+        let cases = [
+            (base.clone(), other.as_str(), "not a quote of yours"),
+            (with("amount", "100"), jwt.as_str(), "sell_amount"),
+            (
+                with("source_asset", "iso4217:EUR"),
+                jwt.as_str(),
+                "the quote sells",
+            ),
+            (
+                with("quote_id", "nope"),
+                jwt.as_str(),
+                "not a quote of yours",
+            ),
+        ];
+        for (body, token, wanted) in cases {
+            let (status, answer) = start(&app, token, body.clone()).await;
+            assert_eq!(status, 400, "{body}: {answer}");
+            assert!(error_of(&answer).contains(wanted), "{body}: {answer}");
+        }
+        let (status, answer) = start(&app, &jwt, base).await;
+        assert_eq!(status, 200, "the quote is still free: {answer}");
+    }
+}
+
+#[actix_web::test]
+async fn an_interactive_exchange_without_a_quote_records_the_assets() {
+    for db in TestDatabase::all() {
+        let s = setup(&db, true);
+        let app = service(&s.ctx).await;
+        let jwt = jwt(&s.ctx, &KeyPair::random());
+        let body = json!({"asset_code": s.asset.code, "source_asset": "iso4217:USD"});
+        let (status, answer) = start(&app, &jwt, body).await;
+        assert_eq!(status, 200, "{answer}");
+        let tx = stored(&db, answer["id"].as_str().unwrap());
+        assert_eq!((tx.quote_id, tx.amount_in), (None, None));
+        assert_eq!(tx.amount_in_asset.as_deref(), Some("iso4217:USD"));
+        let body = json!({"asset_code": s.asset.code, "source_asset": "iso4217:JPY"});
+        let (status, answer) = start(&app, &jwt, body).await;
+        assert_eq!(status, 400, "{answer}");
+    }
+}
