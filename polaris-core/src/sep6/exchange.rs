@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::funding::funding_method;
-use super::transfer::{account_of, draft, find, memo_type, respond, withdrawal_draft};
+use super::transfer::{ask_deposit, draft, find, respond, withdrawal_draft};
 use crate::auth::Subject;
 use crate::context::Context;
 use crate::error::ApiError;
@@ -82,16 +82,7 @@ pub async fn deposit_exchange(
         &mut tx,
     )
     .await?;
-    tx.to_address = Some(account_of(subject, params)?);
-    if let Some(memo) = params.memo("memo", "memo_type")? {
-        tx.memo_type = memo_type(&memo);
-        tx.memo = memo.value();
-    }
-    let lang = params.get("lang").unwrap_or("en");
-    let request =
-        Sep6Request::new(&tx, &asset, params, lang).with_funding_method(method.as_deref());
-    let answer = ctx.integrations.sep6.process_deposit(&request).await?;
-    respond(ctx, tx, &asset, answer).await
+    ask_deposit(ctx, subject, params, &asset, method.as_deref(), tx).await
 }
 
 /// `GET /sep6/withdraw-exchange`: the Stellar `source_asset` (a code, or

@@ -96,16 +96,28 @@ pub async fn deposit(ctx: &Context, subject: &Subject, params: &Params) -> Resul
         ctx.settings.local_mode,
     )?;
     tx.amount_expected = expected_amount(params, &asset, Kind::Deposit)?;
+    ask_deposit(ctx, subject, params, &asset, method.as_deref(), tx).await
+}
+
+/// The end of every SEP-6 deposit request (plain or exchange): the destination account and
+/// memo, the anchor's decision, and the stored transaction or refusal.
+pub(super) async fn ask_deposit(
+    ctx: &Context,
+    subject: &Subject,
+    params: &Params,
+    asset: &Asset,
+    method: Option<&str>,
+    mut tx: Transaction,
+) -> Result<Value, ApiError> {
     tx.to_address = Some(account_of(subject, params)?);
     if let Some(memo) = params.memo("memo", "memo_type")? {
         tx.memo_type = memo_type(&memo);
         tx.memo = memo.value();
     }
     let lang = params.get("lang").unwrap_or("en");
-    let request =
-        Sep6Request::new(&tx, &asset, params, lang).with_funding_method(method.as_deref());
+    let request = Sep6Request::new(&tx, asset, params, lang).with_funding_method(method);
     let answer = ctx.integrations.sep6.process_deposit(&request).await?;
-    respond(ctx, tx, &asset, answer).await
+    respond(ctx, tx, asset, answer).await
 }
 
 /// `GET /sep6/withdraw`: like [`deposit`]; the answer tells the wallet where to pay and with which memo.
