@@ -9,7 +9,7 @@ mod schema;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{test, web, App};
 use chrono::Duration;
-use exchange_support::{d, setup, Setup};
+use exchange_support::{d, setup, setup_with, Setup};
 use polaris_core::model::{now, AssetId, Protocol, Quote, QuoteFee, Transaction};
 use polaris_core::stellar::KeyPair;
 use polaris_core::store::{quotes, transactions};
@@ -106,7 +106,7 @@ fn count(db: &TestDatabase, s: &Setup, account: &str) -> usize {
         owner: transactions::Owner::account(account),
         asset_id: s.asset.id,
         protocol: Protocol::Sep6,
-        kind: None,
+        kinds: vec![],
         no_older_than: None,
         paging_id: None,
         limit: 100,
@@ -187,6 +187,78 @@ async fn a_deposit_exchange_records_its_quote_and_takes_it() {
             (400, "the quote is already used")
         );
         assert_eq!(count(&db, &s, account.public_key()), 1);
+    }
+}
+
+/// The ids of `/sep6/transactions?asset_code=SRT&{filter}`, sorted.
+async fn listed<S>(app: &S, jwt: &str, filter: &str) -> Vec<String>
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    let uri = format!("/sep6/transactions?asset_code=SRT&{filter}");
+    let (status, body) = get(app, &uri, Some(jwt)).await;
+    assert_eq!(status, 200, "{filter}: {body}");
+    let mut ids: Vec<String> = body["transactions"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|t| t["id"].as_str().expect("an id").to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[actix_web::test]
+async fn an_exchange_answer_leaves_out_the_assets_fees_and_the_kind_filter_tells_it_apart() {
+    for db in TestDatabase::all() {
+        let s = setup_with(&db, true, |a| {
+            a.deposit.fee_fixed = Some(d("2"));
+            a.deposit.fee_percent = Some(d("1"));
+        });
+        let app = service(&s.ctx).await;
+        let account = KeyPair::random();
+        let jwt = jwt(&s.ctx, &account);
+        let plain_uri = format!(
+            "/sep6/deposit?asset_code=SRT&account={}&amount=10",
+            account.public_key()
+        );
+        let (status, plain) = get(&app, &plain_uri, Some(&jwt)).await;
+        assert_eq!(status, 200, "{plain}");
+        assert_eq!(plain["fee_fixed"].as_f64(), Some(2.0), "{plain}");
+
+        let q = quote(&app, &jwt, deposit_quote(&s.token)).await;
+        let uri = deposit_uri(&s, "101", q["id"].as_str());
+        let (status, exchange) = get(&app, &uri, Some(&jwt)).await;
+        assert_eq!(status, 200, "{exchange}");
+        for fee in ["fee_fixed", "fee_percent"] {
+            assert!(exchange.get(fee).is_none(), "{fee} in {exchange}");
+        }
+
+        let plain_id = plain["id"].as_str().unwrap().to_string();
+        let exchange_id = exchange["id"].as_str().unwrap().to_string();
+        let mut both = vec![plain_id.clone(), exchange_id.clone()];
+        both.sort();
+        assert_eq!(listed(&app, &jwt, "kind=deposit").await, [plain_id.clone()]);
+        assert_eq!(
+            listed(&app, &jwt, "kind=deposit-exchange").await,
+            [exchange_id.clone()]
+        );
+        assert_eq!(
+            listed(&app, &jwt, "kind=deposit&kind=deposit-exchange").await,
+            both
+        );
+        assert_eq!(
+            listed(&app, &jwt, "kind=deposit-exchange,withdrawal").await,
+            [exchange_id]
+        );
+        assert_eq!(listed(&app, &jwt, "").await, both);
+        let (status, body) = get(
+            &app,
+            "/sep6/transactions?asset_code=SRT&kind=exchange",
+            Some(&jwt),
+        )
+        .await;
+        assert_eq!(status, 400, "{body}");
     }
 }
 

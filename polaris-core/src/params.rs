@@ -10,36 +10,57 @@ use crate::error::ApiError;
 use crate::stellar::keys::Address;
 use crate::stellar::memo::Memo;
 
-/// Decoded `name=value` pairs; a repeated name keeps its last value.
+/// Decoded `name=value` pairs; [`Params::get`] of a repeated name gives its last value,
+/// [`Params::list`] all of them.
 #[derive(Debug, Clone, Default)]
-pub struct Params(HashMap<String, String>);
+pub struct Params {
+    last: HashMap<String, String>,
+    pairs: Vec<(String, String)>,
+}
 
 impl Params {
     /// Parses a URL-encoded query string or form body.
     pub fn parse(encoded: &str) -> Self {
-        Self(
-            url::form_urlencoded::parse(encoded.as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
+        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(encoded.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        Self {
+            last: pairs.iter().cloned().collect(),
+            pairs,
+        }
     }
 
     /// Wraps already decoded pairs.
     pub fn from_map(map: HashMap<String, String>) -> Self {
-        Self(map)
+        Self {
+            pairs: map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            last: map,
+        }
     }
 
     /// The value of `name`, if present and not empty.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
+        self.last
             .get(name)
             .map(String::as_str)
             .filter(|v| !v.trim().is_empty())
     }
 
-    /// Every pair.
+    /// Every value of `name`, whether the name is repeated (`kind=a&kind=b`) or its values
+    /// are separated by commas (`kind=a,b`), trimmed, empty ones left out, in order.
+    pub fn list(&self, name: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .flat_map(|(_, v)| v.split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+
+    /// Every pair (a repeated name with its last value).
     pub fn all(&self) -> &HashMap<String, String> {
-        &self.0
+        &self.last
     }
 
     /// The value of `name`, or a 400 saying it is required.

@@ -9,7 +9,7 @@ use polaris_core::model::{
 };
 use polaris_core::state::{self, TransitionError};
 use polaris_core::stellar::KeyPair;
-use polaris_core::store::transactions::{self, ListQuery, Lookup, Owner};
+use polaris_core::store::transactions::{self, KindChoice, ListQuery, Lookup, Owner};
 use polaris_core::store::{assets, challenges, DbConnection, Store};
 use polaris_core::testing::TestDatabase;
 use rust_decimal_macros::dec;
@@ -147,6 +147,57 @@ fn lookups_are_scoped_to_the_owner() {
 }
 
 #[test]
+fn listing_tells_exchanges_from_plain_transfers() {
+    each_backend(|store| {
+        let asset = stored_asset(store, "SRT");
+        let alice = KeyPair::random().public_key().to_string();
+        let plain = deposit(&asset, &alice);
+        let mut exchange = deposit(&asset, &alice);
+        exchange.amount_in_asset = Some("iso4217:EUR".into());
+        let withdrawal = Transaction::new(Kind::Withdrawal, Protocol::Sep24, asset.id, &alice);
+        for tx in [&plain, &exchange, &withdrawal] {
+            conn(store, |c| transactions::insert(c, tx).unwrap());
+        }
+        let listed = |kinds: &[(Kind, Option<bool>)]| {
+            let q = ListQuery {
+                owner: Owner::account(&alice),
+                asset_id: asset.id,
+                protocol: Protocol::Sep24,
+                kinds: kinds
+                    .iter()
+                    .map(|&(kind, exchange)| KindChoice { kind, exchange })
+                    .collect(),
+                no_older_than: None,
+                paging_id: None,
+                limit: 100,
+            };
+            let mut ids: Vec<_> = conn(store, |c| transactions::list(c, &q).unwrap())
+                .iter()
+                .map(|t| t.id)
+                .collect();
+            ids.sort();
+            ids
+        };
+        let sorted = |mut v: Vec<uuid::Uuid>| {
+            v.sort();
+            v
+        };
+        assert_eq!(listed(&[(Kind::Deposit, Some(true))]), vec![exchange.id]);
+        assert_eq!(listed(&[(Kind::Deposit, Some(false))]), vec![plain.id]);
+        assert_eq!(
+            listed(&[(Kind::Deposit, None)]),
+            sorted(vec![plain.id, exchange.id])
+        );
+        assert_eq!(
+            listed(&[(Kind::Deposit, Some(true)), (Kind::Withdrawal, Some(false))]),
+            sorted(vec![exchange.id, withdrawal.id])
+        );
+        assert!(listed(&[(Kind::Withdrawal, Some(true))]).is_empty());
+        assert_eq!(listed(&[]).len(), 3);
+    });
+}
+
+#[test]
 fn listing_filters_orders_and_pages() {
     each_backend(|store| {
         let asset = stored_asset(store, "SRT");
@@ -180,7 +231,7 @@ fn listing_filters_orders_and_pages() {
             owner: Owner::account(&alice),
             asset_id: asset.id,
             protocol: Protocol::Sep24,
-            kind: None,
+            kinds: vec![],
             no_older_than: None,
             paging_id: None,
             limit: 100,
@@ -195,7 +246,10 @@ fn listing_filters_orders_and_pages() {
             transactions::list(
                 c,
                 &ListQuery {
-                    kind: Some(Kind::Deposit),
+                    kinds: vec![KindChoice {
+                        kind: Kind::Deposit,
+                        exchange: None,
+                    }],
                     ..q.clone()
                 },
             )

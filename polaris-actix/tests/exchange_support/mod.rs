@@ -79,8 +79,14 @@ pub struct Setup {
 }
 
 pub fn setup(db: &TestDatabase, quotes: bool) -> Setup {
+    setup_with(db, quotes, |_| {})
+}
+
+/// [`setup`] with the asset changed by `edit` before it is stored.
+pub fn setup_with(db: &TestDatabase, quotes: bool, edit: impl FnOnce(&mut Asset)) -> Setup {
     let mut asset = Asset::new("SRT", KeyPair::random().public_key());
     asset.distribution_seed = Some(KeyPair::random().seed());
+    edit(&mut asset);
     let asset = store_asset(&db.store, &asset);
     let token = AssetId::of_asset(&asset);
     let integrations = Integrations {

@@ -21,7 +21,7 @@ pub async fn transactions(
     params: &Params,
 ) -> Result<String, ApiError> {
     super::check_lang(&ctx.settings, params.get("lang"))?;
-    let list = ListParams::parse(params)?;
+    let list = ListParams::parse(params, Protocol::Sep24)?;
     let asset = transfer::find(
         ctx,
         Protocol::Sep24,

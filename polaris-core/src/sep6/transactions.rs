@@ -19,7 +19,7 @@ pub async fn transactions(
     subject: &Subject,
     params: &Params,
 ) -> Result<Value, ApiError> {
-    let list = ListParams::parse(params)?;
+    let list = ListParams::parse(params, Protocol::Sep6)?;
     let asset =
         transfer::find(ctx, Protocol::Sep6, list.asset(), Naming::FirstOfCode, None).await?;
     let query = list.query(subject, Protocol::Sep6, asset.id);

@@ -238,7 +238,8 @@ fn success_body(
     if let Some(eta) = eta {
         m.insert("eta".into(), Value::from(eta));
     }
-    let published = fees::published(&ctx.integrations);
+    // An exchange's fee is the quote's (or the anchor's conversion), not the asset's.
+    let published = fees::published(&ctx.integrations) && tx.amount_in_asset.is_none();
     for (k, v) in fees::info_numbers(asset.operation(tx.kind), published) {
         m.insert(k.into(), v);
     }

@@ -40,14 +40,25 @@ pub struct ListQuery {
     pub asset_id: i64,
     /// Which SEP created them.
     pub protocol: Protocol,
-    /// Deposits or withdrawals only.
-    pub kind: Option<Kind>,
+    /// Only these kinds (empty: every kind).
+    pub kinds: Vec<KindChoice>,
     /// Only those started at or after this time.
     pub no_older_than: Option<DateTime<Utc>>,
     /// Only those older than the transaction with this id (exclusive).
     pub paging_id: Option<Uuid>,
     /// The most to return.
     pub limit: i64,
+}
+
+/// One value of the `kind` filter: a kind of transfer, and whether only exchanges (a
+/// transfer with a different off-chain asset, SEP-6's `deposit-exchange`), only plain
+/// transfers (SEP-6's `deposit`) or both (SEP-24's `deposit`) are meant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindChoice {
+    /// Deposits or withdrawals.
+    pub kind: Kind,
+    /// `Some(true)`: exchanges only; `Some(false)`: plain transfers only; `None`: both.
+    pub exchange: Option<bool>,
 }
 
 /// How a single transaction is looked up by the SEP `/transaction` endpoints.
@@ -130,8 +141,22 @@ pub fn list(conn: &mut DbConnection, query: &ListQuery) -> Result<Vec<Transactio
         .filter(dsl::protocol.eq(query.protocol.to_string()))
         .into_boxed();
     let mut q = owned_by!(base, &query.owner);
-    if let Some(kind) = query.kind {
-        q = q.filter(dsl::kind.eq(kind.to_string()));
+    if !query.kinds.is_empty() {
+        let names = |exchange: Option<bool>| -> Vec<String> {
+            let chosen = query.kinds.iter().filter(|c| c.exchange == exchange);
+            chosen.map(|c| c.kind.to_string()).collect()
+        };
+        // An exchange is a transfer with an off-chain asset of its own (amount_in_asset).
+        q = q.filter(
+            dsl::kind
+                .eq_any(names(None))
+                .or(dsl::kind
+                    .eq_any(names(Some(false)))
+                    .and(dsl::amount_in_asset.is_null()))
+                .or(dsl::kind
+                    .eq_any(names(Some(true)))
+                    .and(dsl::amount_in_asset.is_not_null())),
+        );
     }
     if let Some(t) = query.no_older_than {
         q = q.filter(dsl::started_at.ge(to_db_time(t)));

@@ -14,7 +14,7 @@ use crate::auth::Subject;
 use crate::error::ApiError;
 use crate::model::{Kind, Protocol};
 use crate::params::Params;
-use crate::store::transactions::{ListQuery, Lookup};
+use crate::store::transactions::{KindChoice, ListQuery, Lookup};
 
 /// The most transactions one `/transactions` answer holds, and the default `limit`.
 pub const MAX_LIMIT: i64 = 200;
@@ -26,8 +26,8 @@ pub struct ListParams {
     pub asset_code: String,
     /// `asset_issuer`, when several assets share the code.
     pub asset_issuer: Option<String>,
-    /// `kind`: deposits or withdrawals only.
-    pub kind: Option<Kind>,
+    /// `kind`: the kinds listed (empty: every kind).
+    pub kinds: Vec<KindChoice>,
     /// `no_older_than`: only transactions started at or after this time.
     pub no_older_than: Option<DateTime<Utc>>,
     /// `paging_id`: only transactions older than this one (exclusive).
@@ -37,8 +37,9 @@ pub struct ListParams {
 }
 
 impl ListParams {
-    /// Parses the query of `GET /transactions`; every mistake is a 400 naming the parameter.
-    pub fn parse(params: &Params) -> Result<Self, ApiError> {
+    /// Parses the query of `GET /transactions` of `protocol`; every mistake is a 400 naming
+    /// the parameter.
+    pub fn parse(params: &Params, protocol: Protocol) -> Result<Self, ApiError> {
         let limit = params
             .parsed::<i64>("limit", "a positive whole number")?
             .unwrap_or(MAX_LIMIT);
@@ -50,7 +51,7 @@ impl ListParams {
         Ok(Self {
             asset_code: params.required("asset_code")?.to_string(),
             asset_issuer: params.get("asset_issuer").map(str::to_string),
-            kind: kind(params.get("kind"))?,
+            kinds: kinds(params, protocol)?,
             no_older_than: time(params, "no_older_than")?,
             paging_id: params.parsed::<Uuid>("paging_id", "a transaction id")?,
             limit: limit.min(MAX_LIMIT),
@@ -71,7 +72,7 @@ impl ListParams {
             owner: subject.owner(),
             asset_id,
             protocol,
-            kind: self.kind,
+            kinds: self.kinds.clone(),
             no_older_than: self.no_older_than,
             paging_id: self.paging_id,
             limit: self.limit,
@@ -79,18 +80,36 @@ impl ListParams {
     }
 }
 
-/// The `kind` filter: a transfer SEP lists deposits or withdrawals.
-fn kind(text: Option<&str>) -> Result<Option<Kind>, ApiError> {
-    let Some(text) = text else {
-        return Ok(None);
-    };
-    let refused =
-        || ApiError::bad_request(format!("kind must be deposit or withdrawal, got '{text}'"));
-    match text.parse::<Kind>().map_err(|_| refused())? {
-        Kind::Deposit => Ok(Some(Kind::Deposit)),
-        Kind::Withdrawal => Ok(Some(Kind::Withdrawal)),
-        Kind::Send => Err(refused()),
+/// The `kind` filter. SEP-6 takes a list (`kind=deposit&kind=deposit-exchange`, or
+/// comma-separated) of `deposit`, `deposit-exchange`, `withdrawal`, `withdrawal-exchange`;
+/// SEP-24 takes `deposit` or `withdrawal`, exchanges included.
+fn kinds(params: &Params, protocol: Protocol) -> Result<Vec<KindChoice>, ApiError> {
+    let sep6 = protocol == Protocol::Sep6;
+    let choice = |kind, exchange| KindChoice { kind, exchange };
+    let plain = if sep6 { Some(false) } else { None };
+    let mut out: Vec<KindChoice> = Vec::new();
+    for text in params.list("kind") {
+        let found = match text {
+            "deposit" => choice(Kind::Deposit, plain),
+            "withdrawal" => choice(Kind::Withdrawal, plain),
+            "deposit-exchange" if sep6 => choice(Kind::Deposit, Some(true)),
+            "withdrawal-exchange" if sep6 => choice(Kind::Withdrawal, Some(true)),
+            _ => {
+                let allowed = if sep6 {
+                    "deposit, deposit-exchange, withdrawal or withdrawal-exchange"
+                } else {
+                    "deposit or withdrawal"
+                };
+                return Err(ApiError::bad_request(format!(
+                    "kind must be {allowed}, got '{text}'"
+                )));
+            }
+        };
+        if !out.contains(&found) {
+            out.push(found);
+        }
     }
+    Ok(out)
 }
 
 fn time(params: &Params, name: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
@@ -130,23 +149,35 @@ impl LookupParams {
 mod tests {
     use super::*;
 
-    fn list(query: &str) -> Result<ListParams, String> {
-        ListParams::parse(&Params::parse(query))
+    fn parse_as(query: &str, protocol: Protocol) -> Result<ListParams, String> {
+        ListParams::parse(&Params::parse(query), protocol)
             .map_err(|e| e.body["error"].as_str().unwrap_or_default().to_string())
+    }
+
+    fn list(query: &str) -> Result<ListParams, String> {
+        parse_as(query, Protocol::Sep24)
+    }
+
+    fn choice(kind: Kind, exchange: Option<bool>) -> KindChoice {
+        KindChoice { kind, exchange }
     }
 
     #[test]
     fn list_defaults_follow_the_seps() {
         let p = list("asset_code=USDC").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(p.limit, MAX_LIMIT);
-        assert_eq!((p.kind, p.no_older_than, p.paging_id), (None, None, None));
+        assert_eq!(
+            (p.kinds, p.no_older_than, p.paging_id),
+            (vec![], None, None)
+        );
         assert_eq!(p.asset_issuer, None);
         let p = list("asset_code=USDC&limit=5000&kind=withdrawal&asset_issuer=")
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((p.limit, p.kind), (MAX_LIMIT, Some(Kind::Withdrawal)));
+        assert_eq!(p.limit, MAX_LIMIT);
+        assert_eq!(p.kinds, vec![choice(Kind::Withdrawal, None)]);
         let p = list("asset_code=USDC&limit=2&kind=&paging_id=&no_older_than=2024-01-02T03:04:05Z")
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((p.limit, p.kind, p.paging_id), (2, None, None));
+        assert_eq!((p.limit, p.kinds, p.paging_id), (2, vec![], None));
         assert!(p.no_older_than.is_some());
     }
 
@@ -175,6 +206,10 @@ mod tests {
                 "kind must be deposit or withdrawal, got 'other'",
             ),
             (
+                "asset_code=X&kind=deposit-exchange",
+                "kind must be deposit or withdrawal, got 'deposit-exchange'",
+            ),
+            (
                 "asset_code=X&paging_id=x",
                 "paging_id must be a transaction id, got 'x'",
             ),
@@ -185,6 +220,26 @@ mod tests {
         ] {
             assert_eq!(list(query).err().as_deref(), Some(error), "{query}");
         }
+    }
+
+    #[test]
+    fn sep6_kinds_are_a_list_that_tells_exchanges_apart() {
+        let sep6 = |q: &str| parse_as(q, Protocol::Sep6).map(|p| p.kinds);
+        assert_eq!(
+            sep6("asset_code=X&kind=deposit&kind=deposit-exchange"),
+            Ok(vec![
+                choice(Kind::Deposit, Some(false)),
+                choice(Kind::Deposit, Some(true))
+            ])
+        );
+        assert_eq!(
+            sep6("asset_code=X&kind=withdrawal-exchange,withdrawal-exchange"),
+            Ok(vec![choice(Kind::Withdrawal, Some(true))])
+        );
+        assert_eq!(
+            sep6("asset_code=X&kind=send").err().as_deref(),
+            Some("kind must be deposit, deposit-exchange, withdrawal or withdrawal-exchange, got 'send'")
+        );
     }
 
     #[test]
