@@ -4,13 +4,14 @@
 
 mod exchange_support;
 mod schema;
+mod sep24_support;
 
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{test, web, App};
-use exchange_support::{d, setup};
+use exchange_support::{d, desk, setup};
 use polaris_core::model::{AssetId, Transaction};
 use polaris_core::stellar::KeyPair;
-use polaris_core::store::transactions;
+use polaris_core::store::{assets, transactions};
 use polaris_core::testing::TestDatabase;
 use polaris_core::Context;
 use serde_json::{json, Value};
@@ -169,5 +170,96 @@ async fn an_interactive_exchange_without_a_quote_records_the_assets() {
         let body = json!({"asset_code": s.asset.code, "source_asset": "iso4217:JPY"});
         let (status, answer) = start(&app, &jwt, body).await;
         assert_eq!(status, 400, "{answer}");
+    }
+}
+
+/// Shows the amount form (the quote's amount filled in) until it was posted once: an
+/// anchor asking the user to confirm the quoted amount.
+#[derive(Default)]
+struct ConfirmAmount(std::sync::Mutex<std::collections::HashSet<String>>);
+
+#[async_trait::async_trait]
+impl polaris_core::integrations::InteractiveIntegration for ConfirmAmount {
+    async fn form_for_transaction(
+        &self,
+        request: &polaris_core::integrations::InteractiveRequest<'_>,
+    ) -> Result<Option<polaris_core::forms::Form>, polaris_core::integrations::IntegrationError>
+    {
+        let tx = request.transaction;
+        let done = self.0.lock().unwrap().contains(&tx.id.to_string());
+        Ok((!done)
+            .then(|| polaris_core::forms::Form::transaction(request.asset, tx.kind, tx.amount_in)))
+    }
+
+    async fn after_form_validation(
+        &self,
+        request: &polaris_core::integrations::ValidatedForm<'_>,
+    ) -> Result<(), polaris_core::integrations::IntegrationError> {
+        let id = request.interactive.transaction.id.to_string();
+        self.0.lock().unwrap().insert(id);
+        Ok(())
+    }
+}
+
+#[actix_web::test]
+async fn the_amount_of_a_quoted_deposit_cannot_be_changed_in_its_form() {
+    use sep24_support::{app_with, csrf, open, path, post, settings};
+    for db in TestDatabase::all() {
+        let s = settings(&[]);
+        let app = app_with(&db, &s, |b| {
+            let usdc = db.store.with_conn(|c| assets::by_code(c, "USDC"));
+            let usdc = usdc.expect("read").pop().expect("USDC stored");
+            b.quote(desk(&AssetId::of_asset(&usdc)))
+                .interactive(ConfirmAmount::default())
+        })
+        .await;
+        let usdc = db.store.with_conn(|c| assets::by_code(c, "USDC"));
+        let token = AssetId::of_asset(&usdc.expect("read")[0]);
+        let account = KeyPair::random();
+        let jwt = polaris_core::testing::token(&s, account.public_key(), None);
+        let q = quote(&app, &jwt, deposit_quote(&token)).await;
+        let body = json!({
+            "asset_code": "USDC", "quote_id": q["id"], "source_asset": "iso4217:USD",
+            "amount": "101",
+        });
+        let (status, started) = start(&app, &jwt, body).await;
+        assert_eq!(status, 200, "{started}");
+        let id = started["id"].as_str().expect("id");
+        let (page, cookie) = open(&app, &path(started["url"].as_str().expect("url"))).await;
+        assert_eq!(page.status, 200, "{} -> {}", page.body, page.location);
+        let token = csrf(&page.body);
+
+        let changed = [
+            ("transaction_id", id),
+            ("csrf_token", &token),
+            ("amount", "150"),
+        ];
+        let refused = post(&app, "deposit", Some(&cookie), &changed).await;
+        assert_eq!(refused.status, 400, "{}", refused.body);
+        assert!(
+            refused.body.contains("The amount is the quoted one"),
+            "{}",
+            refused.body
+        );
+        let tx = stored(&db, id);
+        assert_eq!(tx.status, polaris_core::model::Status::Incomplete);
+        assert_eq!(
+            (tx.amount_in, tx.amount_out, tx.amount_fee),
+            (Some(d("101")), Some(d("100")), Some(d("1"))),
+            "the quote's amounts stay"
+        );
+
+        let quoted = [
+            ("transaction_id", id),
+            ("csrf_token", &token),
+            ("amount", "101"),
+        ];
+        let accepted = post(&app, "deposit", Some(&cookie), &quoted).await;
+        assert_eq!(accepted.status, 303, "{}", accepted.body);
+        let tx = stored(&db, id);
+        assert_eq!(
+            (tx.amount_in, tx.amount_out),
+            (Some(d("101")), Some(d("100")))
+        );
     }
 }
