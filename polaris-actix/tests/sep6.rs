@@ -447,7 +447,7 @@ async fn transaction_lookups_validate_their_parameters() {
         ("/sep6/transactions", "asset_code is required"),
         (
             "/sep6/transactions?asset_code=SRT&kind=send",
-            "kind must be deposit or withdrawal, got 'send'",
+            "kind must be deposit, deposit-exchange, withdrawal or withdrawal-exchange, got 'send'",
         ),
         (
             "/sep6/transactions?asset_code=SRT&limit=0",

@@ -10,7 +10,7 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{test, web, App};
 use chrono::Duration;
 use exchange_support::{d, setup, setup_with, Setup};
-use polaris_core::model::{now, AssetId, Protocol, Quote, QuoteFee, Transaction};
+use polaris_core::model::{now, AssetId, FundingMethod, Protocol, Quote, QuoteFee, Transaction};
 use polaris_core::stellar::KeyPair;
 use polaris_core::store::{quotes, transactions};
 use polaris_core::testing::TestDatabase;
@@ -259,6 +259,55 @@ async fn an_exchange_answer_leaves_out_the_assets_fees_and_the_kind_filter_tells
         )
         .await;
         assert_eq!(status, 400, "{body}");
+    }
+}
+
+#[actix_web::test]
+async fn exchange_funding_methods_are_the_offchain_assets_delivery_methods() {
+    for db in TestDatabase::all() {
+        let s = setup_with(&db, true, |a| {
+            a.deposit.funding_methods = vec![FundingMethod::new("bank_transfer")];
+        });
+        let app = service(&s.ctx).await;
+        let (status, info) = get(&app, "/sep6/info", None).await;
+        assert_eq!(status, 200, "{info}");
+        assert_eq!(
+            info["deposit"]["SRT"]["funding_methods"],
+            json!(["bank_transfer"])
+        );
+        assert_eq!(
+            info["deposit-exchange"]["SRT"]["funding_methods"],
+            json!(["WIRE"])
+        );
+        assert_eq!(
+            info["withdraw-exchange"]["SRT"]["funding_methods"],
+            json!(["bank_account"])
+        );
+
+        let jwt = jwt(&s.ctx, &KeyPair::random());
+        let usd = |method: &str| format!("{}&funding_method={method}", deposit_uri(&s, "10", None));
+        let (status, body) = get(&app, &usd("WIRE"), Some(&jwt)).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = get(&app, &usd("bank_transfer"), Some(&jwt)).await;
+        assert_eq!(
+            (status, error_of(&body)),
+            (
+                400,
+                "funding_method 'bank_transfer' is not offered for deposits of SRT: use one of WIRE"
+            )
+        );
+        // Euros have no delivery methods at this desk: the asset's own methods apply.
+        let eur =
+            "/sep6/deposit-exchange?destination_asset=SRT&source_asset=iso4217%3AEUR&amount=10";
+        let (status, body) = get(
+            &app,
+            &format!("{eur}&funding_method=bank_transfer"),
+            Some(&jwt),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let (status, _) = get(&app, &format!("{eur}&funding_method=WIRE"), Some(&jwt)).await;
+        assert_eq!(status, 400);
     }
 }
 

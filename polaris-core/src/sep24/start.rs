@@ -243,7 +243,7 @@ async fn exchange_of(
         .map(|t| amount::parse_decimals("amount", t, amount::STELLAR_DECIMALS))
         .transpose()?;
     let Some(id) = given(&req.quote_id) else {
-        let offchain = exchange::offchain_asset(ctx, subject, name, offchain).await?;
+        let (offchain, _) = exchange::offchain_asset(ctx, subject, name, offchain).await?;
         let sides = Sides::of(tx.kind, asset, &offchain);
         exchange::apply_indicative(tx, &sides, amount.unwrap_or_default());
         tx.amount_expected = amount;
@@ -251,7 +251,11 @@ async fn exchange_of(
     };
     let quote = exchange::quote_of(ctx, subject, id).await?;
     let offchain = match offchain {
-        Some(text) => exchange::offchain_asset(ctx, subject, name, Some(text)).await?,
+        Some(text) => {
+            exchange::offchain_asset(ctx, subject, name, Some(text))
+                .await?
+                .0
+        }
         None => match tx.kind {
             Kind::Deposit => quote.sell_asset.clone(),
             Kind::Withdrawal | Kind::Send => quote.buy_asset.clone(),

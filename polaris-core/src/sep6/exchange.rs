@@ -3,13 +3,13 @@
 
 use serde_json::Value;
 
-use super::funding::funding_method;
+use super::funding::exchange_funding_method;
 use super::transfer::{ask_deposit, draft, find, respond, withdrawal_draft};
 use crate::auth::Subject;
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::integrations::Sep6Request;
-use crate::model::{now, Asset, Kind, Transaction};
+use crate::model::{now, Asset, AssetId, Kind, Transaction};
 use crate::params::Params;
 use crate::transfer::amount;
 use crate::transfer::exchange::{self, Sides};
@@ -25,25 +25,28 @@ async fn exchange_of(
     subject: &Subject,
     params: &Params,
     asset: &Asset,
-    offchain_name: &str,
+    offchain: &AssetId,
     method: Option<&str>,
     tx: &mut Transaction,
 ) -> Result<(), ApiError> {
-    let offchain =
-        exchange::offchain_asset(ctx, subject, offchain_name, params.get(offchain_name)).await?;
-    let sides = Sides::of(tx.kind, asset, &offchain);
+    let sides = Sides::of(tx.kind, asset, offchain);
     let text = params
         .get("amount")
         .ok_or_else(|| ApiError::bad_request("amount is required"))?;
     let amount = amount::parse_decimals("amount", text, EXCHANGE_DECIMALS)?;
+    let quoted = params.get("quote_id");
     match tx.kind {
         Kind::Withdrawal | Kind::Send => {
-            amount::check_decimals(asset, amount)?;
+            // A quote's sell_amount is exact to the ledger's 7 places (SEP-38 rounds the
+            // bought side), so only an unquoted amount is held to the asset's decimals.
+            if quoted.is_none() {
+                amount::check_decimals(asset, amount)?;
+            }
             amount::check_limits(asset.operation(tx.kind), amount)?;
         }
         Kind::Deposit => {}
     }
-    match params.get("quote_id") {
+    match quoted {
         Some(id) => {
             let quote = exchange::quote_of(ctx, subject, id).await?;
             exchange::check_quote(&quote, &sides, amount, method, now())?;
@@ -69,19 +72,13 @@ pub async fn deposit_exchange(
         return Err(ApiError::bad_request("destination_asset is required"));
     }
     let asset = find(ctx, named, Kind::Deposit).await?;
-    let method = funding_method(&asset, Kind::Deposit, params)?;
+    let (offchain, desk) =
+        exchange::offchain_asset(ctx, subject, "source_asset", params.get("source_asset")).await?;
+    let method = exchange_funding_method(&asset, Kind::Deposit, &desk, params)?;
     let local = ctx.settings.local_mode;
     let mut tx = draft(subject, &asset, Kind::Deposit, params, local)?;
-    exchange_of(
-        ctx,
-        subject,
-        params,
-        &asset,
-        "source_asset",
-        method.as_deref(),
-        &mut tx,
-    )
-    .await?;
+    let method = method.as_deref();
+    exchange_of(ctx, subject, params, &asset, &offchain, method, &mut tx).await?;
     ask_deposit(ctx, subject, params, &asset, method.as_deref(), tx).await
 }
 
@@ -97,14 +94,16 @@ pub async fn withdraw_exchange(
         return Err(ApiError::bad_request("source_asset is required"));
     }
     let asset = find(ctx, named, Kind::Withdrawal).await?;
-    let method = funding_method(&asset, Kind::Withdrawal, params)?;
+    let name = "destination_asset";
+    let (offchain, desk) = exchange::offchain_asset(ctx, subject, name, params.get(name)).await?;
+    let method = exchange_funding_method(&asset, Kind::Withdrawal, &desk, params)?;
     let mut tx = withdrawal_draft(ctx, subject, &asset, params)?;
     exchange_of(
         ctx,
         subject,
         params,
         &asset,
-        "destination_asset",
+        &offchain,
         method.as_deref(),
         &mut tx,
     )

@@ -5,9 +5,10 @@ use serde_json::{json, Map, Value};
 use super::funding::funding_method;
 use crate::context::Context;
 use crate::error::ApiError;
-use crate::integrations::{AssetInfo, InfoRequest};
-use crate::model::{json_number, Asset, FieldSpec, FundingMethod, OperationConfig, Protocol};
+use crate::integrations::{AssetInfo, AssetsRequest, InfoRequest};
+use crate::model::{json_number, Asset, FieldSpec, FundingMethod, Kind, OperationConfig, Protocol};
 use crate::params::Params;
+use crate::transfer::exchange::delivery_methods;
 use crate::transfer::fees::{self, FeeQuery};
 
 /// [`info`] as JSON text, kept per language as long as the asset list it was made from
@@ -38,6 +39,7 @@ pub async fn info(ctx: &Context, params: &Params) -> Result<Value, ApiError> {
     let mut deposit_exchange = Map::new();
     let mut withdraw_exchange = Map::new();
     let exchanges = ctx.integrations.quote.is_some();
+    let (deposit_methods, withdraw_methods) = exchange_methods(ctx).await?;
     for asset in all.iter().filter(|a| a.sep6_enabled) {
         let described = describe(ctx, asset, lang).await?;
         let published = fees::published(&ctx.integrations);
@@ -50,7 +52,7 @@ pub async fn info(ctx: &Context, params: &Params) -> Result<Value, ApiError> {
             put_object(&mut d, "fields", fields);
         }
         if exchanges && asset.deposit.enabled {
-            deposit_exchange.insert(asset.code.clone(), exchange(&d));
+            deposit_exchange.insert(asset.code.clone(), exchange(&d, &deposit_methods));
         }
         deposit.insert(asset.code.clone(), Value::Object(d));
         let mut w = operation(&asset.withdrawal, published);
@@ -62,7 +64,7 @@ pub async fn info(ctx: &Context, params: &Params) -> Result<Value, ApiError> {
             put_object(&mut w, "types", types);
         }
         if exchanges && asset.withdrawal.enabled {
-            withdraw_exchange.insert(asset.code.clone(), exchange(&w));
+            withdraw_exchange.insert(asset.code.clone(), exchange(&w, &withdraw_methods));
         }
         withdraw.insert(asset.code.clone(), Value::Object(w));
     }
@@ -82,11 +84,34 @@ pub async fn info(ctx: &Context, params: &Params) -> Result<Value, ApiError> {
     Ok(body)
 }
 
+/// The funding methods of exchanges: every delivery method of the quote desk's off-chain
+/// assets, those a user delivers with (deposits) and those a user receives by (withdrawals).
+async fn exchange_methods(ctx: &Context) -> Result<(Vec<String>, Vec<String>), ApiError> {
+    let Some(desk) = ctx.integrations.quote.as_deref() else {
+        return Ok(Default::default());
+    };
+    let offered = desk.offchain_assets(&AssetsRequest::new(None)).await?;
+    let names = |kind| {
+        let mut all: Vec<String> = Vec::new();
+        for name in offered.iter().flat_map(|a| delivery_methods(a, kind)) {
+            if !all.iter().any(|n| n == name) {
+                all.push(name.to_string());
+            }
+        }
+        all
+    };
+    Ok((names(Kind::Deposit), names(Kind::Withdrawal)))
+}
+
 /// An asset's entry under `deposit-exchange` or `withdraw-exchange`: its operation's entry
 /// without `enabled` (listed means offered), the deprecated `fields`/`types`, and the
-/// asset's fees (an exchange's fee is its quote's).
-fn exchange(operation: &Map<String, Value>) -> Value {
+/// asset's fees (an exchange's fee is its quote's); its funding methods are the off-chain
+/// assets' delivery `methods`, when the quote desk declares any.
+fn exchange(operation: &Map<String, Value>, methods: &[String]) -> Value {
     let mut m = operation.clone();
+    if !methods.is_empty() {
+        m.insert("funding_methods".into(), json!(methods));
+    }
     for key in [
         "enabled",
         "fields",

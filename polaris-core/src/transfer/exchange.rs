@@ -16,7 +16,7 @@ use super::assets::AssetRef;
 use crate::auth::Subject;
 use crate::context::Context;
 use crate::error::ApiError;
-use crate::integrations::AssetsRequest;
+use crate::integrations::{AssetsRequest, OffchainAsset};
 use crate::model::{Asset, AssetId, Kind, Quote, Transaction};
 use crate::store::quotes::{self, TakeError};
 use crate::store::transactions::{self, Owner};
@@ -77,7 +77,7 @@ pub async fn offchain_asset(
     subject: &Subject,
     name: &str,
     text: Option<&str>,
-) -> Result<AssetId, ApiError> {
+) -> Result<(AssetId, OffchainAsset), ApiError> {
     let text = text.ok_or_else(|| ApiError::bad_request(format!("{name} is required")))?;
     let id = AssetId::parse(text).map_err(|e| ApiError::bad_request(format!("{name}: {e}")))?;
     let AssetId::Iso4217(code) = &id else {
@@ -93,12 +93,22 @@ pub async fn offchain_asset(
     let offered = integration
         .offchain_assets(&AssetsRequest::new(Some(subject)))
         .await?;
-    if !offered.iter().any(|a| &a.currency == code) {
+    let Some(found) = offered.into_iter().find(|a| &a.currency == code) else {
         return Err(ApiError::bad_request(format!(
             "{name} '{text}' is not offered for exchange"
         )));
-    }
-    Ok(id)
+    };
+    Ok((id, found))
+}
+
+/// The names of the delivery methods of `offchain` in a `kind` exchange: how the user
+/// delivers it (a deposit sells it) or receives it (a withdrawal buys it).
+pub fn delivery_methods(offchain: &OffchainAsset, kind: Kind) -> Vec<&str> {
+    let methods = match kind {
+        Kind::Deposit => &offchain.sell_delivery_methods,
+        Kind::Withdrawal | Kind::Send => &offchain.buy_delivery_methods,
+    };
+    methods.iter().map(|m| m.name.as_str()).collect()
 }
 
 /// The quote `id` of `subject`: another account's quote is refused as an unknown one is.
