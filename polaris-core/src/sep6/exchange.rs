@@ -79,7 +79,7 @@ pub async fn deposit_exchange(
     let mut tx = draft(subject, &asset, Kind::Deposit, params, local)?;
     let method = method.as_deref();
     exchange_of(ctx, subject, params, &asset, &offchain, method, &mut tx).await?;
-    ask_deposit(ctx, subject, params, &asset, method.as_deref(), tx).await
+    ask_deposit(ctx, subject, params, &asset, method, tx).await
 }
 
 /// `GET /sep6/withdraw-exchange`: the Stellar `source_asset` (a code, or
