@@ -238,10 +238,10 @@ async fn an_exchange_answer_leaves_out_the_assets_fees_and_the_kind_filter_tells
         let exchange_id = exchange["id"].as_str().unwrap().to_string();
         let mut both = vec![plain_id.clone(), exchange_id.clone()];
         both.sort();
-        assert_eq!(listed(&app, &jwt, "kind=deposit").await, [plain_id.clone()]);
+        assert_eq!(listed(&app, &jwt, "kind=deposit").await, vec![plain_id]);
         assert_eq!(
             listed(&app, &jwt, "kind=deposit-exchange").await,
-            [exchange_id.clone()]
+            vec![exchange_id.clone()]
         );
         assert_eq!(
             listed(&app, &jwt, "kind=deposit&kind=deposit-exchange").await,
