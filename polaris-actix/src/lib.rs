@@ -39,6 +39,7 @@ pub mod sep24;
 pub mod sep24_webapp;
 pub mod sep38;
 pub mod sep6;
+pub mod testnet;
 
 pub use builder::{BuildError, Polaris, PolarisBuilder};
 /// The Horizon sandbox (a local Stellar network over Horizon's HTTP API), re-exported from

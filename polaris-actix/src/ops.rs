@@ -1,7 +1,9 @@
 //! The operator's commands: look at a transaction, refund, hold and release it, fail it,
 //! ask for information, mark a customer verified, hand it to an external system. Each maps
 //! onto one function of [`polaris_core::operations`]; this module only parses the command
-//! line and prints the transaction as wallets see it (SEP-24 or SEP-6 JSON).
+//! line and prints the transaction as wallets see it (SEP-24 or SEP-6 JSON). Besides: list
+//! the payments `watch-transactions` could not match, and list or reset its stream cursors
+//! (after a test network reset).
 
 use std::process::ExitCode;
 
@@ -12,7 +14,7 @@ use polaris_core::operations::{
     ToPendingExternal, TransactionInfoRequest,
 };
 use polaris_core::store::transactions::{self, Owner};
-use polaris_core::store::{assets, StoreError};
+use polaris_core::store::{assets, watcher, StoreError};
 use polaris_core::{sep24, sep6, Settings, Store};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
@@ -38,6 +40,37 @@ pub enum OpsCommand {
     CustomerVerified(CustomerArgs),
     /// Mark a transaction as under way in an external system.
     PendingExternal(PendingExternalArgs),
+    /// Payments to distribution accounts that matched no transaction.
+    #[command(subcommand)]
+    Unmatched(UnmatchedCommand),
+    /// The positions of `watch-transactions` in each account's payments.
+    #[command(subcommand)]
+    Cursors(CursorsCommand),
+}
+
+/// `unmatched ...`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum UnmatchedCommand {
+    /// Print every unmatched payment, oldest first.
+    List,
+}
+
+/// `cursors ...`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum CursorsCommand {
+    /// Print every stored cursor.
+    List,
+    /// Forget the cursors (after a test network reset): watching starts again from the
+    /// newest payment of each account.
+    Reset(ResetCursorsArgs),
+}
+
+/// Options of `cursors reset`.
+#[derive(Debug, Clone, Args)]
+pub struct ResetCursorsArgs {
+    /// Only this account's cursor (default: every account's).
+    #[arg(long)]
+    pub account: Option<String>,
 }
 
 /// `transaction ...`.
@@ -170,6 +203,19 @@ pub async fn execute(
     command: OpsCommand,
 ) -> Result<Value, OpsError> {
     let tx = match command {
+        OpsCommand::Unmatched(UnmatchedCommand::List) => {
+            return json_of(store.run(watcher::unmatched).await?)
+        }
+        OpsCommand::Cursors(CursorsCommand::List) => {
+            return json_of(store.run(watcher::cursors).await?)
+        }
+        OpsCommand::Cursors(CursorsCommand::Reset(a)) => {
+            let account = a.account;
+            let removed = store
+                .run(move |c| watcher::reset_cursors(c, account.as_deref()))
+                .await?;
+            return Ok(serde_json::json!({ "reset": removed }));
+        }
         OpsCommand::Transaction(TransactionCommand::Show(a)) => show(store, a.id).await?,
         OpsCommand::Refund(a) => {
             let id_type = match a.id_type {
@@ -223,6 +269,10 @@ pub async fn run(settings: &Settings, store: &Store, command: OpsCommand) -> Exi
             ExitCode::FAILURE
         }
     }
+}
+
+fn json_of<T: serde::Serialize>(rows: T) -> Result<Value, OpsError> {
+    Ok(serde_json::to_value(rows).unwrap_or(Value::Null))
 }
 
 /// `--fields` in the SEP-6 `/info` shape: `{"name": {"description": "..."}}`.

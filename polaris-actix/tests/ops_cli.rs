@@ -352,3 +352,69 @@ fn bad_arguments_are_refused_by_the_parser() {
         assert!(Cli::try_parse_from(&args).is_err(), "{args:?}");
     }
 }
+
+#[actix_web::test]
+async fn unmatched_payments_are_listed_and_cursors_listed_and_reset() {
+    use polaris_core::store::watcher::{self, UnmatchedPayment};
+    for db in TestDatabase::all() {
+        let settings = polaris_core::testing::settings(&[]);
+        let (alice, bob) = (KeyPair::random(), KeyPair::random());
+        let payment = UnmatchedPayment {
+            paging_token: "4294967297".into(),
+            account: alice.public_key().to_string(),
+            from_address: bob.public_key().to_string(),
+            asset: "native".into(),
+            amount: "12.5".into(),
+            memo: Some("nobody".into()),
+            transaction_hash: "ab".repeat(32),
+            reason: "no transaction has this memo".into(),
+            created_at: chrono::Utc::now().naive_utc(),
+        };
+        db.store
+            .with_conn(|c| {
+                watcher::record_unmatched(c, &payment)?;
+                watcher::set_cursor(c, alice.public_key(), "100")?;
+                watcher::set_cursor(c, bob.public_key(), "200")
+            })
+            .unwrap();
+
+        let listed = exec(&db, &settings, &["unmatched", "list"]).await.unwrap();
+        let rows = listed.as_array().expect("an array");
+        assert_eq!(rows.len(), 1, "{listed}");
+        assert_eq!(rows[0]["paging_token"], "4294967297");
+        assert_eq!(rows[0]["amount"], "12.5");
+        assert_eq!(rows[0]["memo"], "nobody");
+
+        let cursors = exec(&db, &settings, &["cursors", "list"]).await.unwrap();
+        let mut seen: Vec<(String, String)> = cursors
+            .as_array()
+            .expect("an array")
+            .iter()
+            .map(|c| {
+                (
+                    c["account"].as_str().unwrap().into(),
+                    c["cursor"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        seen.sort();
+        let mut wanted = vec![
+            (alice.public_key().to_string(), "100".to_string()),
+            (bob.public_key().to_string(), "200".to_string()),
+        ];
+        wanted.sort();
+        assert_eq!(seen, wanted);
+
+        let one = ["cursors", "reset", "--account", alice.public_key()];
+        assert_eq!(
+            exec(&db, &settings, &one).await.unwrap(),
+            json!({"reset": 1})
+        );
+        let left = db.store.with_conn(watcher::cursors).unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].account, bob.public_key());
+        let all = exec(&db, &settings, &["cursors", "reset"]).await.unwrap();
+        assert_eq!(all, json!({"reset": 1}));
+        assert!(db.store.with_conn(watcher::cursors).unwrap().is_empty());
+    }
+}

@@ -12,7 +12,6 @@ mod demo;
 mod fee;
 mod kyc;
 mod quotes;
-mod testnet;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -52,7 +51,7 @@ enum Command {
     Sandbox(SandboxArgs),
     /// Asset helpers for test networks and the sandbox.
     #[command(subcommand)]
-    Testnet(testnet::TestnetCommand),
+    Testnet(polaris_actix::testnet::TestnetCommand),
 }
 
 /// Where the sandbox listens and keeps its ledger.
@@ -97,7 +96,7 @@ async fn main() -> ExitCode {
         Command::Polaris(PolarisCommand::Migrate) => cli::migrate(&settings),
         Command::Polaris(PolarisCommand::Serve(opts)) => serve(settings, &opts).await,
         Command::Sandbox(opts) => sandbox_alone(&settings, &opts).await,
-        Command::Testnet(command) => testnet::run(&settings, command).await,
+        Command::Testnet(command) => polaris_actix::testnet::run(&settings, command).await,
         Command::Process(command) => process(settings, command).await,
         Command::Ops(command) => operate(&settings, command).await,
     }

@@ -35,40 +35,65 @@ pub async fn ensure_asset(
     for key in [setup.issuer, setup.distribution] {
         ensure_account(horizon, friendbot_url, key.public_key()).await?;
     }
-    let dist = load(horizon, setup.distribution.public_key()).await?;
-    if dist.balance(&asset).is_none() {
-        let op = Op::trust(&asset);
-        submit(
-            horizon,
-            setup.distribution,
-            dist.info.sequence + 1,
-            op,
-            setup.passphrase,
-        )
-        .await?;
-    }
-    let held = load(horizon, setup.distribution.public_key())
-        .await?
-        .balance(&asset)
-        .map_or(0, |b| b.balance);
-    if held < setup.supply {
-        let issuer = load(horizon, setup.issuer.public_key()).await?;
-        let op = Op::payment(
-            setup.distribution.public_key(),
-            asset.clone(),
-            setup.supply - held,
-        )
-        .map_err(|e| HorizonError::Other(e.0))?;
-        submit(
-            horizon,
-            setup.issuer,
-            issuer.info.sequence + 1,
-            op,
-            setup.passphrase,
-        )
-        .await?;
-    }
+    let holding = Holding {
+        holder: setup.distribution,
+        payer: setup.issuer,
+        asset: &asset,
+        at_least: setup.supply,
+        passphrase: setup.passphrase,
+    };
+    ensure_holding(horizon, &holding).await?;
     Ok(asset)
+}
+
+/// An account that should hold at least `at_least` stroops of `asset`, topped up by `payer`.
+#[derive(Debug, Clone)]
+pub struct Holding<'a> {
+    /// The account's key (it signs its trustline).
+    pub holder: &'a KeyPair,
+    /// Who pays the top-up: the issuer, or an account holding the asset.
+    pub payer: &'a KeyPair,
+    /// The asset.
+    pub asset: &'a Asset,
+    /// The least balance, in stroops.
+    pub at_least: i64,
+    /// The network passphrase to sign for.
+    pub passphrase: &'a str,
+}
+
+/// Makes sure the (existing) holder trusts the asset and holds at least `at_least` of it,
+/// paying the difference from `payer`. Idempotent.
+pub async fn ensure_holding(horizon: &dyn Horizon, h: &Holding<'_>) -> Result<(), HorizonError> {
+    let holder = load(horizon, h.holder.public_key()).await?;
+    if holder.balance(h.asset).is_none() {
+        let op = Op::trust(h.asset);
+        let seq = holder.info.sequence + 1;
+        submit(horizon, h.holder, seq, op, h.passphrase).await?;
+    }
+    let held = load(horizon, h.holder.public_key())
+        .await?
+        .balance(h.asset)
+        .map_or(0, |b| b.balance);
+    if held < h.at_least {
+        let payer = load(horizon, h.payer.public_key()).await?;
+        let op = Op::payment(h.holder.public_key(), h.asset.clone(), h.at_least - held)
+            .map_err(|e| HorizonError::Other(e.0))?;
+        let seq = payer.info.sequence + 1;
+        submit(horizon, h.payer, seq, op, h.passphrase).await?;
+    }
+    Ok(())
+}
+
+/// A client (wallet) account for trying an anchor out on a test network: created by the
+/// friendbot when missing, trusting `asset`, holding at least `at_least` stroops of it paid
+/// by the asset's distribution account. Idempotent.
+pub async fn fund_client(
+    horizon: &dyn Horizon,
+    friendbot_url: &str,
+    client: &Holding<'_>,
+) -> Result<(), HorizonError> {
+    ensure_account(horizon, friendbot_url, client.holder.public_key()).await?;
+    ensure_holding(horizon, client).await
 }
 
 async fn ensure_account(

@@ -37,6 +37,40 @@ pub fn upsert(conn: &mut DbConnection, asset: &Asset) -> Result<Asset, StoreErro
     written
 }
 
+/// What [`delete`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deleted {
+    /// The asset is gone.
+    Removed,
+    /// No asset has this code and issuer.
+    NotFound,
+    /// Kept: this many transactions refer to it (their history would be lost).
+    InUse(i64),
+}
+
+/// Deletes the asset with `code` and `issuer`, unless a transaction refers to it.
+pub fn delete(conn: &mut DbConnection, code: &str, issuer: &str) -> Result<Deleted, StoreError> {
+    use super::schema::transactions::dsl as tx;
+    let outcome = conn.transaction(|conn| {
+        let Some(found) = by_code_and_issuer(conn, code, issuer)? else {
+            return Ok(Deleted::NotFound);
+        };
+        let used: i64 = tx::transactions
+            .filter(tx::asset_id.eq(found.id))
+            .count()
+            .get_result(conn)?;
+        if used > 0 {
+            return Ok(Deleted::InUse(used));
+        }
+        diesel::delete(dsl::assets.find(found.id)).execute(conn)?;
+        Ok::<_, StoreError>(Deleted::Removed)
+    })?;
+    if outcome == Deleted::Removed {
+        super::cache::assets_changed();
+    }
+    Ok(outcome)
+}
+
 /// Every asset, by code.
 pub fn all(conn: &mut DbConnection) -> Result<Vec<Asset>, StoreError> {
     load(

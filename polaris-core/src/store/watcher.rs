@@ -8,7 +8,7 @@ use super::{DbConnection, StoreError};
 use crate::model::now;
 
 /// A payment to a distribution account that matched no transaction.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Insertable, serde::Serialize)]
 #[diesel(table_name = unmatched_payments)]
 pub struct UnmatchedPayment {
     /// Horizon's paging token of the payment operation.
@@ -29,6 +29,34 @@ pub struct UnmatchedPayment {
     pub reason: String,
     /// When it was recorded.
     pub created_at: chrono::NaiveDateTime,
+}
+
+/// Where `watch-transactions` is in the payments of one account.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, serde::Serialize)]
+pub struct StreamCursor {
+    /// The watched account.
+    pub account: String,
+    /// Horizon's paging token of the last payment seen.
+    pub cursor: String,
+    /// When it last moved.
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// Every stored cursor, by account.
+pub fn cursors(conn: &mut DbConnection) -> Result<Vec<StreamCursor>, StoreError> {
+    Ok(stream_cursors::table
+        .order(stream_cursors::account.asc())
+        .load(conn)?)
+}
+
+/// Forgets the cursor of `account` (of every account when `None`), so that
+/// `watch-transactions` starts again from the newest payment, as on its first run: what a
+/// test network reset (which restarts paging tokens) needs. Returns how many were removed.
+pub fn reset_cursors(conn: &mut DbConnection, account: Option<&str>) -> Result<usize, StoreError> {
+    Ok(match account {
+        Some(a) => diesel::delete(stream_cursors::table.find(a)).execute(conn)?,
+        None => diesel::delete(stream_cursors::table).execute(conn)?,
+    })
 }
 
 /// The cursor stored for `account`.
