@@ -16,6 +16,7 @@ pub mod quotes;
 pub(crate) mod rows;
 pub(crate) mod schema;
 pub mod seeds;
+pub mod stats;
 pub mod transactions;
 pub mod watcher;
 
