@@ -85,6 +85,12 @@ async fn an_address_gets_429_after_its_burst_and_another_address_does_not() {
         &call(&app, challenge(proxy, Some("203.0.113.1"))).await,
         "address",
     );
+    // The 429 keeps SEP-10's CORS header, so a browser wallet can read it.
+    let from_browser = challenge(proxy, Some("203.0.113.1"))
+        .insert_header(("Origin", "https://wallet.example.com"));
+    let resp = test::call_service(&app, from_browser.to_request()).await;
+    assert_eq!(resp.status().as_u16(), 429);
+    assert!(resp.headers().contains_key("access-control-allow-origin"));
     // POST /auth shares the address' quota.
     let post = test::TestRequest::post()
         .uri("/auth")

@@ -2,7 +2,7 @@
 //! from the store when scraped. `docs/metrics.md` lists every metric and sample queries.
 //!
 //! Each [`Context`](crate::Context) owns its [`Metrics`] and their
-//! [`Registry`](prometheus::Registry) (no process-wide state: two contexts in one process,
+//! [`Registry`] (no process-wide state: two contexts in one process,
 //! as in parallel tests, count apart). A web frontend records its requests with
 //! [`Metrics::http_request`] and serves [`Metrics::render`] as `GET /metrics`. Anchors may
 //! register metrics of their own in [`Metrics::registry`].
