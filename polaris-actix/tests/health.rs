@@ -147,3 +147,30 @@ async fn health_sits_under_the_base_path_with_scope() {
     assert_eq!(resp.status().as_u16(), 404);
     sb.stop().await;
 }
+
+#[actix_web::test]
+async fn not_ready_once_the_sqlite_file_is_unusable() {
+    let db = TestDatabase::sqlite();
+    let sb = sandbox().await;
+    let polaris = polaris(&db, &sb).await;
+    let app = test::init_service(App::new().configure(polaris.configure())).await;
+    assert_eq!(get(&app, "/ready").await.0, 200);
+
+    // Overwrite the database, its write-ahead log and its shared index in place (the open
+    // connections keep their file handles, so removing the files would not be noticed).
+    let path = db.url.trim_start_matches("sqlite://").to_string();
+    for suffix in ["", "-wal", "-shm"] {
+        let file = format!("{path}{suffix}");
+        if let Ok(meta) = std::fs::metadata(&file) {
+            let garbage = vec![0xA5u8; meta.len().max(4096) as usize];
+            std::fs::write(&file, garbage).unwrap();
+        }
+    }
+    let (status, body) = get(&app, "/ready").await;
+    assert_eq!(status, 503, "{body}");
+    assert!(!check(&body, "database"), "{body}");
+    assert!(!check(&body, "migrations"), "{body}");
+    assert!(check(&body, "horizon"), "{body}");
+    assert_eq!(get(&app, "/health").await.0, 200);
+    sb.stop().await;
+}
