@@ -92,8 +92,8 @@ pub fn migrate(settings: &Settings) -> ExitCode {
 /// `serve`: runs an HTTP server with request logging (each request gets an id, tokens
 /// are redacted from logged URLs, see [`RequestLog`]), request metrics when metrics are on,
 /// and every active SEP mounted, until SIGINT/SIGTERM. With `METRICS_BIND`, `/metrics` is
-/// served on that address by a listener of its own. Unless `opts.no_processes`, every background process runs in this
-/// process too (at `PROCESS_INTERVAL_SECONDS` when set, see
+/// served on that address by a listener of its own. Unless `opts.no_processes`, every
+/// background process runs in this process too (at `PROCESS_INTERVAL_SECONDS` when set, see
 /// [`polaris_core::processors::runner`]), and is stopped, its round in hand finished,
 /// after the server stops.
 ///

@@ -91,18 +91,17 @@ pub async fn run(ctx: Context, command: ProcessCommand) -> ExitCode {
 }
 
 async fn run_process(ctx: &Context, command: ProcessCommand) -> ExitCode {
-    let ctx = ctx.clone();
     let worker = Worker::new();
     let process = command.process();
     let args = command.args();
     if !args.repeat {
-        process.round(&ctx, &worker).await;
+        process.round(ctx, &worker).await;
         return ExitCode::SUCCESS;
     }
     let seconds = args.interval.or(ctx.settings.process_interval_seconds);
     let shutdown = runner::shutdown_signal();
     process
-        .run(&ctx, &worker, process.interval(seconds), shutdown)
+        .run(ctx, &worker, process.interval(seconds), shutdown)
         .await;
     ExitCode::SUCCESS
 }
