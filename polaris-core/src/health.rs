@@ -103,7 +103,7 @@ pub async fn readiness_within(ctx: &Context, timeout: Duration) -> Report {
 }
 
 async fn database(ctx: &Context, timeout: Duration) -> [Check; 2] {
-    let run = ctx.store.run(|c| {
+    let run = ctx.store.run_within(timeout, |c| {
         stats::ping(c)?;
         Ok(migrate::check(c))
     });

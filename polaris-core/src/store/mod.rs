@@ -133,6 +133,26 @@ impl Store {
         seeds::with_key(self.seed_key.as_ref(), || f(&mut conn))
     }
 
+    /// Like [`Store::run`], but waits at most `timeout` for a connection of the pool (instead
+    /// of the pool's 30 seconds): for probes, which must not pile up while the database is
+    /// down.
+    pub async fn run_within<T, F>(&self, timeout: Duration, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = store
+                .pool
+                .get_timeout(timeout)
+                .map_err(|e| StoreError::Connection(e.to_string()))?;
+            seeds::with_key(store.seed_key.as_ref(), || f(&mut conn))
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
     /// Every asset, from the cache when fresh.
     pub async fn assets(&self) -> Result<Arc<Vec<Asset>>, StoreError> {
         if let Some(all) = self.caches.assets.get() {
