@@ -251,7 +251,7 @@ impl Metrics {
     /// Sets the gauges read from the store.
     pub async fn refresh(&self, store: &Store) -> Result<(), StoreError> {
         let (statuses, pending, oldest, cursors) = store
-            .run(|c| {
+            .run_within(STORE_TIMEOUT, |c| {
                 Ok((
                     stats::transactions_by_status(c)?,
                     callbacks::pending_count(c)?,
