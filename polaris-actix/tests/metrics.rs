@@ -210,3 +210,32 @@ async fn a_metrics_listener_serves_the_scrape_on_its_own_address() {
     let scrape = Scrape::parse(text.lines().map(|l| Ok(l.to_string()))).unwrap();
     assert_eq!(value(&scrape, "polaris_sep10_tokens_total", &[]), 1.0);
 }
+
+#[actix_web::test]
+async fn a_broken_database_still_scrapes_and_is_counted() {
+    let db = TestDatabase::sqlite();
+    let polaris = polaris(&db, &[("METRICS_ENABLED", "true")]).await;
+    let app = test::init_service(App::new().configure(polaris.configure())).await;
+    store_transaction(polaris.context(), Status::Incomplete);
+    let first = scrape(&app).await;
+    assert_eq!(
+        value(&first, "polaris_metrics_store_errors_total", &[]),
+        0.0
+    );
+
+    let path = db.url.trim_start_matches("sqlite://").to_string();
+    for suffix in ["", "-wal", "-shm"] {
+        let file = format!("{path}{suffix}");
+        if let Ok(meta) = std::fs::metadata(&file) {
+            std::fs::write(&file, vec![0xA5u8; meta.len().max(4096) as usize]).unwrap();
+        }
+    }
+    let second = scrape(&app).await;
+    assert_eq!(
+        value(&second, "polaris_metrics_store_errors_total", &[]),
+        1.0
+    );
+    // The gauges keep their last values rather than dropping to zero.
+    let incomplete = [("status", "incomplete")];
+    assert_eq!(value(&second, "polaris_transactions", &incomplete), 1.0);
+}
