@@ -271,7 +271,7 @@ start_anchor() {
     start_server "$name" "$dir/anchor.log" env -C "$dir" -u HORIZON_URL -u ACTIVE_SEPS \
             LOCAL_MODE=true DATABASE_URL="$db" HOST_URL="$HOST_URL" \
             SIGNING_SEED="$SIGNING_SEED" SERVER_JWT_KEY="$SERVER_JWT_KEY" \
-            STELLAR_NETWORK_PASSPHRASE="$PASSPHRASE" \
+            STELLAR_NETWORK_PASSPHRASE="$PASSPHRASE" RATE_LIMIT_ENABLED=false \
             SANDBOX_BIND="127.0.0.1:$SANDBOX_PORT" SANDBOX_STATE_FILE="$dir/sandbox.json" \
             RUST_LOG="$ANCHOR_RUST_LOG" \
             "$ANCHOR_BIN" serve --bind "127.0.0.1:$ANCHOR_PORT" --no-processes

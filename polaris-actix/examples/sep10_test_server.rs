@@ -34,6 +34,7 @@ fn context() -> Result<Context, Box<dyn std::error::Error>> {
         store,
         horizon: Arc::new(EmptyLedger),
         integrations: Integrations::default(),
+        metrics: Default::default(),
     })
 }
 

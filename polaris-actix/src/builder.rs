@@ -3,6 +3,7 @@
 
 use actix_web::web;
 use polaris_core::context::ContextBuilder;
+use polaris_core::ratelimit::RateLimiter;
 use polaris_core::settings::Sep;
 use polaris_core::{Context, Settings};
 
@@ -12,6 +13,7 @@ pub use polaris_core::context::BuildError;
 #[derive(Clone)]
 pub struct Polaris {
     ctx: web::Data<Context>,
+    limiter: web::Data<RateLimiter>,
 }
 
 /// Collects settings, integrations and options; `build()` opens the store and returns the
@@ -22,6 +24,7 @@ pub type PolarisBuilder = ContextBuilder<Polaris>;
 impl From<Context> for Polaris {
     fn from(ctx: Context) -> Self {
         Self {
+            limiter: web::Data::new(RateLimiter::new(&ctx.settings)),
             ctx: web::Data::new(ctx),
         }
     }
@@ -38,9 +41,22 @@ impl Polaris {
         &self.ctx
     }
 
+    /// The middleware that records every request of the app in this context's metrics
+    /// (method, route pattern, status, latency; see `docs/metrics.md`). Wrap the whole app
+    /// with it, so that requests matching no route are counted too:
+    /// `App::new().wrap(polaris.http_metrics()).configure(polaris.configure())`.
+    pub fn http_metrics(&self) -> crate::metrics::HttpMetrics {
+        crate::metrics::HttpMetrics::new(self.ctx.metrics.clone())
+    }
+
     /// A closure for `App::configure` that mounts every active SEP's routes at the root of
     /// the app (or of the scope it is called in), with Polaris' request configuration
     /// (body limits, SEP-shaped extractor errors) as data of that app or scope.
+    ///
+    /// `GET /health` and `GET /ready` ([`crate::health`]) are always mounted beside them,
+    /// and `GET /metrics` when `METRICS_ENABLED` is set without `METRICS_BIND`
+    /// ([`crate::metrics`]). The rate limits of [`crate::ratelimit`] apply to the routes
+    /// mounted here.
     ///
     /// With a path in `HOST_URL` ([`PolarisBuilder::base_path`](polaris_core::context::ContextBuilder::base_path)), the URLs Polaris writes
     /// carry it: mount with [`Polaris::scope`] instead, unless a proxy in front strips the
@@ -57,9 +73,14 @@ impl Polaris {
     /// ```
     pub fn configure(&self) -> impl Fn(&mut web::ServiceConfig) + Clone + 'static {
         let ctx = self.ctx.clone();
+        let limiter = self.limiter.clone();
         move |cfg: &mut web::ServiceConfig| {
-            cfg.app_data(ctx.clone());
+            cfg.app_data(ctx.clone()).app_data(limiter.clone());
             crate::error::configure(cfg);
+            crate::health::configure(cfg);
+            if ctx.settings.metrics.on_public_routes() {
+                crate::metrics::configure(cfg);
+            }
             if ctx.settings.is_active(Sep::Sep1) {
                 crate::sep1::configure(cfg);
             }

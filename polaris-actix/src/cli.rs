@@ -4,10 +4,12 @@
 
 use std::process::ExitCode;
 
+use actix_web::dev::ServerHandle;
+use actix_web::middleware::Condition;
 use actix_web::{App, HttpServer};
 use clap::{Args, Subcommand};
 use polaris_core::processors::runner;
-use polaris_core::{Settings, Store};
+use polaris_core::{Context, Settings, Store};
 use tokio::sync::watch;
 use tracing_actix_web::TracingLogger;
 
@@ -88,9 +90,10 @@ pub fn migrate(settings: &Settings) -> ExitCode {
 }
 
 /// `serve`: runs an HTTP server with request logging (each request gets an id, tokens
-/// are redacted from logged URLs, see [`RequestLog`]) and every active SEP mounted, until
-/// SIGINT/SIGTERM. Unless `opts.no_processes`, every background process runs in this
-/// process too (at `PROCESS_INTERVAL_SECONDS` when set, see
+/// are redacted from logged URLs, see [`RequestLog`]), request metrics when metrics are on,
+/// and every active SEP mounted, until SIGINT/SIGTERM. With `METRICS_BIND`, `/metrics` is
+/// served on that address by a listener of its own. Unless `opts.no_processes`, every
+/// background process runs in this process too (at `PROCESS_INTERVAL_SECONDS` when set, see
 /// [`polaris_core::processors::runner`]), and is stopped, its round in hand finished,
 /// after the server stops.
 ///
@@ -98,6 +101,7 @@ pub fn migrate(settings: &Settings) -> ExitCode {
 /// the time `serve` runs, Polaris is built.
 pub async fn serve(polaris: Polaris, opts: &ServeArgs) -> std::io::Result<()> {
     let ctx = polaris.context().clone();
+    let metrics = spawn_metrics_server(&ctx)?;
     let (stop, stopped) = watch::channel(false);
     let workers = match opts.no_processes {
         true => Vec::new(),
@@ -108,13 +112,30 @@ pub async fn serve(polaris: Polaris, opts: &ServeArgs) -> std::io::Result<()> {
     for worker in workers {
         let _ = worker.await;
     }
+    if let Some(handle) = metrics {
+        handle.stop(true).await;
+    }
     result
+}
+
+/// Starts the metrics listener of `METRICS_BIND` in the background, when it is set; the
+/// handle stops it.
+pub fn spawn_metrics_server(ctx: &Context) -> std::io::Result<Option<ServerHandle>> {
+    let Some(addr) = ctx.settings.metrics.bind else {
+        return Ok(None);
+    };
+    let server = crate::metrics::server(ctx.clone(), addr)?;
+    let handle = server.handle();
+    tokio::spawn(server);
+    Ok(Some(handle))
 }
 
 /// The HTTP server of [`serve`], without the background processes.
 pub async fn serve_http(polaris: Polaris, bind: &str) -> std::io::Result<()> {
     let server = HttpServer::new(move || {
+        let metrics = polaris.context().settings.metrics.is_enabled();
         App::new()
+            .wrap(Condition::new(metrics, polaris.http_metrics()))
             .wrap(TracingLogger::<RequestLog>::new())
             .configure(polaris.configure())
     })

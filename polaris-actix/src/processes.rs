@@ -72,19 +72,36 @@ impl ProcessCommand {
 }
 
 /// Runs one process command; with `--loop`, until SIGINT or SIGTERM, then exits 0.
-/// `--interval` wins over the `PROCESS_INTERVAL_SECONDS` setting.
+/// `--interval` wins over the `PROCESS_INTERVAL_SECONDS` setting. With `METRICS_BIND`, the
+/// process serves its metrics (rounds, payments, and the store's gauges) on that address
+/// while it runs.
 pub async fn run(ctx: Context, command: ProcessCommand) -> ExitCode {
+    let metrics = match crate::cli::spawn_metrics_server(&ctx) {
+        Ok(handle) => handle,
+        Err(e) => {
+            eprintln!("error: setting METRICS_BIND: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = run_process(&ctx, command).await;
+    if let Some(handle) = metrics {
+        handle.stop(true).await;
+    }
+    code
+}
+
+async fn run_process(ctx: &Context, command: ProcessCommand) -> ExitCode {
     let worker = Worker::new();
     let process = command.process();
     let args = command.args();
     if !args.repeat {
-        process.round(&ctx, &worker).await;
+        process.round(ctx, &worker).await;
         return ExitCode::SUCCESS;
     }
     let seconds = args.interval.or(ctx.settings.process_interval_seconds);
     let shutdown = runner::shutdown_signal();
     process
-        .run(&ctx, &worker, process.interval(seconds), shutdown)
+        .run(ctx, &worker, process.interval(seconds), shutdown)
         .await;
     ExitCode::SUCCESS
 }

@@ -3,10 +3,12 @@
 //!
 //! Mount with `App::new().app_data(web::Data::new(context)).configure(polaris_actix::sep10::configure)`.
 //! Both routes answer CORS preflights and send `Access-Control-Allow-Origin: *`, errors
-//! included, as SEP-10 requires. Bodies over [`MAX_BODY_BYTES`] get a 413.
+//! included, as SEP-10 requires. Bodies over [`MAX_BODY_BYTES`] get a 413. Both are rate
+//! limited ([`crate::ratelimit`]).
 
 use crate::error::HttpResult;
 use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use actix_web::middleware::from_fn;
 use actix_web::{web, HttpRequest, HttpResponse};
 use polaris_core::sep10::{get_auth, post_auth, MAX_BODY_BYTES};
 use polaris_core::Context;
@@ -15,6 +17,7 @@ use polaris_core::Context;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/auth")
+            .wrap(from_fn(crate::ratelimit::limit))
             .wrap(crate::cors::sep())
             .route(web::get().to(challenge))
             .route(web::post().to(token)),

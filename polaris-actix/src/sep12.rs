@@ -2,7 +2,8 @@
 //! [`polaris_core::sep12::endpoints`] and writes its answer; errors become responses in
 //! [`crate::error`].
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::middleware::from_fn;
+use actix_web::{guard, web, HttpRequest, HttpResponse};
 use polaris_core::sep12::endpoints;
 use polaris_core::Context;
 
@@ -15,7 +16,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/kyc")
             .wrap(crate::cors::sep())
             .route("/customer", web::get().to(get_customer))
-            .route("/customer", web::put().to(put_customer))
+            .service(
+                web::resource("/customer")
+                    .guard(guard::Put())
+                    .wrap(from_fn(crate::ratelimit::limit))
+                    .route(web::put().to(put_customer)),
+            )
             .route("/customer/verification", web::put().to(verify_customer))
             .route("/customer/callback", web::put().to(set_callback))
             .route("/customer/{account}", web::delete().to(delete_customer)),

@@ -3,6 +3,7 @@
 //! [`polaris_core::sep24::endpoints`] and writes its answer; errors become responses in
 //! [`crate::error`].
 
+use actix_web::middleware::from_fn;
 use actix_web::{web, HttpRequest, HttpResponse};
 use polaris_core::model::Kind;
 use polaris_core::sep24::endpoints;
@@ -16,13 +17,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     let api = |path: &str, route: actix_web::Route| {
         web::resource(path).wrap(crate::cors::sep()).route(route)
     };
+    // Starting a transaction creates a row: rate limited, CORS outermost so a 429 has it.
+    let limited = |path: &str, route: actix_web::Route| {
+        web::resource(path)
+            .wrap(from_fn(crate::ratelimit::limit))
+            .wrap(crate::cors::sep())
+            .route(route)
+    };
     cfg.service(api("/sep24/info", web::get().to(info)))
         .service(api("/sep24/fee", web::get().to(fee)))
-        .service(api(
+        .service(limited(
             "/sep24/transactions/deposit/interactive",
             web::post().to(deposit),
         ))
-        .service(api(
+        .service(limited(
             "/sep24/transactions/withdraw/interactive",
             web::post().to(withdraw),
         ))

@@ -3,11 +3,19 @@
 //! [`crate::error`].
 
 use actix_web::http::header::CONTENT_TYPE;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::middleware::from_fn;
+use actix_web::{guard, web, HttpRequest, HttpResponse};
 use polaris_core::sep6::endpoints;
 use polaris_core::Context;
 
 use crate::error::{raw, read_body, HttpResult};
+use crate::ratelimit::limit;
+
+/// A GET resource whose requests create transactions (wrapped with the rate limit of
+/// [`crate::ratelimit`] by the caller).
+fn limited(path: &str) -> actix_web::Resource {
+    web::resource(path).guard(guard::Get())
+}
 
 /// Mounts the SEP-6 routes. Needs `web::Data<Context>` as app data.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -16,10 +24,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .wrap(crate::cors::sep())
             .route("/info", web::get().to(info))
             .route("/fee", web::get().to(fee))
-            .route("/deposit", web::get().to(deposit))
-            .route("/withdraw", web::get().to(withdraw))
-            .route("/deposit-exchange", web::get().to(deposit_exchange))
-            .route("/withdraw-exchange", web::get().to(withdraw_exchange))
+            .service(
+                limited("/deposit")
+                    .wrap(from_fn(limit))
+                    .route(web::get().to(deposit)),
+            )
+            .service(
+                limited("/withdraw")
+                    .wrap(from_fn(limit))
+                    .route(web::get().to(withdraw)),
+            )
+            .service(
+                limited("/deposit-exchange")
+                    .wrap(from_fn(limit))
+                    .route(web::get().to(deposit_exchange)),
+            )
+            .service(
+                limited("/withdraw-exchange")
+                    .wrap(from_fn(limit))
+                    .route(web::get().to(withdraw_exchange)),
+            )
             .route("/transactions", web::get().to(transactions))
             .route("/transaction", web::get().to(transaction))
             .route("/transaction/more_info", web::get().to(more_info))

@@ -17,8 +17,10 @@ use crate::stellar::keys::KeyPair;
 mod callbacks;
 mod dev_keys;
 mod guard;
+mod ops;
 pub use callbacks::CallbackRetry;
 pub use dev_keys::{write_private, DevKeys};
+pub use ops::{MetricsSettings, Quota, RateLimitSettings};
 
 use crate::store::seeds::SeedKey;
 
@@ -178,6 +180,12 @@ pub struct Settings {
     /// `pending_user_transfer_start` for the user's funds without change before
     /// `expire-transactions` moves it to `expired`. `0` turns it off (`None`). Default 86400.
     pub pending_user_transfer_start_expiration_seconds: Option<u64>,
+    /// `METRICS_ENABLED`, `METRICS_BIND`: where Prometheus metrics are served (see
+    /// [`MetricsSettings`]). Default: nowhere.
+    pub metrics: MetricsSettings,
+    /// `RATE_LIMIT_*`, `TRUSTED_PROXIES`: the rate limits of the endpoints that cost CPU
+    /// or create rows (see [`RateLimitSettings`]). Default: on, generous.
+    pub rate_limit: RateLimitSettings,
 }
 
 /// The names of every setting read by [`Settings`].
@@ -210,6 +218,14 @@ pub const SETTING_NAMES: &[&str] = &[
     "INCOMPLETE_EXPIRATION_SECONDS",
     "PENDING_USER_TRANSFER_START_EXPIRATION_SECONDS",
     "POLARIS_DEV_KEYS_FILE",
+    "METRICS_ENABLED",
+    "METRICS_BIND",
+    "RATE_LIMIT_ENABLED",
+    "RATE_LIMIT_PER_ADDRESS_PER_MINUTE",
+    "RATE_LIMIT_PER_ADDRESS_BURST",
+    "RATE_LIMIT_PER_ACCOUNT_PER_MINUTE",
+    "RATE_LIMIT_PER_ACCOUNT_BURST",
+    "TRUSTED_PROXIES",
 ];
 
 /// Where settings come from: a name-to-value lookup.
@@ -328,6 +344,8 @@ impl Settings {
                 &src,
                 "PENDING_USER_TRANSFER_START_EXPIRATION_SECONDS",
             )?,
+            metrics: ops::metrics(&src)?,
+            rate_limit: ops::rate_limits(&src)?,
         })
     }
 

@@ -53,6 +53,16 @@ fn load(s: &Setup, tx: &Transaction) -> Transaction {
         .unwrap()
 }
 
+/// The value of one series in the context's metrics text (0 when absent).
+fn metric(s: &Setup, series: &str) -> f64 {
+    s.ctx
+        .metrics
+        .encode()
+        .lines()
+        .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
 #[tokio::test]
 async fn deposits_are_paid_once_with_their_memo() {
     for db in TestDatabase::all() {
@@ -125,7 +135,16 @@ async fn a_timeout_before_the_ledger_resubmits_the_same_envelope() {
         let pending = load(&s, &tx);
         assert_eq!(pending.status, Status::PendingStellar);
         assert_eq!(srt_balance(&s, user.public_key()).await, 0);
+        let unreachable = "polaris_payments_failed_total{reason=\"unreachable\"}";
+        assert_eq!(metric(&s, "polaris_payments_submitted_total"), 1.0);
+        assert_eq!(metric(&s, unreachable), 1.0);
         run_once(&s.ctx, &worker).await.unwrap();
+        assert_eq!(metric(&s, "polaris_payments_submitted_total"), 2.0);
+        assert_eq!(
+            metric(&s, unreachable),
+            1.0,
+            "the resubmission went through"
+        );
         let done = load(&s, &tx);
         assert_eq!(done.status, Status::Completed);
         assert_eq!(

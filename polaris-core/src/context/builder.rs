@@ -199,6 +199,7 @@ impl<T: From<Context>> ContextBuilder<T> {
             store,
             horizon,
             integrations: self.integrations,
+            metrics: Arc::default(),
         };
         Ok(T::from(ctx))
     }

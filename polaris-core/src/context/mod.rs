@@ -5,6 +5,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::integrations::Integrations;
+use crate::metrics::Metrics;
 use crate::settings::Settings;
 use crate::stellar::horizon::{AccountInfo, Horizon, HorizonError};
 use crate::store::Store;
@@ -24,6 +25,8 @@ pub struct Context {
     pub horizon: Arc<dyn Horizon>,
     /// The anchor's integrations.
     pub integrations: Integrations,
+    /// The Prometheus metrics of this context (see [`crate::metrics`]).
+    pub metrics: Arc<Metrics>,
 }
 
 impl std::fmt::Debug for Context {

@@ -199,7 +199,7 @@ async fn submit(
     hash: String,
     envelope: String,
 ) -> Result<Vec<Step>, TransitionError> {
-    match ctx.horizon.submit(&envelope).await {
+    match ctx.metrics.submission(ctx.horizon.submit(&envelope).await) {
         Ok(_) => complete_all(ctx, rows, hash).await,
         Err(HorizonError::Failed {
             transaction,

@@ -109,7 +109,9 @@ impl Process {
 
     /// One round, its outcome logged: a failed round is retried at the next one.
     pub async fn round(self, ctx: &Context, worker: &Worker) {
-        match self.run_once(ctx, worker).await {
+        let result = self.run_once(ctx, worker).await;
+        ctx.metrics.process_round(self.name(), &result);
+        match result {
             Ok(summary) => tracing::debug!(process = self.name(), %summary, "round done"),
             Err(e) => tracing::error!(
                 process = self.name(),

@@ -31,7 +31,9 @@ pub async fn get_auth(
 ) -> Result<ChallengeResponse, ApiError> {
     let request = ChallengeRequest::from_query(query);
     let fetcher = TomlFetcher::from_settings(&ctx.settings)?;
-    Ok(challenge(&ctx.settings, &fetcher, &request, authorization, now()).await?)
+    let answer = challenge(&ctx.settings, &fetcher, &request, authorization, now()).await?;
+    ctx.metrics.challenge_issued();
+    Ok(answer)
 }
 
 /// `POST /auth` with the `Content-Type` header value and the body (JSON or form).
@@ -43,12 +45,14 @@ pub async fn post_auth(
     body: &[u8],
 ) -> Result<TokenResponse, ApiError> {
     let transaction = parse_token_request(content_type, body)?;
-    Ok(token(
+    let answer = token(
         &ctx.settings,
         ctx.horizon.as_ref(),
         &ctx.store,
         &transaction,
         now(),
     )
-    .await?)
+    .await?;
+    ctx.metrics.token_issued();
+    Ok(answer)
 }

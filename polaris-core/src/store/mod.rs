@@ -16,6 +16,7 @@ pub mod quotes;
 pub(crate) mod rows;
 pub(crate) mod schema;
 pub mod seeds;
+pub mod stats;
 pub mod transactions;
 pub mod watcher;
 
@@ -130,6 +131,26 @@ impl Store {
             .get()
             .map_err(|e| StoreError::Connection(e.to_string()))?;
         seeds::with_key(self.seed_key.as_ref(), || f(&mut conn))
+    }
+
+    /// Like [`Store::run`], but waits at most `timeout` for a connection of the pool (instead
+    /// of the pool's 30 seconds): for probes, which must not pile up while the database is
+    /// down.
+    pub async fn run_within<T, F>(&self, timeout: Duration, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = store
+                .pool
+                .get_timeout(timeout)
+                .map_err(|e| StoreError::Connection(e.to_string()))?;
+            seeds::with_key(store.seed_key.as_ref(), || f(&mut conn))
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
     /// Every asset, from the cache when fresh.

@@ -16,6 +16,7 @@ pub fn context(store: &Store, integrations: Integrations) -> Context {
         store: store.clone(),
         horizon: Arc::new(NoHorizon),
         integrations,
+        metrics: Default::default(),
     }
 }
 

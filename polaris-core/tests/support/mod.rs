@@ -66,6 +66,7 @@ pub async fn setup(db: &TestDatabase, rails: Arc<dyn RailsIntegration>) -> Setup
             rails: Some(rails),
             ..Default::default()
         },
+        metrics: Default::default(),
     };
     Setup {
         sb,
