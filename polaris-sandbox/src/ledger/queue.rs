@@ -332,3 +332,6 @@ fn age(q: &mut TxQueue) {
         q.ban(dropped.hash);
     }
 }
+
+#[cfg(test)]
+mod tests;
