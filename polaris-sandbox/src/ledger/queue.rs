@@ -7,9 +7,9 @@
 //! per operation first, then arrival) up to the ledger's operation limit; what does not fit
 //! waits for the next ledger, and every transaction of a full ledger pays the lowest
 //! per-operation bid included (surge pricing). The figures are core's:
-//! one transaction per source account at a time, a queue of twice a ledger's operations,
-//! transactions dropped after 4 ledgers in the queue, and dropped or evicted transactions
-//! banned for 10 ledgers.
+//! one transaction per source account at a time (a fee bump bidding ten times more replaces
+//! it), a queue of twice a ledger's operations, transactions dropped after 4 ledgers in the
+//! queue, and dropped or evicted transactions banned for 10 ledgers.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -25,6 +25,9 @@ pub const POOL_LEDGER_MULTIPLIER: u32 = 2;
 pub const PENDING_DEPTH: u32 = 4;
 /// Ledgers a dropped transaction stays banned (core's `TRANSACTION_QUEUE_BAN_LEDGERS`).
 pub const BAN_DEPTH: usize = 10;
+/// How many times more per operation a fee bump must offer to replace a queued transaction
+/// (core's `TransactionQueue::FEE_MULTIPLIER`).
+pub const FEE_MULTIPLIER: i64 = 10;
 
 /// The queue's limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,6 +155,17 @@ impl TxQueue {
     }
 }
 
+/// Core's replace-by-fee rule: a fee bump of a queued transaction replaces it when it bids at
+/// least [`FEE_MULTIPLIER`] times as much per operation; otherwise the fee it should offer.
+fn replaces_by_fee(old: &Queued, bid: i64, ops: i64) -> Result<(), i64> {
+    let needed = i128::from(FEE_MULTIPLIER) * i128::from(old.bid) * i128::from(ops);
+    if i128::from(bid) * i128::from(old.ops) >= needed {
+        return Ok(());
+    }
+    let ops_old = i128::from(old.ops.max(1));
+    Err(i64::try_from((needed + ops_old - 1) / ops_old).unwrap_or(i64::MAX))
+}
+
 /// Highest fee per operation first, then first arrived.
 fn rate_order(a: &Queued, b: &Queued) -> std::cmp::Ordering {
     let (x, y) = (
@@ -180,8 +194,13 @@ pub fn admit(
         return Admission::TryAgainLater { hash };
     }
     let source = p.source_id();
-    let mine: Vec<&Queued> = q.txs.iter().filter(|t| t.source == source).collect();
-    let duplicate = |t: &&Queued| t.hash == hash || t.inner_hash.as_deref() == Some(&hash);
+    let mine: Vec<usize> = (0..q.txs.len())
+        .filter(|&i| q.txs[i].source == source)
+        .collect();
+    let duplicate = |&i: &usize| {
+        let t = &q.txs[i];
+        t.hash == hash || t.inner_hash.as_deref() == Some(&hash)
+    };
     if mine.iter().any(duplicate) {
         return Admission::Duplicate { hash };
     }
@@ -189,28 +208,46 @@ pub fn admit(
         hash: hash.clone(),
         error,
     };
+    let (bid, ops) = (p.fee_bid(), p.charged_ops());
+    let mut replaced = None;
     if mine.len() >= limits.per_account {
-        let last = mine.iter().map(|t| t.seq).max().unwrap_or_default();
-        if p.tx.seq_num.0 < last {
+        let Some(&last) = mine.iter().max_by_key(|&&i| q.txs[i].seq) else {
+            return Admission::TryAgainLater { hash };
+        };
+        let old = &q.txs[last];
+        if p.tx.seq_num.0 < old.seq {
             return error(submit::refusal(st, &p, Code::TxBadSeq));
         }
-        return Admission::TryAgainLater { hash };
+        if p.bump.is_none() || p.tx.seq_num.0 != old.seq {
+            return Admission::TryAgainLater { hash };
+        }
+        if let Err(min_fee) = replaces_by_fee(old, bid, ops) {
+            return error(submit::refusal_charging(
+                &p,
+                min_fee,
+                Code::TxInsufficientFee,
+            ));
+        }
+        replaced = Some(last);
     }
-    let queued = mine.len() as i64;
-    let (bid, ops) = (p.fee_bid(), p.charged_ops());
+    let queued = (mine.len() - usize::from(replaced.is_some())) as i64;
     let capacity = i64::from(limits.max_ops_per_ledger) * i64::from(POOL_LEDGER_MULTIPLIER);
-    let Some(evict) = q.evictions(&source, bid, ops, capacity) else {
+    let freed = replaced.map_or(0, |i| q.txs[i].ops);
+    let Some(mut evict) = q.evictions(&source, bid, ops, capacity + freed) else {
         q.ban(hash.clone());
         return Admission::TryAgainLater { hash };
     };
     if let Err(e) = submit::validate(st, &p, now, queued) {
         return error(e);
     }
-    if !can_pay(st, q, &p) {
+    if !can_pay(st, q, &p, replaced) {
         return error(submit::refusal(st, &p, Code::TxInsufficientBalance));
     }
-    for dropped in q.remove(evict) {
-        q.ban(dropped.hash);
+    let evicted: Vec<String> = evict.iter().map(|&i| q.txs[i].hash.clone()).collect();
+    evict.extend(replaced);
+    q.remove(evict);
+    for hash in evicted {
+        q.ban(hash);
     }
     q.arrivals += 1;
     q.txs.push(Queued {
@@ -228,14 +265,13 @@ pub fn admit(
     Admission::Pending { hash }
 }
 
-/// Whether the fee source can pay this bid on top of the bids it has queued.
-fn can_pay(st: &LedgerState, q: &TxQueue, p: &Parsed) -> bool {
+/// Whether the fee source can pay this bid on top of the bids it has queued (but the one
+/// being replaced).
+fn can_pay(st: &LedgerState, q: &TxQueue, p: &Parsed, replaced: Option<usize>) -> bool {
     let fee_source = p.fee_source_id();
-    let queued: i64 = q
-        .txs
-        .iter()
-        .filter(|t| t.fee_source == fee_source)
-        .map(|t| t.bid)
+    let queued: i64 = (0..q.txs.len())
+        .filter(|&i| Some(i) != replaced && q.txs[i].fee_source == fee_source)
+        .map(|i| q.txs[i].bid)
         .sum();
     st.accounts
         .get(&fee_source)

@@ -333,6 +333,16 @@ pub(crate) fn refusal(st: &LedgerState, p: &Parsed, code: Code) -> SubmitError {
     refused(wrap(p, base_charge(st, p), code))
 }
 
+/// The refusal of the envelope `p` as a whole (the outer one, for fee bumps) with `code`,
+/// reporting `fee_charged` (core reports the fee it would take when a bid is too low).
+pub(crate) fn refusal_charging(p: &Parsed, fee_charged: i64, code: Code) -> SubmitError {
+    let outer = Parsed {
+        bump: None,
+        ..clone_parsed(p)
+    };
+    refused(wrap(&outer, fee_charged, code))
+}
+
 /// The checks stellar-core makes before accepting `p` at time `now`, when `queued` earlier
 /// transactions of its source wait in the queue (their sequence numbers come first).
 pub(crate) fn validate(

@@ -91,3 +91,43 @@ fn a_close_holds_every_queued_source_and_counts_operations() {
     );
     assert_eq!(header.successful_transaction_count, 2);
 }
+
+#[test]
+fn a_fee_bump_ten_times_higher_replaces_the_queued_transaction() {
+    use polaris_core::stellar::{envelope, Address};
+    let (mut sb, a, b) = net(1000);
+    let sponsor = KeyPair::random();
+    sb.friendbot(sponsor.public_key(), NOW).unwrap();
+    let seq = sb.account(a.public_key()).unwrap().seq + 1;
+    let inner = TransactionBuilder::new(a.public_key(), seq, 100)
+        .unwrap()
+        .op(Op::payment(b.public_key(), Asset::Native, 1).unwrap())
+        .sign(&[&a], TESTNET_PASSPHRASE)
+        .unwrap();
+    assert!(matches!(
+        sb.admit(&encode_xdr(&inner), NOW),
+        Admission::Pending { .. }
+    ));
+    let payer = Address::parse(sponsor.public_key()).unwrap();
+    let bump = |fee| {
+        let env = envelope::fee_bump(inner.clone(), &payer, fee, &sponsor, TESTNET_PASSPHRASE);
+        encode_xdr(&env.unwrap())
+    };
+    // Two operations' worth (inner + bump) at ten times 100 stroops each: 2,000.
+    let Admission::Error { error, .. } = sb.admit(&bump(1999), NOW) else {
+        panic!("a bid under ten times is refused")
+    };
+    let super::SubmitError::Failed { codes, .. } = error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(codes.transaction, "tx_insufficient_fee");
+    assert!(matches!(
+        sb.admit(&bump(2000), NOW),
+        Admission::Pending { .. }
+    ));
+    assert_eq!(sb.queued(), 1, "replaced, not added");
+    let closed = sb.close_ledger(NOW);
+    assert_eq!(closed.len(), 1);
+    assert!(closed[0].inner_hash.is_some(), "the fee bump went in");
+    assert_eq!(closed[0].fee_account, sponsor.public_key());
+}
