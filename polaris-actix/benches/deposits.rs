@@ -1,16 +1,22 @@
 //! Deposits completed per second by `process-pending-deposits` against the sandbox ledger
-//! over HTTP, with 1 and 3 workers, and the memory of a run over 100,000 pending rows.
+//! over HTTP, with 1 and 3 workers, and the memory of a run over 100,000 pending rows; then
+//! deposits per ledger at the network's pace (the sandbox closing a ledger every
+//! `LEDGER_CLOSE_MS`, with stellar-core's transaction queue: one transaction per source
+//! account and ledger).
 //!
 //! ```text
 //! cargo bench -p polaris-actix --bench deposits                 # SQLite
 //! POLARIS_TEST_DATABASE_URL=postgres://postgres@127.0.0.1/test \
 //!   cargo bench -p polaris-actix --bench deposits               # and PostgreSQL
 //! ```
-//! Knobs: `DEPOSITS` (default 2000), `PENDING_ROWS` (default 100000).
+//! Knobs: `DEPOSITS` (default 2000), `PENDING_ROWS` (default 100000); at the network's pace
+//! `LEDGER_CLOSE_MS` (default 5000), `PACED_DEPOSITS` (without memo, default 500),
+//! `PACED_MEMO_DEPOSITS` (one memo each, default 6), `PACED_WORKERS` (default 1); `PACED=0`
+//! skips those runs, `INSTANT=0` the others.
 #![allow(missing_docs)]
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use polaris_actix::sandbox::{self, SandboxConfig, SandboxHandle};
 use polaris_core::integrations::{Integrations, RailsIntegration};
@@ -136,6 +142,7 @@ fn insert_deposits(b: &Bench, to: &[KeyPair], count: usize, with_memo: bool) {
         .unwrap();
 }
 
+/// Completed deposits in the database (earlier runs on the same database included).
 fn completed(b: &Bench) -> usize {
     b.ctx
         .store
@@ -154,6 +161,7 @@ async fn throughput(db: &TestDatabase, workers: usize, count: usize, with_memo: 
         wallets.push(wallet(&b).await);
     }
     insert_deposits(&b, &wallets, count, with_memo);
+    let done_before = completed(&b);
     let pool: Vec<Worker> = (0..workers).map(|_| Worker::new()).collect();
     let started = Instant::now();
     loop {
@@ -161,7 +169,7 @@ async fn throughput(db: &TestDatabase, workers: usize, count: usize, with_memo: 
         for r in futures::future::join_all(runs).await {
             r.unwrap();
         }
-        if completed(&b) >= count {
+        if completed(&b) - done_before >= count {
             break;
         }
         assert!(
@@ -172,6 +180,52 @@ async fn throughput(db: &TestDatabase, workers: usize, count: usize, with_memo: 
     let rate = count as f64 / started.elapsed().as_secs_f64();
     b.sb.stop().await;
     rate
+}
+
+/// What a run at the network's pace did.
+struct Paced {
+    deposits: usize,
+    ledgers: u32,
+    seconds: f64,
+}
+
+/// Runs `workers` workers at the network's pace (a ledger every `close`) until `count`
+/// deposits are completed; accounts are set up at the instant pace first.
+async fn paced(
+    db: &TestDatabase,
+    workers: usize,
+    count: usize,
+    with_memo: bool,
+    close: Duration,
+) -> Paced {
+    let b = setup(db, Arc::new(FakeRails::new(Arrivals::Expected))).await;
+    let mut wallets = Vec::new();
+    for _ in 0..10 {
+        wallets.push(wallet(&b).await);
+    }
+    insert_deposits(&b, &wallets, count, with_memo);
+    let done_before = completed(&b);
+    let pool: Vec<Worker> = (0..workers).map(|_| Worker::new()).collect();
+    b.sb.set_ledger_close(Some(close));
+    let first = b.sb.latest_ledger();
+    let started = Instant::now();
+    while completed(&b) - done_before < count {
+        let runs = pool.iter().map(|w| run_once(&b.ctx, w));
+        for r in futures::future::join_all(runs).await {
+            r.unwrap();
+        }
+        assert!(
+            started.elapsed().as_secs() < 1800,
+            "deposits did not complete"
+        );
+    }
+    let run = Paced {
+        deposits: count,
+        ledgers: b.sb.latest_ledger() - first,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    b.sb.stop().await;
+    run
 }
 
 /// Peak memory before and after a round over `rows` pending deposits none of which arrived.
@@ -189,37 +243,84 @@ async fn memory(db: &TestDatabase, rows: usize) -> (u64, u64, u64) {
     (before, after, seconds)
 }
 
-#[tokio::main]
-async fn main() {
+/// The database engines measured; every run gets a fresh database of its engine, so no run
+/// meets the rows of another (the memory run leaves 100,000 pending deposits behind).
+#[derive(Debug, Clone, Copy)]
+enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+fn fresh(engine: Engine) -> TestDatabase {
+    match engine {
+        Engine::Sqlite => TestDatabase::sqlite(),
+        Engine::Postgres => TestDatabase::postgres().expect("POLARIS_TEST_DATABASE_URL is set"),
+    }
+}
+
+async fn instant_runs(engines: &[Engine]) {
     let count = env_usize("DEPOSITS", 2000);
     let rows = env_usize("PENDING_ROWS", 100_000);
-    let mut dbs = vec![TestDatabase::sqlite()];
-    if let Some(pg) = TestDatabase::postgres() {
-        dbs.push(pg);
-    } else {
-        eprintln!("PostgreSQL skipped: set POLARIS_TEST_DATABASE_URL to include it");
-    }
     println!("| database | workers | memo | deposits | deposits/s |");
     println!("|---|---|---|---|---|");
-    for db in &dbs {
+    for &engine in engines {
         for (workers, with_memo) in [(1, false), (3, false), (1, true), (3, true)] {
             let n = if with_memo { count / 4 } else { count };
-            let rate = throughput(db, workers, n, with_memo).await;
+            let rate = throughput(&fresh(engine), workers, n, with_memo).await;
             let memo = if with_memo { "each" } else { "none" };
-            println!(
-                "| {:?} | {workers} | {memo} | {n} | {rate:.0} |",
-                db.backend()
-            );
+            println!("| {engine:?} | {workers} | {memo} | {n} | {rate:.0} |");
         }
     }
-    for db in &dbs {
-        let (before, after, seconds) = memory(db, rows).await;
+    for &engine in engines {
+        let (before, after, seconds) = memory(&fresh(engine), rows).await;
         println!(
-            "{:?}: one round over {rows} pending deposits in {seconds} s: RSS {} MiB before, {} MiB after (peak {} MiB)",
-            db.backend(),
+            "{engine:?}: one round over {rows} pending deposits in {seconds} s: RSS {} MiB before, {} MiB after (peak {} MiB)",
             before / 1024,
             after / 1024,
             status_kib("VmHWM:") / 1024
         );
+    }
+}
+
+async fn paced_runs(engines: &[Engine]) {
+    let close = Duration::from_millis(env_usize("LEDGER_CLOSE_MS", 5000) as u64);
+    let workers = env_usize("PACED_WORKERS", 1);
+    let plain = env_usize("PACED_DEPOSITS", 500);
+    let memo = env_usize("PACED_MEMO_DEPOSITS", 6);
+    println!();
+    println!(
+        "At the network's pace: a ledger every {} ms",
+        close.as_millis()
+    );
+    println!("| database | workers | memo | deposits | ledgers | deposits/ledger | deposits/s |");
+    println!("|---|---|---|---|---|---|---|");
+    for &engine in engines {
+        for (n, with_memo) in [(plain, false), (memo, true)] {
+            let run = paced(&fresh(engine), workers, n, with_memo, close).await;
+            let per_ledger = run.deposits as f64 / f64::from(run.ledgers.max(1));
+            println!(
+                "| {engine:?} | {workers} | {} | {} | {} | {per_ledger:.1} | {:.2} |",
+                if with_memo { "each" } else { "none" },
+                run.deposits,
+                run.ledgers,
+                run.deposits as f64 / run.seconds
+            );
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let mut engines = vec![Engine::Sqlite];
+    if std::env::var("POLARIS_TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty()) {
+        engines.push(Engine::Postgres);
+    } else {
+        eprintln!("PostgreSQL skipped: set POLARIS_TEST_DATABASE_URL to include it");
+    }
+    if std::env::var("INSTANT").as_deref() != Ok("0") {
+        instant_runs(&engines).await;
+    }
+    if std::env::var("PACED").as_deref() != Ok("0") {
+        paced_runs(&engines).await;
     }
 }

@@ -1,7 +1,10 @@
 //! Runs the Horizon sandbox alone: `cargo run -p polaris-actix --example sandbox -- [BIND] [STATE_FILE]`.
 //!
-//! BIND defaults to `127.0.0.1:8001`; with STATE_FILE the ledger survives restarts. The process
+//! BIND defaults to `127.0.0.1:8001`; with STATE_FILE the ledger survives restarts. With
+//! `SANDBOX_LEDGER_CLOSE_SECONDS=5` ledgers close every 5 seconds, as on the network. The process
 //! prints `listening on http://ADDR` once it accepts connections, and stops on Ctrl-C or SIGTERM.
+
+use std::time::Duration;
 
 use polaris_actix::sandbox::{start, SandboxConfig};
 
@@ -18,8 +21,20 @@ async fn main() -> std::io::Result<()> {
             format!("bad bind address '{bind}': {e}"),
         )
     })?;
+    let ledger_close = match std::env::var("SANDBOX_LEDGER_CLOSE_SECONDS") {
+        Err(_) => None,
+        Ok(s) => match s.parse::<f64>() {
+            Ok(secs) if secs.is_finite() && secs > 0.0 => Some(Duration::from_secs_f64(secs)),
+            Ok(secs) if secs >= 0.0 => None,
+            _ => {
+                let msg = format!("SANDBOX_LEDGER_CLOSE_SECONDS={s}: expected seconds >= 0");
+                return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, msg));
+            }
+        },
+    };
     let config = SandboxConfig {
         state_file: args.next().map(Into::into),
+        ledger_close,
         ..Default::default()
     };
     let sandbox = start(bind, config).await?;

@@ -16,6 +16,14 @@
 //! same-asset path payments and fee bumps, with Horizon's result codes. Its internals are
 //! private: talk to it over HTTP, as to any Horizon.
 //!
+//! Ledgers close at one of two paces ([`SandboxConfig::ledger_close`]): *instant* (the
+//! default), where each accepted submission closes a ledger of its own at once, and
+//! *realistic*, where ledgers close every few seconds as on the network, submissions wait in
+//! a transaction queue with stellar-core's limits (one transaction per source account, a
+//! maximum of operations per ledger), and `POST /transactions` answers once the ledger holding
+//! the transaction has closed, or 504 after Horizon's submission timeout.
+//! `POST /transactions_async` answers at once with core's status, as Horizon does.
+//!
 //! Faults for tests are armed on the [`SandboxHandle`] or over HTTP at `/_sandbox/faults`.
 //!
 //! ```no_run
@@ -27,18 +35,21 @@
 //! # Ok(()) }
 //! ```
 
+mod closer;
 mod faults;
 mod ledger;
 mod routes;
 mod stream;
+mod submission;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
-use crate::ledger::{LedgerConfig, Sandbox};
+use crate::ledger::{LedgerConfig, QueueLimits, Sandbox};
 use actix_web::{web, App, HttpServer};
 use polaris_core::stellar::TESTNET_PASSPHRASE;
 use tokio::sync::watch;
@@ -60,7 +71,30 @@ pub struct SandboxConfig {
     pub friendbot_amount: i64,
     /// HTTP worker threads. Default 2.
     pub workers: usize,
+    /// How ledgers close. `None` (default, the *instant* pace): every accepted submission
+    /// closes a ledger of its own before it is answered. `Some(interval)` (the *realistic*
+    /// pace): a ledger closes every `interval` ([`NETWORK_LEDGER_CLOSE`], 5 s, on the
+    /// network), holding what the transaction queue offers.
+    pub ledger_close: Option<Duration>,
+    /// Realistic pace: transactions one source account may have waiting in the queue.
+    /// Default 1, as stellar-core enforces today; a second one is answered
+    /// `TRY_AGAIN_LATER`.
+    pub queue_per_account: usize,
+    /// Realistic pace: operations a ledger holds (the ledger header's `max_tx_set_size`).
+    /// Default [`PUBLIC_NETWORK_MAX_OPS`] (1,000, the public network's figure; testnet
+    /// uses 100). The queue holds twice as many; surplus waits for later ledgers.
+    pub max_ops_per_ledger: u32,
+    /// Realistic pace: how long `POST /transactions` waits for its transaction to be in a
+    /// ledger before answering 504 `transaction_submission_timeout`. Default 30 s, Horizon's.
+    pub submission_timeout: Duration,
 }
+
+/// The public network's ledger close interval, about 5 seconds.
+pub const NETWORK_LEDGER_CLOSE: Duration = Duration::from_secs(5);
+/// The public network's limit of classic operations per ledger.
+pub const PUBLIC_NETWORK_MAX_OPS: u32 = 1000;
+/// Horizon's wait for a synchronous submission to be included.
+pub const HORIZON_SUBMISSION_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Default for SandboxConfig {
     fn default() -> Self {
@@ -72,17 +106,33 @@ impl Default for SandboxConfig {
             base_reserve: ledger.base_reserve,
             friendbot_amount: ledger.friendbot_amount,
             workers: 2,
+            ledger_close: None,
+            queue_per_account: ledger.queue.per_account,
+            max_ops_per_ledger: ledger.queue.max_ops_per_ledger,
+            submission_timeout: HORIZON_SUBMISSION_TIMEOUT,
         }
     }
 }
 
 impl SandboxConfig {
+    /// The defaults at the network's pace: a ledger every 5 seconds.
+    pub fn realistic() -> Self {
+        Self {
+            ledger_close: Some(NETWORK_LEDGER_CLOSE),
+            ..Self::default()
+        }
+    }
+
     fn ledger(&self) -> LedgerConfig {
         LedgerConfig {
             passphrase: self.passphrase.clone(),
             base_fee: self.base_fee,
             base_reserve: self.base_reserve,
             friendbot_amount: self.friendbot_amount,
+            queue: QueueLimits {
+                per_account: self.queue_per_account.max(1),
+                max_ops_per_ledger: self.max_ops_per_ledger.max(1),
+            },
         }
     }
 }
@@ -91,6 +141,8 @@ impl SandboxConfig {
 pub(crate) struct Shared {
     sandbox: Mutex<Sandbox>,
     ledgers: watch::Sender<u32>,
+    pace: watch::Sender<Option<Duration>>,
+    pub(crate) submission_timeout: Duration,
     pub(crate) faults: Faults,
 }
 
@@ -107,6 +159,11 @@ impl Shared {
     pub(crate) fn subscribe(&self) -> watch::Receiver<u32> {
         self.ledgers.subscribe()
     }
+
+    /// The ledger close interval; `None` at the instant pace.
+    pub(crate) fn pace(&self) -> Option<Duration> {
+        *self.pace.borrow()
+    }
 }
 
 /// A running sandbox. Dropping it leaves the server running; call [`SandboxHandle::stop`].
@@ -115,6 +172,7 @@ pub struct SandboxHandle {
     url: String,
     server: actix_web::dev::ServerHandle,
     shared: Arc<Shared>,
+    closer: tokio::task::JoinHandle<()>,
 }
 
 impl SandboxHandle {
@@ -143,8 +201,26 @@ impl SandboxHandle {
         &self.shared.faults
     }
 
+    /// The sequence number of the last closed ledger.
+    pub fn latest_ledger(&self) -> u32 {
+        self.shared.sandbox().latest_ledger().seq
+    }
+
+    /// The ledger close interval; `None` at the instant pace.
+    pub fn ledger_close(&self) -> Option<Duration> {
+        self.shared.pace()
+    }
+
+    /// Changes the pace while running, e.g. to set accounts up at the instant pace and then
+    /// measure at the network's. Going back to instant first closes ledgers until the queue
+    /// is empty.
+    pub fn set_ledger_close(&self, interval: Option<Duration>) {
+        self.shared.pace.send_replace(interval);
+    }
+
     /// Stops the server gracefully, closing open streams.
     pub async fn stop(self) {
+        self.closer.abort();
         self.shared.faults.drop_streams();
         self.server.stop(true).await;
     }
@@ -166,8 +242,11 @@ pub async fn start(bind: SocketAddr, config: SandboxConfig) -> std::io::Result<S
     let shared = Arc::new(Shared {
         sandbox: Mutex::new(sandbox),
         ledgers: watch::channel(seq).0,
+        pace: watch::channel(config.ledger_close).0,
+        submission_timeout: config.submission_timeout,
         faults: Faults::default(),
     });
+    let closer = tokio::spawn(closer::run(shared.clone()));
     let data = web::Data::from(shared.clone());
     let server = HttpServer::new(move || App::new().app_data(data.clone()).configure(configure))
         .workers(config.workers.max(1))
@@ -185,5 +264,6 @@ pub async fn start(bind: SocketAddr, config: SandboxConfig) -> std::io::Result<S
         url,
         server: handle,
         shared,
+        closer,
     })
 }

@@ -26,6 +26,10 @@ pub(super) fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/transactions", get().to(transactions))
         .route("/transactions", post().to(submit))
+        .route(
+            "/transactions_async",
+            post().to(super::submission::asynchronous),
+        )
         .route("/transactions/{hash}", get().to(transaction))
         .route(
             "/transactions/{hash}/operations",
@@ -328,7 +332,10 @@ async fn ledgers(req: HttpRequest, data: Data) -> HttpResponse {
     let records = iter
         .filter(|h| after(h.seq))
         .take(p.query.limit)
-        .map(|h| (token(h.seq).to_string(), render::ledger(h, st, &base)))
+        .map(|h| {
+            let v = render::ledger(h, st, sb.limits().max_ops_per_ledger, &base);
+            (token(h.seq).to_string(), v)
+        })
         .collect();
     let order = if p.query.descending { "desc" } else { "asc" };
     json(&render::page(
@@ -348,12 +355,15 @@ async fn ledger(req: HttpRequest, data: Data, seq: web::Path<String>) -> HttpRes
         .ok()
         .and_then(|s| sb.state().ledgers.iter().find(|h| h.seq == s));
     match found {
-        Some(h) => json(&render::ledger(h, sb.state(), &base_url(&req))),
+        Some(h) => {
+            let max = sb.limits().max_ops_per_ledger;
+            json(&render::ledger(h, sb.state(), max, &base_url(&req)))
+        }
         None => problem(render::not_found()),
     }
 }
 
-fn form_field(body: &[u8], name: &str) -> Option<String> {
+pub(super) fn form_field(body: &[u8], name: &str) -> Option<String> {
     url::form_urlencoded::parse(body)
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
@@ -369,6 +379,9 @@ async fn submit(req: HttpRequest, data: Data, body: web::Bytes) -> HttpResponse 
     };
     if data.faults.take_before() {
         return problem(render::timeout());
+    }
+    if data.pace().is_some() {
+        return super::submission::synchronous(&req, &data, &tx).await;
     }
     let outcome = data.sandbox().submit(&tx, now());
     let after = data.faults.latency_after_apply();
@@ -414,6 +427,9 @@ async fn friendbot(req: HttpRequest, data: Data) -> HttpResponse {
             "addr",
             "addr must be a Stellar account id (G...)",
         ));
+    }
+    if data.pace().is_some() {
+        return super::submission::friendbot(&req, &data, &addr).await;
     }
     let outcome = data.sandbox().friendbot(&addr, now());
     let tx = match &outcome {

@@ -67,6 +67,23 @@ struct SandboxArgs {
         default_value = "polaris-sandbox.json"
     )]
     state_file: String,
+    /// Close a ledger every this many seconds (decimals allowed), as the network does (about
+    /// 5), with stellar-core's transaction queue; 0 (default): each submission closes a
+    /// ledger at once.
+    #[arg(
+        long = "ledger-close-seconds",
+        env = "SANDBOX_LEDGER_CLOSE_SECONDS",
+        default_value_t = 0.0
+    )]
+    ledger_close_seconds: f64,
+    /// Operations a ledger holds at the network's pace (the public network's 1,000 by
+    /// default; testnet's is 100).
+    #[arg(
+        long = "max-ops-per-ledger",
+        env = "SANDBOX_MAX_OPS_PER_LEDGER",
+        default_value_t = sandbox::PUBLIC_NETWORK_MAX_OPS
+    )]
+    max_ops_per_ledger: u32,
 }
 
 /// Defaults for a zero-configuration local run; the environment and `.env` win.
@@ -103,9 +120,18 @@ async fn main() -> ExitCode {
 }
 
 async fn start_sandbox(settings: &Settings, opts: &SandboxArgs) -> SandboxHandle {
+    let ledger_close = match opts.ledger_close_seconds {
+        s if s.is_finite() && s > 0.0 => Some(std::time::Duration::from_secs_f64(s)),
+        s if s >= 0.0 => None,
+        s => cli::fail(&format!(
+            "setting SANDBOX_LEDGER_CLOSE_SECONDS: {s} is not a number of seconds >= 0"
+        )),
+    };
     let config = SandboxConfig {
         passphrase: settings.network_passphrase.clone(),
         state_file: Some(opts.state_file.clone().into()),
+        ledger_close,
+        max_ops_per_ledger: opts.max_ops_per_ledger,
         ..Default::default()
     };
     match sandbox::start(opts.bind, config).await {
@@ -215,7 +241,8 @@ async fn serve(settings: Settings, opts: &cli::ServeArgs) -> ExitCode {
 }
 
 impl SandboxArgs {
-    /// The sandbox options of `serve`, from `SANDBOX_BIND` and `SANDBOX_STATE_FILE`.
+    /// The sandbox options of `serve`, from `SANDBOX_BIND`, `SANDBOX_STATE_FILE`,
+    /// `SANDBOX_LEDGER_CLOSE_SECONDS` and `SANDBOX_MAX_OPS_PER_LEDGER`.
     fn from_env() -> Self {
         #[derive(Parser)]
         struct Only {
@@ -224,6 +251,6 @@ impl SandboxArgs {
         }
         Only::try_parse_from(["serve"])
             .map(|o| o.args)
-            .unwrap_or_else(|e| cli::fail(&format!("setting SANDBOX_BIND: {e}")))
+            .unwrap_or_else(|e| cli::fail(&format!("setting the SANDBOX_ variables: {e}")))
     }
 }

@@ -116,6 +116,14 @@ pub fn result_codes(result: &xdr::TransactionResult) -> ResultCodes {
     }
 }
 
+/// The codes of a base64 `TransactionResult` (empty codes when it cannot be read).
+pub fn codes_of_result_xdr(result_xdr: &str) -> ResultCodes {
+    use stellar_base::xdr::XDRDeserialize as _;
+    xdr::TransactionResult::from_xdr_base64(result_xdr)
+        .map(|r| result_codes(&r))
+        .unwrap_or_default()
+}
+
 fn inner_codes(result: &xdr::InnerTransactionResultResult) -> ResultCodes {
     use xdr::InnerTransactionResultResult as R;
     let operations = match result {

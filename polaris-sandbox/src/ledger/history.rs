@@ -190,6 +190,15 @@ impl History {
             .find(|t| t.hash == hash || t.inner_hash.as_deref() == Some(hash.as_str()))
     }
 
+    /// The transaction `hash` (or fee bump inner hash) if a ledger after `since` holds it.
+    pub fn included_since(&self, hash: &str, since: u32) -> Option<&TxRecord> {
+        self.transactions
+            .iter()
+            .rev()
+            .take_while(|t| t.ledger > since)
+            .find(|t| t.hash == hash || t.inner_hash.as_deref() == Some(hash))
+    }
+
     /// Transactions, optionally only those touching `account`.
     pub fn transactions(&self, account: Option<&str>, q: &Query, last: i64) -> Vec<&TxRecord> {
         let keep = |t: &TxRecord| {

@@ -3,8 +3,9 @@
 //! It models accounts, XLM and credit balances, trustlines (limits, authorization), sequence
 //! numbers, signers and thresholds, the base reserve and fee, payments, create_account,
 //! change_trust, manage_data, set_options, set_trust_line_flags, bump_sequence, claimable
-//! balances, same-asset path payments and fee bumps, with Horizon's result codes. Every
-//! accepted envelope closes a ledger of its own. It does not model order books, liquidity
+//! balances, same-asset path payments and fee bumps, with Horizon's result codes. At the
+//! instant pace every accepted envelope closes a ledger of its own; at the realistic pace
+//! envelopes wait in a [`queue::TxQueue`] until the next close. It does not model order books, liquidity
 //! pools, Soroban, account merges or sponsorship beyond claimable balances.
 
 mod apply;
@@ -12,6 +13,7 @@ mod codes;
 mod describe;
 pub(crate) mod history;
 mod persist;
+pub(crate) mod queue;
 pub(crate) mod render;
 mod signatures;
 mod state;
@@ -23,8 +25,15 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub(crate) use history::{Cursor, History, OpRecord, Query, TxRecord};
+pub(crate) use queue::{Admission, QueueLimits};
 pub(crate) use state::{AccountEntry, LedgerHeader, LedgerState};
 pub(crate) use submit::SubmitError;
+
+/// A recorded transaction as a submission's outcome: `Ok` when its operations applied,
+/// [`SubmitError::Failed`] with the record when it was included but failed.
+pub(crate) fn submit_outcome(record: TxRecord) -> Result<TxRecord, SubmitError> {
+    submit::outcome(record)
+}
 
 use polaris_core::stellar::tx::{Op, TransactionBuilder};
 use polaris_core::stellar::{encode_xdr, network_id, KeyPair, TESTNET_PASSPHRASE};
@@ -40,6 +49,8 @@ pub struct LedgerConfig {
     pub base_reserve: i64,
     /// What friendbot gives a new account, in stroops; default 10,000 XLM.
     pub friendbot_amount: i64,
+    /// The transaction queue's limits (realistic pace only).
+    pub queue: QueueLimits,
 }
 
 impl Default for LedgerConfig {
@@ -49,6 +60,10 @@ impl Default for LedgerConfig {
             base_fee: 100,
             base_reserve: 5_000_000,
             friendbot_amount: 10_000 * 10_000_000,
+            queue: QueueLimits {
+                per_account: 1,
+                max_ops_per_ledger: 1000,
+            },
         }
     }
 }
@@ -60,6 +75,8 @@ pub struct Sandbox {
     history: History,
     friendbot_amount: i64,
     file: Option<PathBuf>,
+    queue: queue::TxQueue,
+    limits: QueueLimits,
 }
 
 /// The root account's key: like a real network's, its seed is the network id.
@@ -81,6 +98,7 @@ impl Sandbox {
             successful_transaction_count: 0,
             failed_transaction_count: 0,
             operation_count: 0,
+            tx_set_operation_count: 0,
             fee_pool: 0,
         };
         let state = LedgerState {
@@ -96,6 +114,8 @@ impl Sandbox {
             history: History::default(),
             friendbot_amount: config.friendbot_amount,
             file: None,
+            queue: queue::TxQueue::default(),
+            limits: config.queue,
         }
     }
 
@@ -109,6 +129,8 @@ impl Sandbox {
                 history: snap.history,
                 friendbot_amount: amount,
                 file: None,
+                queue: queue::TxQueue::default(),
+                limits: config.queue,
             },
             Some(snap) => {
                 let msg = format!(
@@ -163,20 +185,83 @@ impl Sandbox {
 
     /// Creates `account` (`G...`) funded by the root account, as friendbot does.
     pub fn friendbot(&mut self, account: &str, now: i64) -> Result<TxRecord, SubmitError> {
+        let env = self.friendbot_envelope(account)?;
+        self.submit(&env, now)
+    }
+
+    /// Queues the creation of `account` by the root account (realistic pace). Friendbot is
+    /// not held to the per-account limit: the real one spreads its work over many accounts.
+    pub fn friendbot_queued(&mut self, account: &str, now: i64) -> Admission {
+        match self.friendbot_envelope(account) {
+            Ok(env) => {
+                let limits = QueueLimits {
+                    per_account: usize::MAX,
+                    ..self.limits
+                };
+                queue::admit(&self.state, &mut self.queue, &env, now, limits)
+            }
+            Err(e) => Admission::Malformed(format!("{e:?}")),
+        }
+    }
+
+    fn friendbot_envelope(&self, account: &str) -> Result<String, SubmitError> {
         let root = root_key(&self.state.passphrase);
+        let queued = self.queue.queued_by(root.public_key()) as i64;
         let seq = self
             .state
             .accounts
             .get(root.public_key())
             .map_or(0, |a| a.seq)
-            + 1;
+            + 1
+            + queued;
         let built = TransactionBuilder::new(root.public_key(), seq, self.state.base_fee as u32)
             .and_then(|b| Ok(b.op(Op::create_account(account, self.friendbot_amount)?)))
             .map_err(|e| SubmitError::Malformed(e.to_string()))?;
         let env = built
             .sign(&[&root], &self.state.passphrase)
             .map_err(|e| SubmitError::Malformed(e.to_string()))?;
-        self.submit(&encode_xdr(&env), now)
+        Ok(encode_xdr(&env))
+    }
+
+    /// Admits a base64 envelope to the queue at time `now` (realistic pace), as stellar-core
+    /// does.
+    pub fn admit(&mut self, envelope_b64: &str, now: i64) -> Admission {
+        queue::admit(&self.state, &mut self.queue, envelope_b64, now, self.limits)
+    }
+
+    /// Closes a ledger at `now` with what the queue offers (realistic pace); saves the state
+    /// file when it holds transactions.
+    pub fn close_ledger(&mut self, now: i64) -> Vec<TxRecord> {
+        let records = queue::close(
+            &mut self.state,
+            &mut self.history,
+            &mut self.queue,
+            now,
+            self.limits,
+        );
+        if !records.is_empty() {
+            if let Err(e) = self.save() {
+                tracing::error!(error = %e, "cannot save the sandbox state");
+            }
+        }
+        records
+    }
+
+    /// The hash Horizon knows `envelope_b64` by, when it can be read.
+    pub fn hash_of(&self, envelope_b64: &str) -> Option<String> {
+        submit::parse_b64(envelope_b64, &self.state.passphrase)
+            .ok()
+            .map(|p| p.hash_hex())
+    }
+
+    /// Transactions waiting in the queue.
+    pub fn queued(&self) -> usize {
+        self.queue.waiting()
+    }
+
+    /// The queue's limits.
+    pub fn limits(&self) -> QueueLimits {
+        self.limits
     }
 
     /// The network passphrase.

@@ -268,7 +268,7 @@ pub fn operation(op: &OpRecord, tx: Option<&TxRecord>, base: &str) -> Value {
 }
 
 /// A closed ledger.
-pub fn ledger(h: &LedgerHeader, st: &LedgerState, base: &str) -> Value {
+pub fn ledger(h: &LedgerHeader, st: &LedgerState, max_tx_set_size: u32, base: &str) -> Value {
     let s = format!("{base}/ledgers/{}", h.seq);
     let toid = super::history::toid(h.seq, 0, 0);
     json!({
@@ -287,13 +287,13 @@ pub fn ledger(h: &LedgerHeader, st: &LedgerState, base: &str) -> Value {
         "successful_transaction_count": h.successful_transaction_count,
         "failed_transaction_count": h.failed_transaction_count,
         "operation_count": h.operation_count,
-        "tx_set_operation_count": h.operation_count,
+        "tx_set_operation_count": h.tx_set_operation_count.max(h.operation_count),
         "closed_at": time(h.closed_at),
         "total_coins": format_stroops(TOTAL_COINS),
         "fee_pool": format_stroops(h.fee_pool),
         "base_fee_in_stroops": st.base_fee,
         "base_reserve_in_stroops": st.base_reserve,
-        "max_tx_set_size": 1000,
+        "max_tx_set_size": max_tx_set_size,
         "protocol_version": PROTOCOL_VERSION,
         "header_xdr": ""
     })
@@ -416,4 +416,17 @@ pub fn timeout() -> Problem {
         "Timeout",
         "Your request timed out before completing.  Please try your request again. If you are submitting a transaction make sure you are sending exactly the same transaction (with the same sequence number).",
     )
+}
+
+/// 504 `transaction_submission_timeout`: the transaction was not in a ledger within Horizon's
+/// submission timeout; it may still be.
+pub fn submission_timeout(hash: &str, envelope_xdr: &str) -> Problem {
+    let mut p = problem(
+        504,
+        "transaction_submission_timeout",
+        "Transaction Submission Timeout",
+        "Your transaction submission request has timed out. This does not necessarily mean the submission has failed. Before resubmitting, please use the transaction hash provided in `extras.hash` to poll the GET /transactions endpoint for sometime and check if it was included in a ledger.",
+    );
+    p.body["extras"] = json!({ "hash": hash, "envelope_xdr": envelope_xdr });
+    p
 }

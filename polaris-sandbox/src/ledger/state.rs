@@ -126,6 +126,9 @@ pub struct LedgerHeader {
     pub failed_transaction_count: u32,
     /// Operations of the successful transactions.
     pub operation_count: u32,
+    /// Operations of every transaction in it, failed ones included.
+    #[serde(default)]
+    pub tx_set_operation_count: u32,
     /// Fees collected so far (stroops).
     pub fee_pool: i64,
 }

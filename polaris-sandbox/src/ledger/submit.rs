@@ -3,13 +3,13 @@
 use stellar_base::xdr;
 
 use super::apply::{apply_op, OpContext};
-use super::codes::{op_succeeded, result_codes, ResultCodes};
+use super::codes::{codes_of_result_xdr, op_succeeded, result_codes, ResultCodes};
 use super::signatures::{level_of, Level, SignatureChecker};
 use super::state::LedgerState;
 use polaris_core::stellar::envelope::{decode_envelope, encode_xdr, muxed_address, network_id};
 use polaris_core::stellar::Address;
 
-mod record;
+pub(crate) mod record;
 
 pub use record::TxRecordParts;
 
@@ -39,6 +39,40 @@ pub(crate) struct Parsed {
     pub tx_hash: [u8; 32],
     pub tx_signatures: Vec<xdr::DecoratedSignature>,
     pub bump: Option<Bump>,
+}
+
+impl Parsed {
+    /// Operations the fee is charged for: one more for a fee bump.
+    pub fn charged_ops(&self) -> i64 {
+        self.tx.operations.len() as i64 + i64::from(self.bump.is_some())
+    }
+
+    /// The hash Horizon knows the submission by (the fee bump's, for fee bumps), hex.
+    pub fn hash_hex(&self) -> String {
+        hex::encode(self.bump.as_ref().map_or(self.tx_hash, |b| b.hash))
+    }
+
+    /// The inner transaction's hash, hex, for fee bumps.
+    pub fn inner_hash_hex(&self) -> Option<String> {
+        self.bump.as_ref().map(|_| hex::encode(self.tx_hash))
+    }
+
+    /// The highest fee offered (the fee bump's, for fee bumps), stroops.
+    pub fn fee_bid(&self) -> i64 {
+        self.bump.as_ref().map_or(i64::from(self.tx.fee), |b| b.fee)
+    }
+
+    /// The account whose sequence number the transaction uses (`G...`).
+    pub fn source_id(&self) -> String {
+        muxed_address(&self.tx.source_account).account_id()
+    }
+
+    /// The account that pays the fee (`G...`).
+    pub fn fee_source_id(&self) -> String {
+        self.bump
+            .as_ref()
+            .map_or_else(|| self.source_id(), |b| b.fee_source.account_id())
+    }
 }
 
 /// The outer half of a fee-bump envelope.
@@ -105,7 +139,7 @@ fn parse(envelope: xdr::TransactionEnvelope, passphrase: &str) -> Result<Parsed,
     })
 }
 
-type Code = xdr::TransactionResultResult;
+pub(crate) type Code = xdr::TransactionResultResult;
 
 fn time_bounds(tx: &xdr::Transaction) -> Option<&xdr::TimeBounds> {
     match &tx.cond {
@@ -130,7 +164,13 @@ fn check_time(tx: &xdr::Transaction, now: i64) -> Result<(), Code> {
 
 /// The checks stellar-core makes before accepting a transaction (`standalone`: not fee-bumped,
 /// so its own fee is checked too).
-fn check_tx(st: &LedgerState, p: &Parsed, now: i64, standalone: bool) -> Result<(), Code> {
+fn check_tx(
+    st: &LedgerState,
+    p: &Parsed,
+    now: i64,
+    standalone: bool,
+    queued: i64,
+) -> Result<(), Code> {
     let tx = &p.tx;
     if tx.operations.is_empty() {
         return Err(Code::TxMissingOperation);
@@ -144,7 +184,7 @@ fn check_tx(st: &LedgerState, p: &Parsed, now: i64, standalone: bool) -> Result<
     let Some(source) = st.accounts.get(&source_id) else {
         return Err(Code::TxNoAccount);
     };
-    if tx.seq_num.0 != source.seq.wrapping_add(1) {
+    if tx.seq_num.0 != source.seq.wrapping_add(1 + queued) {
         return Err(Code::TxBadSeq);
     }
     let mut checker = SignatureChecker::new(p.tx_hash, &p.tx_signatures);
@@ -275,6 +315,111 @@ fn refused(result: xdr::TransactionResult) -> SubmitError {
     }
 }
 
+/// Decodes and takes apart a base64 envelope.
+pub(crate) fn parse_b64(envelope_b64: &str, passphrase: &str) -> Result<Parsed, SubmitError> {
+    let envelope =
+        decode_envelope(envelope_b64).map_err(|e| SubmitError::Malformed(e.to_string()))?;
+    parse(envelope, passphrase).map_err(SubmitError::Malformed)
+}
+
+/// The fee the network charges at the base fee: one base fee per operation, plus one for a
+/// fee bump.
+pub(crate) fn base_charge(st: &LedgerState, p: &Parsed) -> i64 {
+    st.base_fee * p.charged_ops()
+}
+
+/// The refusal of `p` with `code`, as stellar-core reports it.
+pub(crate) fn refusal(st: &LedgerState, p: &Parsed, code: Code) -> SubmitError {
+    refused(wrap(p, base_charge(st, p), code))
+}
+
+/// The refusal of the envelope `p` as a whole (the outer one, for fee bumps) with `code`,
+/// reporting `fee_charged` (core reports the fee it would take when a bid is too low).
+pub(crate) fn refusal_charging(p: &Parsed, fee_charged: i64, code: Code) -> SubmitError {
+    let outer = Parsed {
+        bump: None,
+        ..clone_parsed(p)
+    };
+    refused(wrap(&outer, fee_charged, code))
+}
+
+/// The checks stellar-core makes before accepting `p` at time `now`, when `queued` earlier
+/// transactions of its source wait in the queue (their sequence numbers come first).
+pub(crate) fn validate(
+    st: &LedgerState,
+    p: &Parsed,
+    now: i64,
+    queued: i64,
+) -> Result<(), SubmitError> {
+    let fee = base_charge(st, p);
+    if let Some(b) = &p.bump {
+        check_bump(st, p, b).map_err(|code| {
+            refused(wrap(
+                &Parsed {
+                    bump: None,
+                    ..clone_parsed(p)
+                },
+                fee,
+                code,
+            ))
+        })?;
+    }
+    check_tx(st, p, now, p.bump.is_none(), queued).map_err(|code| refused(wrap(p, fee, code)))
+}
+
+/// Charges `fee`, consumes the sequence number, applies the operations and records the
+/// transaction as the `index`-th (1-based) of the ledger being built (closed later by
+/// [`record::close_ledger`]) at time `now`.
+pub(crate) fn include(
+    st: &mut LedgerState,
+    history: &mut History,
+    p: &Parsed,
+    fee: i64,
+    now: i64,
+    index: u32,
+) -> TxRecord {
+    let fee_source = p.bump.as_ref().map_or_else(
+        || muxed_address(&p.tx.source_account),
+        |b| b.fee_source.clone(),
+    );
+    charge(st, &fee_source.account_id(), p, fee);
+    let results = apply_all(st, p, now);
+    let success = results.iter().all(op_succeeded);
+    let vec = results.try_into().unwrap_or_default();
+    let code = if success {
+        Code::TxSuccess(vec)
+    } else {
+        Code::TxFailed(vec)
+    };
+    let result = wrap(p, fee, code);
+    record::record(
+        st,
+        history,
+        TxRecordParts {
+            parsed: p,
+            result: &result,
+            fee,
+            fee_source,
+            now,
+            success,
+            index,
+        },
+    )
+}
+
+/// A recorded transaction as a submission's outcome: `Ok` when its operations applied,
+/// `Failed` with the record when it was included but failed.
+pub(crate) fn outcome(record: TxRecord) -> Result<TxRecord, SubmitError> {
+    if record.successful {
+        return Ok(record);
+    }
+    Err(SubmitError::Failed {
+        codes: codes_of_result_xdr(&record.result_xdr),
+        result_xdr: record.result_xdr.clone(),
+        record: Some(Box::new(record)),
+    })
+}
+
 /// Validates, charges, applies and records one envelope (base64 XDR) in a new ledger closed at
 /// `now` (unix seconds).
 pub fn submit(
@@ -283,60 +428,13 @@ pub fn submit(
     envelope_b64: &str,
     now: i64,
 ) -> Result<TxRecord, SubmitError> {
-    let envelope =
-        decode_envelope(envelope_b64).map_err(|e| SubmitError::Malformed(e.to_string()))?;
-    let p = parse(envelope, &st.passphrase).map_err(SubmitError::Malformed)?;
-    let ops = p.tx.operations.len() as i64;
-    let fee = st.base_fee * (ops + i64::from(p.bump.is_some()));
-    if let Some(b) = &p.bump {
-        check_bump(st, &p, b).map_err(|code| {
-            refused(wrap(
-                &Parsed {
-                    bump: None,
-                    ..clone_parsed(&p)
-                },
-                fee,
-                code,
-            ))
-        })?;
-    }
-    check_tx(st, &p, now, p.bump.is_none()).map_err(|code| refused(wrap(&p, fee, code)))?;
+    let p = parse_b64(envelope_b64, &st.passphrase)?;
+    validate(st, &p, now, 0)?;
     let now = now.max(st.latest().closed_at);
-    let fee_source = p.bump.as_ref().map_or_else(
-        || muxed_address(&p.tx.source_account),
-        |b| b.fee_source.clone(),
-    );
-    charge(st, &fee_source.account_id(), &p, fee);
-    let results = apply_all(st, &p, now);
-    let success = results.iter().all(op_succeeded);
-    let vec = results.try_into().unwrap_or_default();
-    let code = if success {
-        Code::TxSuccess(vec)
-    } else {
-        Code::TxFailed(vec)
-    };
-    let result = wrap(&p, fee, code);
-    let record = record::record(
-        st,
-        history,
-        TxRecordParts {
-            parsed: &p,
-            result: &result,
-            fee,
-            fee_source,
-            now,
-            success,
-        },
-    );
-    if success {
-        Ok(record)
-    } else {
-        Err(SubmitError::Failed {
-            codes: result_codes(&result),
-            result_xdr: record.result_xdr.clone(),
-            record: Some(Box::new(record)),
-        })
-    }
+    let fee = base_charge(st, &p);
+    let record = include(st, history, &p, fee, now, 1);
+    record::close_ledger(st, std::slice::from_ref(&record), now);
+    outcome(record)
 }
 
 fn clone_parsed(p: &Parsed) -> Parsed {

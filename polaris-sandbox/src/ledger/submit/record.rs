@@ -24,6 +24,8 @@ pub struct TxRecordParts<'a> {
     pub now: i64,
     /// Whether the operations applied.
     pub success: bool,
+    /// Its place in the ledger, from 1.
+    pub index: u32,
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -34,7 +36,7 @@ fn signatures(sigs: &[xdr::DecoratedSignature]) -> Vec<String> {
     sigs.iter().map(|s| b64(s.signature.as_slice())).collect()
 }
 
-/// Records the transaction and its operations, and closes a ledger holding it.
+/// Records the transaction and its operations in the ledger being built.
 pub(crate) fn record(
     st: &mut LedgerState,
     history: &mut History,
@@ -42,7 +44,7 @@ pub(crate) fn record(
 ) -> TxRecord {
     let p = parts.parsed;
     let ledger = st.next_seq();
-    let tx_toid = toid(ledger, 1, 0);
+    let tx_toid = toid(ledger, parts.index, 0);
     let source = muxed_address(&p.tx.source_account);
     let hash = hex::encode(p.bump.as_ref().map_or(p.tx_hash, |b| b.hash));
     let mut participants = vec![source.account_id(), parts.fee_source.account_id()];
@@ -111,23 +113,26 @@ pub(crate) fn record(
         created_at: parts.now,
         participants,
     };
-    close_ledger(st, &record);
     history.transactions.push(record.clone());
     record
 }
 
-fn close_ledger(st: &mut LedgerState, tx: &TxRecord) {
+/// Closes the ledger being built, holding `txs`, at `now` (unix seconds).
+pub(crate) fn close_ledger(st: &mut LedgerState, txs: &[TxRecord], now: i64) {
     let prev = st.latest().clone();
     let seq = prev.seq + 1;
-    let hash = Sha256::digest(format!("{}:{}:{}", prev.hash, seq, tx.hash).as_bytes());
+    let hashes: Vec<&str> = txs.iter().map(|t| t.hash.as_str()).collect();
+    let hash = Sha256::digest(format!("{}:{}:{}", prev.hash, seq, hashes.join(",")).as_bytes());
+    let ok = |t: &&TxRecord| t.successful;
     st.ledgers.push(LedgerHeader {
         seq,
         hash: hex::encode(hash),
         prev_hash: prev.hash,
-        closed_at: tx.created_at,
-        successful_transaction_count: u32::from(tx.successful),
-        failed_transaction_count: u32::from(!tx.successful),
-        operation_count: if tx.successful { tx.operation_count } else { 0 },
-        fee_pool: prev.fee_pool + tx.fee_charged,
+        closed_at: now,
+        successful_transaction_count: txs.iter().filter(ok).count() as u32,
+        failed_transaction_count: txs.iter().filter(|t| !t.successful).count() as u32,
+        operation_count: txs.iter().filter(ok).map(|t| t.operation_count).sum(),
+        tx_set_operation_count: txs.iter().map(|t| t.operation_count).sum(),
+        fee_pool: prev.fee_pool + txs.iter().map(|t| t.fee_charged).sum::<i64>(),
     });
 }
