@@ -178,6 +178,10 @@ pub struct Settings {
     /// `pending_user_transfer_start` for the user's funds without change before
     /// `expire-transactions` moves it to `expired`. `0` turns it off (`None`). Default 86400.
     pub pending_user_transfer_start_expiration_seconds: Option<u64>,
+    /// `CHANNEL_ACCOUNTS`: how many channel accounts deposit payments are sent from, so
+    /// that that many envelopes go out at once (at most 100). `0`: every envelope comes
+    /// from the distribution account, one at a time. Default 0.
+    pub channel_accounts: u32,
 }
 
 /// The names of every setting read by [`Settings`].
@@ -210,6 +214,7 @@ pub const SETTING_NAMES: &[&str] = &[
     "INCOMPLETE_EXPIRATION_SECONDS",
     "PENDING_USER_TRANSFER_START_EXPIRATION_SECONDS",
     "POLARIS_DEV_KEYS_FILE",
+    "CHANNEL_ACCOUNTS",
 ];
 
 /// Where settings come from: a name-to-value lookup.
@@ -328,6 +333,7 @@ impl Settings {
                 &src,
                 "PENDING_USER_TRANSFER_START_EXPIRATION_SECONDS",
             )?,
+            channel_accounts: channel_accounts(&src)?,
         })
     }
 
@@ -456,6 +462,21 @@ fn max_fee(src: &Source) -> Result<Option<u32>, SettingsError> {
             )),
         },
     }
+}
+
+fn channel_accounts(src: &Source) -> Result<u32, SettingsError> {
+    let name = "CHANNEL_ACCOUNTS";
+    let n: u32 = src.parse(name, 0u32, "a number of accounts")?;
+    if n > crate::processors::channels::MAX_CHANNELS {
+        return Err(SettingsError::new(
+            name,
+            format!(
+                "at most {} channel accounts, got {n}",
+                crate::processors::channels::MAX_CHANNELS
+            ),
+        ));
+    }
+    Ok(n)
 }
 
 fn database_url(src: &Source) -> Result<Secret, SettingsError> {
