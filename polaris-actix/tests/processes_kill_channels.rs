@@ -67,7 +67,7 @@ async fn worker_process() {
     }
 }
 
-const DEPOSITS: i64 = 20;
+const DEPOSITS: i64 = 80;
 const CHANNELS: usize = 4;
 const TRIALS: usize = 24;
 const SRT: i64 = 10_000_000;

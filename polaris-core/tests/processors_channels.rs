@@ -312,3 +312,51 @@ async fn a_channel_leased_by_a_killed_worker_is_recovered() {
         s.sb.stop().await;
     }
 }
+
+#[tokio::test]
+async fn workers_at_once_share_the_channels_and_pay_each_deposit_once() {
+    const MEMOS: i64 = 24;
+    for db in TestDatabase::all() {
+        let s = setup(&db, 4).await;
+        ensure_pool(&s.ctx, 4).await.unwrap();
+        let user = wallet(&s).await;
+        let mut txs: Vec<_> = (0..MEMOS)
+            .map(|i| deposit(&s, user.public_key(), 2 + i, Some(i as u64)))
+            .collect();
+        txs.extend((0..10).map(|_| deposit(&s, user.public_key(), 3, None)));
+        let workers: Vec<Worker> = (0..3).map(|_| Worker::new()).collect();
+        for _round in 0..30 {
+            let runs = workers.iter().map(|w| run_once(&s.ctx, w));
+            for r in futures::future::join_all(runs).await {
+                r.unwrap();
+            }
+            if txs.iter().all(|t| load(&s, t).status == Status::Completed) {
+                break;
+            }
+        }
+        let mut used = HashSet::new();
+        for tx in &txs {
+            let done = load(&s, tx);
+            assert_eq!(done.status, Status::Completed, "{}", tx.id);
+            let hash = done.stellar_transaction_id.clone().unwrap();
+            let (source, seq) = source_of(done.envelope_xdr.as_deref().unwrap());
+            used.insert((source, seq, hash));
+        }
+        let slots: HashSet<_> = used
+            .iter()
+            .map(|(src, seq, _)| (src.clone(), *seq))
+            .collect();
+        assert_eq!(
+            slots.len(),
+            used.len(),
+            "one envelope per sequence number of a channel"
+        );
+        let expected: i64 = (0..MEMOS).map(|i| (1 + i) * SRT).sum::<i64>() + 10 * 2 * SRT;
+        assert_eq!(
+            srt_balance(&s, user.public_key()).await,
+            expected,
+            "each paid once"
+        );
+        s.sb.stop().await;
+    }
+}
