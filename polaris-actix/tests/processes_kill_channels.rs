@@ -67,7 +67,7 @@ async fn worker_process() {
     }
 }
 
-const DEPOSITS: i64 = 80;
+const DEPOSITS: i64 = 40;
 const CHANNELS: usize = 4;
 const TRIALS: usize = 24;
 const SRT: i64 = 10_000_000;
@@ -129,7 +129,7 @@ async fn kill_trials(db: TestDatabase) {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let wait = 60 + (rand_ms(trial) % 400);
+        let wait = 100 + (rand_ms(trial) % 600);
         tokio::time::sleep(Duration::from_millis(wait)).await;
         child.kill().unwrap();
         child.wait().unwrap();
