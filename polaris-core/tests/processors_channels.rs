@@ -360,3 +360,32 @@ async fn workers_at_once_share_the_channels_and_pay_each_deposit_once() {
         s.sb.stop().await;
     }
 }
+
+#[tokio::test]
+async fn leases_taken_at_once_never_share_a_channel() {
+    for db in TestDatabase::all() {
+        let s = setup(&db, 4).await;
+        ensure_pool(&s.ctx, 4).await.unwrap();
+        let now = polaris_core::model::now();
+        let until = now + chrono::Duration::seconds(60);
+        let takes = (0..8).map(|i| {
+            let store = s.ctx.store.clone();
+            tokio::task::spawn_blocking(move || {
+                store.with_conn(|c| channels::lease(c, &format!("worker-{i}"), now, until))
+            })
+        });
+        let won: Vec<String> = futures::future::join_all(takes)
+            .await
+            .into_iter()
+            .filter_map(|r| r.unwrap().unwrap())
+            .map(|c| c.public_key().to_string())
+            .collect();
+        assert_eq!(won.len(), 4, "{won:?}");
+        assert_eq!(
+            won.iter().collect::<HashSet<_>>().len(),
+            4,
+            "each channel leased once"
+        );
+        s.sb.stop().await;
+    }
+}
