@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod context;
+pub mod custody;
 pub mod error;
 pub mod forms;
 pub mod health;

@@ -186,6 +186,10 @@ pub struct Settings {
     /// `RATE_LIMIT_*`, `TRUSTED_PROXIES`: the rate limits of the endpoints that cost CPU
     /// or create rows (see [`RateLimitSettings`]). Default: on, generous.
     pub rate_limit: RateLimitSettings,
+    /// `CHANNEL_ACCOUNTS`: how many channel accounts deposit payments are sent from, so
+    /// that that many envelopes go out at once (at most 100). `0`: every envelope comes
+    /// from the distribution account, one at a time. Default 0.
+    pub channel_accounts: u32,
 }
 
 /// The names of every setting read by [`Settings`].
@@ -226,6 +230,7 @@ pub const SETTING_NAMES: &[&str] = &[
     "RATE_LIMIT_PER_ACCOUNT_PER_MINUTE",
     "RATE_LIMIT_PER_ACCOUNT_BURST",
     "TRUSTED_PROXIES",
+    "CHANNEL_ACCOUNTS",
 ];
 
 /// Where settings come from: a name-to-value lookup.
@@ -346,6 +351,7 @@ impl Settings {
             )?,
             metrics: ops::metrics(&src)?,
             rate_limit: ops::rate_limits(&src)?,
+            channel_accounts: channel_accounts(&src)?,
         })
     }
 
@@ -474,6 +480,21 @@ fn max_fee(src: &Source) -> Result<Option<u32>, SettingsError> {
             )),
         },
     }
+}
+
+fn channel_accounts(src: &Source) -> Result<u32, SettingsError> {
+    let name = "CHANNEL_ACCOUNTS";
+    let n: u32 = src.parse(name, 0u32, "a number of accounts")?;
+    if n > crate::processors::channels::MAX_CHANNELS {
+        return Err(SettingsError::new(
+            name,
+            format!(
+                "at most {} channel accounts, got {n}",
+                crate::processors::channels::MAX_CHANNELS
+            ),
+        ));
+    }
+    Ok(n)
 }
 
 fn database_url(src: &Source) -> Result<Secret, SettingsError> {

@@ -157,6 +157,15 @@ impl<T> ContextBuilder<T> {
         self
     }
 
+    /// Adds a signer of the distribution accounts: a KMS or HSM service, or one of the
+    /// signers of a multisig account. Signers are asked in the order they are added, after
+    /// an asset's stored seed, until the account's threshold is met (see
+    /// [`crate::custody`]). Default: none, the stored seeds alone sign.
+    pub fn signer(mut self, signer: Arc<dyn crate::custody::Signer>) -> Self {
+        self.integrations.signers.push(signer);
+        self
+    }
+
     /// Uses this Horizon (or sandbox) client instead of one built from `HORIZON_URL`.
     pub fn horizon(mut self, horizon: Arc<dyn Horizon>) -> Self {
         self.horizon = Some(horizon);

@@ -66,6 +66,9 @@ pub struct Integrations {
     pub scripts: Option<Arc<dyn ScriptsIntegration>>,
     /// SEP-38 quotes: off-chain assets, prices and firm quotes.
     pub quote: Option<Arc<dyn QuoteIntegration>>,
+    /// Signers of the distribution accounts, asked in order after an asset's stored seed
+    /// (see [`crate::custody`]). Empty: the stored seeds alone sign.
+    pub signers: Vec<Arc<dyn crate::custody::Signer>>,
 }
 
 impl Default for Integrations {
@@ -82,6 +85,7 @@ impl Default for Integrations {
             static_toml: None,
             scripts: None,
             quote: None,
+            signers: Vec::new(),
         }
     }
 }
@@ -97,6 +101,7 @@ impl std::fmt::Debug for Integrations {
             .field("static_toml", &self.static_toml.is_some())
             .field("scripts", &self.scripts.is_some())
             .field("quote", &self.quote.is_some())
+            .field("signers", &self.signers.len())
             .finish()
     }
 }

@@ -125,6 +125,10 @@ pub struct Asset {
     pub symbol: String,
     /// The secret seed of the account that pays deposits and receives withdrawals.
     pub distribution_seed: Option<Secret>,
+    /// The distribution account (`G...`) when its key is not stored here but held by a
+    /// [`Signer`](crate::custody::Signer) (a KMS, an HSM, several signers); ignored when
+    /// `distribution_seed` is set.
+    pub distribution_account_id: Option<String>,
     /// SEP-1 `name`.
     pub name: Option<String>,
     /// SEP-1 `desc`.
@@ -161,6 +165,7 @@ impl Asset {
             sep31_enabled: false,
             symbol: "$".into(),
             distribution_seed: None,
+            distribution_account_id: None,
             name: None,
             description: None,
             status: "test".into(),
@@ -180,11 +185,13 @@ impl Asset {
             .map(|s| KeyPair::from_seed(s.expose()))
     }
 
-    /// The distribution account (`G...`), when a valid seed is configured.
+    /// The distribution account (`G...`): the public key of a valid stored seed, else
+    /// `distribution_account_id` (a key held by an external signer).
     pub fn distribution_account(&self) -> Option<String> {
-        self.distribution_key()?
-            .ok()
-            .map(|k| k.public_key().to_string())
+        match self.distribution_key() {
+            Some(key) => key.ok().map(|k| k.public_key().to_string()),
+            None => self.distribution_account_id.clone(),
+        }
     }
 
     /// The configuration of the operation a transaction of `kind` is: deposits, withdrawals

@@ -62,6 +62,12 @@ pub async fn run_once(ctx: &Context, worker: &Worker) -> Result<Summary, Process
     // Payments already under way are resumed even when the bank cannot be asked now.
     let polled = poll_received(ctx, worker, &mut summary).await;
     let external = super::external::poll_external(ctx, worker, &mut summary).await;
+    let channels = ctx.settings.channel_accounts;
+    if channels > 0 {
+        if let Err(e) = super::channels::ensure_pool(ctx, channels).await {
+            tracing::warn!(error = %e, "the channel account pool is not complete");
+        }
+    }
     pay_ready(ctx, worker, &mut summary).await?;
     polled?;
     external?;
@@ -275,6 +281,9 @@ async fn pay_ready(
     worker: &Worker,
     summary: &mut Summary,
 ) -> Result<(), ProcessError> {
+    if ctx.settings.channel_accounts > 0 {
+        super::channels::release_settled(ctx).await;
+    }
     for (status, stage) in [
         (Status::PendingStellar, Stage::Submitting),
         (Status::PendingAnchor, Stage::ReadyToPay),
@@ -293,7 +302,7 @@ async fn pay_ready(
             let claimed = claim_all(ctx, worker, rows).await?;
             let steps = match stage {
                 Stage::Submitting => resume(ctx, claimed).await,
-                _ => pay_claimed(ctx, claimed).await,
+                _ => pay_claimed(ctx, worker, claimed).await,
             };
             for step in steps? {
                 count(summary, step);
@@ -356,17 +365,39 @@ async fn resume(ctx: &Context, rows: Vec<Transaction>) -> Result<Vec<Step>, Proc
             None => groups.push(vec![tx]),
         }
     }
+    let settled = futures::stream::iter(groups)
+        .map(|group| async move {
+            let hash = group[0].submission_hash.clone();
+            let steps = settle(ctx, group).await.or_else(lost_all);
+            if ctx.settings.channel_accounts > 0 {
+                super::channels::release_hash(ctx, hash).await;
+            }
+            steps
+        })
+        .buffer_unordered(at_once(ctx))
+        .collect::<Vec<_>>()
+        .await;
     let mut steps = Vec::new();
-    for group in groups {
-        steps.extend(settle(ctx, group).await.or_else(lost_all)?);
+    for s in settled {
+        steps.extend(s?);
     }
     Ok(steps)
+}
+
+/// How many envelopes go out at once: one per channel account, else one (envelopes from
+/// the distribution account alone would only race for its sequence number).
+fn at_once(ctx: &Context) -> usize {
+    (ctx.settings.channel_accounts as usize).max(1)
 }
 
 /// Pays claimed `ready_to_pay` deposits: destinations checked, then one envelope per asset
 /// for up to [`MAX_PAYMENTS_PER_ENVELOPE`] payments without memo, one per deposit with a
 /// memo, a claimable balance or an account to create.
-async fn pay_claimed(ctx: &Context, rows: Vec<Transaction>) -> Result<Vec<Step>, ProcessError> {
+async fn pay_claimed(
+    ctx: &Context,
+    worker: &Worker,
+    rows: Vec<Transaction>,
+) -> Result<Vec<Step>, ProcessError> {
     let mut steps = Vec::new();
     let mut by_asset: Vec<(Asset, Vec<Transaction>)> = Vec::new();
     for tx in rows {
@@ -380,12 +411,12 @@ async fn pay_claimed(ctx: &Context, rows: Vec<Transaction>) -> Result<Vec<Step>,
         }
     }
     for (asset, group) in by_asset {
-        let Some(Ok(key)) = asset.distribution_key() else {
+        if asset.distribution_account().is_none() {
             return Err(ProcessError::Config(format!(
-                "asset {} has no valid distribution seed",
+                "asset {} has no distribution account: store its seed, or its account id with a signer",
                 asset.code
             )));
-        };
+        }
         let mut batchable = Vec::new();
         let mut envelopes: Vec<Vec<(Transaction, Delivery)>> = Vec::new();
         for (reach, tx) in reach_all(ctx, &asset, group).await {
@@ -415,8 +446,14 @@ async fn pay_claimed(ctx: &Context, rows: Vec<Transaction>) -> Result<Vec<Step>,
                 .chunks(MAX_PAYMENTS_PER_ENVELOPE)
                 .map(<[(Transaction, Delivery)]>::to_vec),
         );
-        for txs in envelopes {
-            steps.extend(pay_envelope(ctx, txs, &asset, &key).await?);
+        let asset = &asset;
+        let paid = futures::stream::iter(envelopes)
+            .map(|txs| pay_envelope(ctx, worker, txs, asset))
+            .buffer_unordered(at_once(ctx))
+            .collect::<Vec<_>>()
+            .await;
+        for p in paid {
+            steps.extend(p?);
         }
     }
     Ok(steps)
@@ -485,17 +522,38 @@ async fn wait_for_trust(ctx: &Context, tx: Transaction) -> Result<Step, ProcessE
 
 async fn pay_envelope(
     ctx: &Context,
+    worker: &Worker,
     txs: Vec<(Transaction, Delivery)>,
     asset: &Asset,
-    key: &crate::stellar::KeyPair,
 ) -> Result<Vec<Step>, ProcessError> {
     let count = txs.len();
-    let prepared = match prepare(ctx, txs, asset, key).await {
+    let lease = match ctx.settings.channel_accounts {
+        0 => None,
+        _ => match super::channels::lease(ctx, worker).await? {
+            Some(lease) => Some(lease),
+            None => return Ok(vec![Step::Retry("no free channel account".into()); count]),
+        },
+    };
+    let prepared = prepare(ctx, txs, asset, lease.as_ref()).await;
+    if let Some(lease) = &lease {
+        // A binding made under the lease keeps the channel until its envelope is settled.
+        super::channels::release(ctx, lease).await?;
+    }
+    let prepared = match prepared {
         Ok(p) => p,
         Err(e) => return lost_all(e).map(|_| vec![Step::Retry("lost a race".into()); count]),
     };
     let mut steps = prepared.steps;
-    let settled = submit_fresh(ctx, prepared.stored).await.or_else(lost_all)?;
+    let hash = prepared
+        .stored
+        .first()
+        .and_then(|t| t.submission_hash.clone());
+    let settled = submit_fresh(ctx, prepared.stored).await.or_else(lost_all);
+    if lease.is_some() {
+        // Settled at once (the usual case): the channel serves the next envelope now.
+        super::channels::release_hash(ctx, hash).await;
+    }
+    let settled = settled?;
     for step in &settled {
         if let Step::Retry(why) = step {
             tracing::info!(reason = %why, "deposit payment left for the next round");

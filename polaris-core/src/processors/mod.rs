@@ -17,6 +17,7 @@
 //! [`runner`] lists the processes and runs them: once, in a loop, or all together.
 
 pub mod callbacks;
+pub mod channels;
 pub mod delivery;
 pub mod deposits;
 pub mod expiry;

@@ -5,14 +5,16 @@ use diesel::Connection;
 use stellar_base::xdr;
 
 use crate::context::Context;
+use crate::custody::{gather, KeyPairSigner, Level, SignRequest, Signer, SignerError};
 use crate::model::{now, Asset, Stage, Status, Transaction};
 use crate::state::{self, TransitionError};
-use crate::stellar::envelope::{decode_envelope, encode_xdr, envelope_hash_hex};
+use crate::stellar::envelope::{add_signatures, decode_envelope, encode_xdr, envelope_hash};
 use crate::stellar::horizon::{base_fee, HorizonError};
 use crate::stellar::memo::Memo;
 use crate::stellar::tx::{Op, TransactionBuilder};
-use crate::stellar::KeyPair;
+use crate::store::channels;
 
+use super::channels::{needs_funds, signers_of, Lease};
 use super::delivery::{self, Delivered, Delivery};
 
 /// How long a signed envelope stays valid on the ledger.
@@ -55,12 +57,14 @@ pub(crate) struct Prepared {
 /// this worker, `pending_anchor` / `ready_to_pay`; several only when none has a memo), and
 /// stores it with its hash on every one of them in a single database transaction, before
 /// anything is submitted. Either all of them hold the envelope or none does, so an envelope
-/// that could still apply is never rebuilt for part of its deposits.
+/// that could still apply is never rebuilt for part of its deposits. With a `channel`, the
+/// envelope's source is the leased channel account, bound to the envelope in the same
+/// database transaction (refused, and nothing stored, when the lease was lost).
 pub(crate) async fn prepare(
     ctx: &Context,
     txs: Vec<(Transaction, Delivery)>,
     asset: &Asset,
-    key: &KeyPair,
+    channel: Option<&Lease>,
 ) -> Result<Prepared, TransitionError> {
     let mut out = Prepared::default();
     let mut payable = Vec::new();
@@ -83,7 +87,7 @@ pub(crate) async fn prepare(
         }
     };
     let ops: Vec<Op> = payable.iter().flat_map(|(_, ops)| ops.clone()).collect();
-    let (xdr_b64, hash) = match build(ctx, memo, ops, key).await {
+    let (xdr_b64, hash) = match build(ctx, memo, ops, asset, channel).await {
         Ok(b) => b,
         Err(step) => {
             out.steps.extend(payable.iter().map(|_| step.clone()));
@@ -91,10 +95,19 @@ pub(crate) async fn prepare(
         }
     };
     let rows: Vec<Transaction> = payable.into_iter().map(|(tx, _)| tx).collect();
+    let bind = channel.map(|l| (l.channel.public_key().to_string(), l.owner.clone()));
     out.stored = ctx
         .store
         .run(move |c| {
             Ok(c.transaction::<_, TransitionError, _>(|c| {
+                if let Some((key, owner)) = &bind {
+                    if !channels::bind(c, key, owner, &hash)? {
+                        return Err(TransitionError::Conflict {
+                            expected: Status::PendingAnchor,
+                            found: None,
+                        });
+                    }
+                }
                 let mut stored = Vec::with_capacity(rows.len());
                 for tx in rows {
                     let mut next = tx;
@@ -111,37 +124,80 @@ pub(crate) async fn prepare(
     Ok(out)
 }
 
+/// Builds the envelope of `ops` and signs it: by the channel's key (when the source is a
+/// channel) and by the distribution account's signers, until its threshold is met.
 async fn build(
     ctx: &Context,
     memo: Memo,
     ops: Vec<Op>,
-    key: &KeyPair,
+    asset: &Asset,
+    channel: Option<&Lease>,
 ) -> Result<(String, String), Step> {
+    let distribution = asset
+        .distribution_account()
+        .ok_or_else(|| Step::Retry(format!("asset {} has no distribution account", asset.code)))?;
+    let source_id = channel.map_or(distribution.as_str(), |l| l.channel.public_key());
     let source = ctx
         .horizon
-        .load_account(key.public_key())
+        .load_account(source_id)
         .await
-        .map_err(|e| Step::Retry(format!("loading the distribution account: {e}")))?
-        .ok_or_else(|| Step::Retry("the distribution account does not exist".into()))?;
+        .map_err(|e| Step::Retry(format!("loading the source account {source_id}: {e}")))?
+        .ok_or_else(|| Step::Retry(format!("the source account {source_id} does not exist")))?;
     let fee = base_fee(
         ctx.horizon.as_ref(),
         ctx.settings.max_transaction_fee_stroops.unwrap_or(u32::MAX),
     )
     .await;
     let until = Utc::now().timestamp().max(0) as u64 + ENVELOPE_LIFETIME_SECONDS;
-    let mut builder = TransactionBuilder::new(key.public_key(), source.sequence + 1, fee)
+    let mut builder = TransactionBuilder::new(source_id, source.sequence + 1, fee)
         .map_err(|e| Step::Failed(e.0))?
         .memo(memo)
         .time_bounds(0, until);
     for op in ops {
+        let op = match channel {
+            Some(_) => op
+                .with_source(&distribution)
+                .map_err(|e| Step::Failed(e.0))?,
+            None => op,
+        };
         builder = builder.op(op);
     }
-    let env = builder
-        .sign(&[key], &ctx.settings.network_passphrase)
+    let passphrase = &ctx.settings.network_passphrase;
+    let mut env = builder
+        .sign(&[], passphrase)
         .map_err(|e| Step::Failed(e.0))?;
-    let hash =
-        envelope_hash_hex(&env, &ctx.settings.network_passphrase).map_err(|e| Step::Failed(e.0))?;
-    Ok((encode_xdr(&env), hash))
+    let hash = envelope_hash(&env, passphrase).map_err(|e| Step::Failed(e.0))?;
+    let sigs = signatures(ctx, asset, hash, &distribution, channel)
+        .await
+        .map_err(|e| {
+            tracing::error!(asset = %asset.code, error = %e, "the payment cannot be signed; left for the next round");
+            Step::Retry(format!("signing: {e}"))
+        })?;
+    add_signatures(&mut env, sigs).map_err(|e| Step::Failed(e.0))?;
+    Ok((encode_xdr(&env), hex::encode(hash)))
+}
+
+/// The channel's signature (if any), then the distribution account's up to its threshold.
+async fn signatures(
+    ctx: &Context,
+    asset: &Asset,
+    hash: [u8; 32],
+    distribution: &str,
+    channel: Option<&Lease>,
+) -> Result<Vec<xdr::DecoratedSignature>, SignerError> {
+    let mut sigs = Vec::new();
+    let level = match channel {
+        Some(lease) => {
+            let key = &lease.channel.key;
+            let request = SignRequest::new(hash, key.public_key());
+            sigs.push(KeyPairSigner::new(key.clone()).sign(&request).await?);
+            Level::Medium
+        }
+        None => Level::LowAndMedium,
+    };
+    let signers = signers_of(ctx, asset).map_err(SignerError::Refused)?;
+    sigs.extend(gather(ctx.horizon.as_ref(), &signers, hash, distribution, level).await?);
+    Ok(sigs)
 }
 
 /// Settles deposits that hold the same stored envelope: look its hash up first, then
@@ -205,6 +261,11 @@ async fn submit(
             transaction,
             operations,
         }) => {
+            if transaction == "tx_insufficient_balance" {
+                if let Some((source, _, _)) = envelope_limits(&envelope) {
+                    needs_funds(ctx, source).await;
+                }
+            }
             let mut steps = Vec::with_capacity(rows.len());
             for tx in rows {
                 let code = op_code(&envelope, &tx, &operations);
@@ -268,9 +329,15 @@ async fn refused(
         ("tx_failed", None) if ops.len() > 1 => rebuild(ctx, tx).await,
         ("tx_failed", _) => fail(ctx, tx, format!("the payment failed: {}", ops.join(", "))).await,
         // Refused before the ledger: decided by the next lookup, or rebuilt once dead.
-        ("tx_bad_seq" | "tx_too_late" | "tx_too_early" | "tx_insufficient_fee", _) => {
-            Ok(Step::Retry(format!("submission refused with {code}")))
-        }
+        // The source cannot pay the fee (a channel account is topped up meanwhile).
+        (
+            "tx_bad_seq"
+            | "tx_too_late"
+            | "tx_too_early"
+            | "tx_insufficient_fee"
+            | "tx_insufficient_balance",
+            _,
+        ) => Ok(Step::Retry(format!("submission refused with {code}"))),
         (other, _) => {
             fail(
                 ctx,

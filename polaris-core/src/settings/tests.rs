@@ -87,6 +87,8 @@ fn invalid_values_name_the_setting() {
         ("HORIZON_URL", "::", "HORIZON_URL"),
         ("SERVER_JWT_KEY", "short", "SERVER_JWT_KEY"),
         ("PROCESS_INTERVAL_SECONDS", "0", "PROCESS_INTERVAL_SECONDS"),
+        ("CHANNEL_ACCOUNTS", "101", "CHANNEL_ACCOUNTS"),
+        ("CHANNEL_ACCOUNTS", "many", "CHANNEL_ACCOUNTS"),
         (
             "PROCESS_INTERVAL_SECONDS",
             "often",
@@ -156,9 +158,11 @@ fn lists_and_flags_parse() {
         ("MAX_TRANSACTION_FEE_STROOPS", "1000"),
         ("HOST_URL", "https://anchor.example.com:8443"),
         ("PROCESS_INTERVAL_SECONDS", "2"),
+        ("CHANNEL_ACCOUNTS", "8"),
     ])
     .unwrap();
     assert_eq!(s.process_interval_seconds, Some(2));
+    assert_eq!(s.channel_accounts, 8);
     assert!(s.is_active(Sep::Sep10) && s.is_active(Sep::Sep1) && !s.is_active(Sep::Sep24));
     assert_eq!(s.sep10_home_domains, vec!["a.example", "b.example"]);
     assert!(s.additive_fees_enabled);

@@ -83,13 +83,22 @@ pub fn sign_envelope(
         hint: xdr::SignatureHint(key.hint()),
         signature: xdr::Signature(key.sign(&hash).to_vec().try_into().unwrap_or_default()),
     };
+    add_signatures(env, vec![sig])
+}
+
+/// Appends signatures made elsewhere (e.g. by a [`Signer`](crate::custody::Signer)) to the
+/// envelope.
+pub fn add_signatures(
+    env: &mut xdr::TransactionEnvelope,
+    new: Vec<xdr::DecoratedSignature>,
+) -> Result<(), EnvelopeError> {
     let sigs = match env {
         xdr::TransactionEnvelope::TxV0(e) => &mut e.signatures,
         xdr::TransactionEnvelope::Tx(e) => &mut e.signatures,
         xdr::TransactionEnvelope::TxFeeBump(e) => &mut e.signatures,
     };
     let mut list = sigs.to_vec();
-    list.push(sig);
+    list.extend(new);
     *sigs = list
         .try_into()
         .map_err(|_| EnvelopeError("an envelope holds at most 20 signatures".into()))?;

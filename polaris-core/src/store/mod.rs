@@ -9,6 +9,7 @@ pub mod assets;
 pub(crate) mod cache;
 pub mod callbacks;
 pub mod challenges;
+pub mod channels;
 mod connection;
 pub(crate) mod customers;
 pub(crate) mod migrate;

@@ -82,6 +82,7 @@ pub(crate) struct AssetValues {
     deposit_funding_methods: String,
     withdrawal_funding_methods: String,
     send_funding_methods: String,
+    distribution_account: Option<String>,
 }
 
 /// A stored asset row.
@@ -167,6 +168,7 @@ impl TryFrom<AssetRow> for Asset {
                 .distribution_seed
                 .map(|s| super::seeds::open(&s).map(Secret::new))
                 .transpose()?,
+            distribution_account_id: v.distribution_account,
             name: v.name,
             description: v.description,
             status: v.status,
@@ -226,6 +228,7 @@ impl TryFrom<&Asset> for AssetValues {
             deposit_funding_methods: methods(&a.deposit),
             withdrawal_funding_methods: methods(&a.withdrawal),
             send_funding_methods: methods(&a.send),
+            distribution_account: a.distribution_account_id.clone(),
         })
     }
 }

@@ -39,6 +39,7 @@ diesel::table! {
         deposit_funding_methods -> Text,
         withdrawal_funding_methods -> Text,
         send_funding_methods -> Text,
+        distribution_account -> Nullable<Text>,
     }
 }
 
@@ -111,7 +112,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     stream_cursors,
     unmatched_payments,
     callbacks,
-    quotes
+    quotes,
+    channels
 );
 
 diesel::table! {
@@ -184,6 +186,18 @@ diesel::table! {
         fee -> Text,
         expires_at -> Timestamp,
         used_by_transaction -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    channels (public_key) {
+        public_key -> Text,
+        seed -> Text,
+        funded_at -> Nullable<Timestamp>,
+        bound_hash -> Nullable<Text>,
+        lease_owner -> Nullable<Text>,
+        lease_expires_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
     }
 }

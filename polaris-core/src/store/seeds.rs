@@ -21,6 +21,7 @@ use super::StoreError;
 /// The prefix of a seed sealed with version 1 of the format.
 pub const SEALED_V1: &str = "sealed:v1:";
 const AAD: &[u8] = b"assets.distribution_seed";
+const CHANNEL_AAD: &[u8] = b"channels.seed";
 const NONCE_LEN: usize = 12;
 
 /// The 32-byte key distribution seeds are encrypted with.
@@ -56,10 +57,15 @@ impl SeedKey {
 
     /// `seed` sealed: `sealed:v1:...`, a fresh nonce each time.
     pub fn seal(&self, seed: &str) -> Result<String, StoreError> {
+        self.seal_column(seed, AAD)
+    }
+
+    /// `seed` sealed for the column `aad` (e.g. `channels.seed`).
+    fn seal_column(&self, seed: &str, aad: &[u8]) -> Result<String, StoreError> {
         let nonce: [u8; NONCE_LEN] = rand::random();
         let payload = Payload {
             msg: seed.as_bytes(),
-            aad: AAD,
+            aad,
         };
         let sealed = ChaCha20Poly1305::new(&self.0)
             .encrypt(Nonce::from_slice(&nonce), payload)
@@ -71,6 +77,11 @@ impl SeedKey {
 
     /// The seed inside `stored` (sealed by [`SeedKey::seal`]).
     pub fn open(&self, stored: &str) -> Result<String, StoreError> {
+        self.open_column(stored, AAD)
+    }
+
+    /// The seed inside `stored`, sealed for the column `aad`.
+    fn open_column(&self, stored: &str, aad: &[u8]) -> Result<String, StoreError> {
         let wrong = || {
             StoreError::Corrupt(
                 "a distribution seed cannot be decrypted: SEED_ENCRYPTION_KEY is not the key it was encrypted with".into(),
@@ -82,10 +93,7 @@ impl SeedKey {
             return Err(wrong());
         }
         let (nonce, sealed) = bytes.split_at(NONCE_LEN);
-        let payload = Payload {
-            msg: sealed,
-            aad: AAD,
-        };
+        let payload = Payload { msg: sealed, aad };
         let plain = ChaCha20Poly1305::new(&self.0)
             .decrypt(Nonce::from_slice(nonce), payload)
             .map_err(|_| wrong())?;
@@ -129,6 +137,27 @@ pub(crate) fn open(stored: &str) -> Result<String, StoreError> {
         Some(key) => key.open(stored),
         None => Err(StoreError::Corrupt(
             "a distribution seed is encrypted but SEED_ENCRYPTION_KEY is not set".into(),
+        )),
+    })
+}
+
+/// A channel account's seed sealed with the current key (column `channels.seed`);
+/// refused when the store has none: channel seeds are never stored in plain text.
+pub(crate) fn seal_channel(seed: &str) -> Result<String, StoreError> {
+    CURRENT.with(|c| match c.borrow().as_ref() {
+        Some(key) => key.seal_column(seed, CHANNEL_AAD),
+        None => Err(StoreError::Corrupt(
+            "channel account seeds are stored encrypted: set SEED_ENCRYPTION_KEY".into(),
+        )),
+    })
+}
+
+/// The seed of a stored channel account, opened with the current key.
+pub(crate) fn open_channel(stored: &str) -> Result<String, StoreError> {
+    CURRENT.with(|c| match c.borrow().as_ref() {
+        Some(key) => key.open_column(stored, CHANNEL_AAD),
+        None => Err(StoreError::Corrupt(
+            "a channel account seed is encrypted but SEED_ENCRYPTION_KEY is not set".into(),
         )),
     })
 }

@@ -1,0 +1,2 @@
+ALTER TABLE assets DROP COLUMN distribution_account;
+DROP TABLE channels;
