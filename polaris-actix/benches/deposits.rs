@@ -11,8 +11,10 @@
 //! ```
 //! Knobs: `DEPOSITS` (default 2000), `PENDING_ROWS` (default 100000); at the network's pace
 //! `LEDGER_CLOSE_MS` (default 5000), `PACED_DEPOSITS` (without memo, default 500),
-//! `PACED_MEMO_DEPOSITS` (one memo each, default 6), `PACED_WORKERS` (default 1); `PACED=0`
-//! skips those runs, `INSTANT=0` the others.
+//! `PACED_MEMO_DEPOSITS` (one memo each, default 6), `PACED_WORKERS` (default 1); then the
+//! same with `PACED_CHANNELS` channel accounts (default 100; `0` skips),
+//! `PACED_CHANNEL_DEPOSITS` (default 5000) and `PACED_CHANNEL_MEMO_DEPOSITS` (default 500).
+//! `PACED=0` skips the runs at the network's pace, `INSTANT=0` the others.
 #![allow(missing_docs)]
 
 use std::sync::Arc;
@@ -21,6 +23,7 @@ use std::time::{Duration, Instant};
 use polaris_actix::sandbox::{self, SandboxConfig, SandboxHandle};
 use polaris_core::integrations::{Integrations, RailsIntegration};
 use polaris_core::model::{Asset, Kind, MemoType, Protocol, Status, Transaction};
+use polaris_core::processors::channels::ensure_pool;
 use polaris_core::processors::deposits::run_once;
 use polaris_core::processors::Worker;
 use polaris_core::stellar::bootstrap::{ensure_asset, AssetSetup};
@@ -189,16 +192,38 @@ struct Paced {
     seconds: f64,
 }
 
-/// Runs `workers` workers at the network's pace (a ledger every `close`) until `count`
-/// deposits are completed; accounts are set up at the instant pace first.
-async fn paced(
-    db: &TestDatabase,
+/// One run at the network's pace.
+#[derive(Debug, Clone, Copy)]
+struct PacedRun {
     workers: usize,
+    channels: u32,
     count: usize,
     with_memo: bool,
     close: Duration,
-) -> Paced {
-    let b = setup(db, Arc::new(FakeRails::new(Arrivals::Expected))).await;
+}
+
+/// Runs `workers` workers at the network's pace (a ledger every `close`) until `count`
+/// deposits are completed; accounts (and the channel pool) are set up at the instant pace
+/// first.
+async fn paced(db: &TestDatabase, run: PacedRun) -> Paced {
+    let PacedRun {
+        workers,
+        channels,
+        count,
+        with_memo,
+        close,
+    } = run;
+    let mut b = setup(db, Arc::new(FakeRails::new(Arrivals::Expected))).await;
+    if channels > 0 {
+        let n = channels.to_string();
+        let key = "7e".repeat(32);
+        let extra = [
+            ("CHANNEL_ACCOUNTS", n.as_str()),
+            ("SEED_ENCRYPTION_KEY", &key),
+        ];
+        b.ctx.settings = Arc::new(polaris_core::testing::settings(&extra));
+        ensure_pool(&b.ctx, channels).await.expect("channel pool");
+    }
     let mut wallets = Vec::new();
     for _ in 0..10 {
         wallets.push(wallet(&b).await);
@@ -287,19 +312,38 @@ async fn paced_runs(engines: &[Engine]) {
     let workers = env_usize("PACED_WORKERS", 1);
     let plain = env_usize("PACED_DEPOSITS", 500);
     let memo = env_usize("PACED_MEMO_DEPOSITS", 6);
+    let channels = env_usize("PACED_CHANNELS", 100) as u32;
+    let channel_plain = env_usize("PACED_CHANNEL_DEPOSITS", 5000);
+    let channel_memo = env_usize("PACED_CHANNEL_MEMO_DEPOSITS", 500);
+    let mut runs = vec![(0, plain, false), (0, memo, true)];
+    if channels > 0 {
+        runs.extend([
+            (channels, channel_plain, false),
+            (channels, channel_memo, true),
+        ]);
+    }
     println!();
     println!(
         "At the network's pace: a ledger every {} ms",
         close.as_millis()
     );
-    println!("| database | workers | memo | deposits | ledgers | deposits/ledger | deposits/s |");
-    println!("|---|---|---|---|---|---|---|");
+    println!(
+        "| database | workers | channels | memo | deposits | ledgers | deposits/ledger | deposits/s |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
     for &engine in engines {
-        for (n, with_memo) in [(plain, false), (memo, true)] {
-            let run = paced(&fresh(engine), workers, n, with_memo, close).await;
+        for &(channels, count, with_memo) in &runs {
+            let spec = PacedRun {
+                workers,
+                channels,
+                count,
+                with_memo,
+                close,
+            };
+            let run = paced(&fresh(engine), spec).await;
             let per_ledger = run.deposits as f64 / f64::from(run.ledgers.max(1));
             println!(
-                "| {engine:?} | {workers} | {} | {} | {} | {per_ledger:.1} | {:.2} |",
+                "| {engine:?} | {workers} | {channels} | {} | {} | {} | {per_ledger:.1} | {:.2} |",
                 if with_memo { "each" } else { "none" },
                 run.deposits,
                 run.ledgers,

@@ -308,7 +308,7 @@ async fn three_workers_pay_many_deposits_exactly_once() {
         }
         let workers: Vec<Worker> = (0..3).map(|_| Worker::new()).collect();
         let started = std::time::Instant::now();
-        for _round in 0..200 {
+        for _round in 0..400 {
             let runs = workers.iter().map(|w| run_once(&s.ctx, w));
             for r in futures::future::join_all(runs).await {
                 r.unwrap();

@@ -273,6 +273,23 @@ async fn trusts(ctx: &Context, tx: &Transaction, asset: &Asset) -> bool {
 /// The most payments put in one envelope (Stellar allows 100 operations).
 const MAX_PAYMENTS_PER_ENVELOPE: usize = 100;
 
+/// The most deposits one pass of a worker pays with channel accounts: the public network
+/// applies at most 1,000 operations a ledger.
+const MAX_PAYMENTS_PER_PASS: i64 = 1_000;
+
+/// How many deposits one pass claims and pays: the worker's batch, or with channel accounts
+/// enough to fill every channel's envelope (up to [`MAX_PAYMENTS_PER_PASS`]), since their
+/// envelopes go out at once and a pass then takes about one ledger.
+fn pay_batch(ctx: &Context, worker: &Worker) -> i64 {
+    let channels = i64::from(ctx.settings.channel_accounts);
+    match channels {
+        0 => worker.batch,
+        n => (n.saturating_mul(MAX_PAYMENTS_PER_ENVELOPE as i64))
+            .min(MAX_PAYMENTS_PER_PASS)
+            .max(worker.batch),
+    }
+}
+
 /// How many destination accounts are checked for a trustline at once.
 const TRUST_CHECKS_AT_ONCE: usize = 16;
 
@@ -295,10 +312,11 @@ async fn pay_ready(
         };
         let mut after = None;
         loop {
-            let rows = batch(ctx, statuses, Some(stage), after, worker.batch).await?;
+            let size = pay_batch(ctx, worker);
+            let rows = batch(ctx, statuses, Some(stage), after, size).await?;
             let Some(last) = rows.last() else { break };
             after = Some(last.started_at);
-            let full = rows.len() as i64 == worker.batch;
+            let full = rows.len() as i64 == size;
             let claimed = claim_all(ctx, worker, rows).await?;
             let steps = match stage {
                 Stage::Submitting => resume(ctx, claimed).await,
