@@ -40,7 +40,9 @@ impl Polaris {
 
     /// A closure for `App::configure` that mounts every active SEP's routes at the root of
     /// the app (or of the scope it is called in), with Polaris' request configuration
-    /// (body limits, SEP-shaped extractor errors) as data of that app or scope.
+    /// (body limits, SEP-shaped extractor errors) as data of that app or scope, and the
+    /// back office under `BACKOFFICE_PATH` when `BACKOFFICE_PASSWORD_HASH` is set (see
+    /// [`crate::backoffice`]).
     ///
     /// With a path in `HOST_URL` ([`PolarisBuilder::base_path`](polaris_core::context::ContextBuilder::base_path)), the URLs Polaris writes
     /// carry it: mount with [`Polaris::scope`] instead, unless a proxy in front strips the
@@ -79,6 +81,7 @@ impl Polaris {
             if ctx.settings.is_active(Sep::Sep38) {
                 crate::sep38::configure(cfg);
             }
+            crate::backoffice::configure(cfg, &ctx.settings);
         }
     }
 }

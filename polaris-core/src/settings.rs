@@ -14,9 +14,11 @@ use url::Url;
 
 use crate::stellar::keys::KeyPair;
 
+mod backoffice;
 mod callbacks;
 mod dev_keys;
 mod guard;
+pub use backoffice::BackofficeSettings;
 pub use callbacks::CallbackRetry;
 pub use dev_keys::{write_private, DevKeys};
 
@@ -178,6 +180,9 @@ pub struct Settings {
     /// `pending_user_transfer_start` for the user's funds without change before
     /// `expire-transactions` moves it to `expired`. `0` turns it off (`None`). Default 86400.
     pub pending_user_transfer_start_expiration_seconds: Option<u64>,
+    /// `BACKOFFICE_PASSWORD_HASH`, `BACKOFFICE_PATH`, `BACKOFFICE_SESSION_SECONDS`: the
+    /// operators' back office (see [`BackofficeSettings`]). Off by default.
+    pub backoffice: BackofficeSettings,
 }
 
 /// The names of every setting read by [`Settings`].
@@ -210,6 +215,9 @@ pub const SETTING_NAMES: &[&str] = &[
     "INCOMPLETE_EXPIRATION_SECONDS",
     "PENDING_USER_TRANSFER_START_EXPIRATION_SECONDS",
     "POLARIS_DEV_KEYS_FILE",
+    "BACKOFFICE_PASSWORD_HASH",
+    "BACKOFFICE_PATH",
+    "BACKOFFICE_SESSION_SECONDS",
 ];
 
 /// Where settings come from: a name-to-value lookup.
@@ -328,6 +336,7 @@ impl Settings {
                 &src,
                 "PENDING_USER_TRANSFER_START_EXPIRATION_SECONDS",
             )?,
+            backoffice: backoffice::backoffice(&src)?,
         })
     }
 

@@ -111,7 +111,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     stream_cursors,
     unmatched_payments,
     callbacks,
-    quotes
+    quotes,
+    transaction_events,
+    unmatched_resolutions
 );
 
 diesel::table! {
@@ -185,5 +187,27 @@ diesel::table! {
         expires_at -> Timestamp,
         used_by_transaction -> Nullable<Text>,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    transaction_events (id) {
+        id -> BigInt,
+        transaction_id -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        stage -> Text,
+        status_message -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    unmatched_resolutions (paging_token) {
+        paging_token -> Text,
+        resolution -> Text,
+        transaction_id -> Nullable<Text>,
+        reference -> Nullable<Text>,
+        resolved_at -> Timestamp,
     }
 }
