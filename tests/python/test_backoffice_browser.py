@@ -81,19 +81,21 @@ def test_backoffice_in_chromium(backoffice_anchor, browser):  # noqa: F811
     assert started["id"][:8] in table.text
     shoot(browser, "backoffice-2-transactions")
 
-    # Search by the wallet's account: its deposit only.
+    # Search by the wallet's account: its three transactions, none of the other wallet's.
     fill(browser, {"account": wallet.public_key})
     submit(browser, "search")
     rows = browser.find_elements(By.CSS_SELECTOR, "#transactions tbody tr")
-    assert len(rows) == 1, [r.text for r in rows]
+    assert len(rows) == 3, [r.text for r in rows]
+    assert started["id"][:8] in browser.find_element(By.ID, "transactions").text
     shoot(browser, "backoffice-3-search")
     fill(browser, {"account": "';--"})
     submit(browser, "search")
     assert "account:" in browser.find_element(By.ID, "filter-errors").text
-    browser.get(f"{base}/admin/transactions?account={wallet.public_key}")
+    browser.get(f"{base}/admin/transactions?account={wallet.public_key}&kind=deposit&status=incomplete")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#transactions tbody tr")) == 1
 
-    # Open it and press an operation's button.
-    browser.find_element(By.CSS_SELECTOR, "#transactions tbody a").click()
+    # Open the SEP-24 deposit and press an operation's button.
+    browser.find_element(By.CSS_SELECTOR, f"#transactions a[href$='{started['id']}']").click()
     wait(browser).until(ec.presence_of_element_located((By.ID, "history")))
     assert browser.find_element(By.ID, "transaction-id").text == started["id"]
     assert "incomplete" in browser.find_element(By.ID, "status").text
@@ -143,7 +145,7 @@ def test_backoffice_in_chromium(backoffice_anchor, browser):  # noqa: F811
     assert "matched" in browser.find_element(By.ID, "payment-1").text
     shoot(browser, "backoffice-10-payment-matched")
     done = wait_for_status(sep6_tx, {"id": withdrawal["id"]}, auth, "completed")
-    assert done["status"] == "completed" and done["amount_in"] == "20.00", done
+    assert done["status"] == "completed" and done["amount_in"] == "20.000", done  # 3 decimals now
 
     browser.find_element(By.LINK_TEXT, "Customers").click()
     row = wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#customers tbody tr")))

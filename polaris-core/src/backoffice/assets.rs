@@ -2,7 +2,7 @@
 //!
 //! A saved asset goes through [`crate::store::assets::upsert`], which drops this process'
 //! cached asset list, stellar.toml and `/info` documents: they show the change at once
-//! (other server processes within [`crate::store::cache::ASSET_CACHE_SECONDS`]).
+//! (other server processes within the asset cache's 5 seconds).
 
 use std::collections::BTreeMap;
 
