@@ -46,7 +46,7 @@ def flash(driver):
     return wait(driver).until(ec.presence_of_element_located((By.ID, "flash")))
 
 
-def test_backoffice_in_chromium(backoffice_anchor, browser):  # noqa: F811
+def test_backoffice_in_chromium(browser, backoffice_anchor):  # noqa: F811
     base, domain, horizon_url = backoffice_anchor
     wallet = Keypair.random()
     funded_with_trustline(base, horizon_url, wallet)
