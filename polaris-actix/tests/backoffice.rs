@@ -662,3 +662,43 @@ async fn customers_are_listed_and_searched_by_account() {
         );
     }
 }
+
+#[actix_web::test]
+async fn scope_mounts_it_below_the_base_path_with_a_secure_cookie_under_https() {
+    let db = TestDatabase::sqlite();
+    let settings = polaris_core::testing::settings(&[
+        ("BACKOFFICE_PASSWORD_HASH", hash()),
+        ("BACKOFFICE_PATH", "/ops/desk"),
+        ("HOST_URL", "https://localhost:8000/anchor"),
+    ]);
+    let polaris = Polaris::builder(settings)
+        .store(db.store.clone())
+        .build()
+        .await
+        .unwrap();
+    let app = test::init_service(App::new().service(polaris.scope())).await;
+    let get = |uri: &str| test::TestRequest::get().uri(uri).to_request();
+    let resp = test::call_service(&app, get("/anchor/ops/desk/transactions")).await;
+    assert_eq!(resp.status(), 303);
+    assert_eq!(
+        resp.headers().get(header::LOCATION).unwrap(),
+        "/anchor/ops/desk/login"
+    );
+    let resp = test::call_service(&app, get("/anchor/ops/desk/login")).await;
+    assert_eq!(resp.status(), 200);
+    let cookie = resp
+        .response()
+        .cookies()
+        .find(|c| c.name() == polaris_actix::backoffice::SESSION_COOKIE)
+        .expect("a session cookie")
+        .into_owned();
+    assert_eq!(cookie.secure(), Some(true));
+    assert_eq!(cookie.path(), Some("/anchor/ops/desk"));
+    let body = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
+    assert!(body.contains("action=\"/anchor/ops/desk/login\""), "{body}");
+    assert!(body.contains("href=\"/anchor/ops/desk/static/polaris/backoffice.css\""));
+    let css = test::call_service(&app, get("/anchor/ops/desk/static/polaris/backoffice.css")).await;
+    assert_eq!(css.status(), 200);
+    let resp = test::call_service(&app, get("/anchor/admin/login")).await;
+    assert_eq!(resp.status(), 404, "only under BACKOFFICE_PATH");
+}
