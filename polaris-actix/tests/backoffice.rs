@@ -702,3 +702,17 @@ async fn scope_mounts_it_below_the_base_path_with_a_secure_cookie_under_https() 
     let resp = test::call_service(&app, get("/anchor/admin/login")).await;
     assert_eq!(resp.status(), 404, "only under BACKOFFICE_PATH");
 }
+
+#[actix_web::test]
+async fn a_session_expires_after_backoffice_session_seconds() {
+    let db = TestDatabase::sqlite();
+    let mut c = client(&db, &[("BACKOFFICE_SESSION_SECONDS", "1")]).await;
+    c.sign_in().await;
+    assert_eq!(c.get("/admin/assets").await.status, 200);
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let r = c.get("/admin/assets").await;
+    assert_eq!(
+        (r.status, r.location.as_deref()),
+        (303, Some("/admin/login"))
+    );
+}
