@@ -51,7 +51,9 @@ impl Polaris {
 
     /// A closure for `App::configure` that mounts every active SEP's routes at the root of
     /// the app (or of the scope it is called in), with Polaris' request configuration
-    /// (body limits, SEP-shaped extractor errors) as data of that app or scope.
+    /// (body limits, SEP-shaped extractor errors) as data of that app or scope, and the
+    /// back office under `BACKOFFICE_PATH` when `BACKOFFICE_PASSWORD_HASH` is set (see
+    /// [`crate::backoffice`]).
     ///
     /// `GET /health` and `GET /ready` ([`crate::health`]) are always mounted beside them,
     /// and `GET /metrics` when `METRICS_ENABLED` is set without `METRICS_BIND`
@@ -100,6 +102,7 @@ impl Polaris {
             if ctx.settings.is_active(Sep::Sep38) {
                 crate::sep38::configure(cfg);
             }
+            crate::backoffice::configure(cfg, &ctx.settings);
         }
     }
 }

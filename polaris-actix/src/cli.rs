@@ -23,6 +23,9 @@ pub enum PolarisCommand {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Print the Argon2 hash of a back-office password, read from standard input, for
+    /// BACKOFFICE_PASSWORD_HASH. Needs no settings.
+    HashPassword,
 }
 
 /// Options of `serve`.
@@ -59,6 +62,36 @@ pub fn load_settings() -> Settings {
 pub fn fail(e: &dyn std::fmt::Display) -> ! {
     eprintln!("error: {e}");
     std::process::exit(2)
+}
+
+/// `hash-password`: reads a password from the first line of standard input and prints its
+/// PHC string (Argon2id, random salt) for `BACKOFFICE_PASSWORD_HASH`. Refuses an empty
+/// password or one shorter than 12 characters.
+///
+/// ```text
+/// printf '%s' 'a long passphrase' | my-anchor hash-password
+/// ```
+pub fn hash_password() -> ExitCode {
+    let mut line = String::new();
+    if let Err(e) = std::io::stdin().read_line(&mut line) {
+        eprintln!("error: reading the password from standard input: {e}");
+        return ExitCode::FAILURE;
+    }
+    let password = line.trim_end_matches(['\r', '\n']);
+    if password.chars().count() < 12 {
+        eprintln!("error: give a password of at least 12 characters on standard input");
+        return ExitCode::FAILURE;
+    }
+    match polaris_core::backoffice::auth::hash_password(password) {
+        Ok(hash) => {
+            println!("{hash}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// `migrate`: applies pending migrations to `DATABASE_URL`.

@@ -24,6 +24,7 @@
 //! [`cli::serve`] runs the server and the background processes in one call.
 
 pub mod auth;
+pub mod backoffice;
 pub mod body;
 mod builder;
 pub mod cli;

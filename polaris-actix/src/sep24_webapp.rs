@@ -182,7 +182,8 @@ async fn more_info(ctx: web::Data<Context>, req: HttpRequest) -> HttpResult {
     ))
 }
 
-async fn static_file(
+/// A static file of the UI (also served under the back office's path).
+pub(crate) async fn static_file(
     ctx: web::Data<Context>,
     req: HttpRequest,
     path: web::Path<String>,

@@ -6,6 +6,7 @@
 //! background processors. The `polaris-actix` crate mounts all of it on an actix-web app.
 
 pub mod auth;
+pub mod backoffice;
 pub mod context;
 pub mod custody;
 pub mod error;

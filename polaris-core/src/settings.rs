@@ -14,10 +14,12 @@ use url::Url;
 
 use crate::stellar::keys::KeyPair;
 
+mod backoffice;
 mod callbacks;
 mod dev_keys;
 mod guard;
 mod ops;
+pub use backoffice::BackofficeSettings;
 pub use callbacks::CallbackRetry;
 pub use dev_keys::{write_private, DevKeys};
 pub use ops::{MetricsSettings, Quota, RateLimitSettings};
@@ -190,6 +192,9 @@ pub struct Settings {
     /// that that many envelopes go out at once (at most 100). `0`: every envelope comes
     /// from the distribution account, one at a time. Default 0.
     pub channel_accounts: u32,
+    /// `BACKOFFICE_PASSWORD_HASH`, `BACKOFFICE_PATH`, `BACKOFFICE_SESSION_SECONDS`: the
+    /// operators' back office (see [`BackofficeSettings`]). Off by default.
+    pub backoffice: BackofficeSettings,
 }
 
 /// The names of every setting read by [`Settings`].
@@ -231,6 +236,9 @@ pub const SETTING_NAMES: &[&str] = &[
     "RATE_LIMIT_PER_ACCOUNT_BURST",
     "TRUSTED_PROXIES",
     "CHANNEL_ACCOUNTS",
+    "BACKOFFICE_PASSWORD_HASH",
+    "BACKOFFICE_PATH",
+    "BACKOFFICE_SESSION_SECONDS",
 ];
 
 /// Where settings come from: a name-to-value lookup.
@@ -352,6 +360,7 @@ impl Settings {
             metrics: ops::metrics(&src)?,
             rate_limit: ops::rate_limits(&src)?,
             channel_accounts: channel_accounts(&src)?,
+            backoffice: backoffice::backoffice(&src)?,
         })
     }
 

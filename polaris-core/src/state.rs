@@ -10,11 +10,14 @@
 //! (a row of the callback outbox, [`crate::store::callbacks`]) in one database transaction,
 //! so one is never committed without the other. [`save`] writes internal fields (stored
 //! envelopes, leases, stages) and notifies no one.
+//!
+//! Every change of status is also recorded in the transaction's history
+//! ([`crate::store::events`]), in the same database transaction as the change.
 
 use diesel::Connection;
 
 use crate::model::{now, Kind, Status, Transaction};
-use crate::store::{callbacks, transactions, DbConnection, Store, StoreError};
+use crate::store::{callbacks, events, transactions, DbConnection, Store, StoreError};
 
 use Status::*;
 
@@ -304,7 +307,24 @@ fn write_notify(
     })
 }
 
+/// Writes `tx` if its stored status is still `expected`; a change of status is recorded in
+/// the transaction's history ([`events`]) in the same database transaction.
 fn write(
+    conn: &mut DbConnection,
+    tx: &Transaction,
+    expected: Status,
+) -> Result<(), TransitionError> {
+    if tx.status == expected {
+        return write_row(conn, tx, expected);
+    }
+    conn.transaction(|conn| {
+        write_row(conn, tx, expected)?;
+        events::record(conn, tx, Some(expected))?;
+        Ok(())
+    })
+}
+
+fn write_row(
     conn: &mut DbConnection,
     tx: &Transaction,
     expected: Status,

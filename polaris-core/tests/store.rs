@@ -10,7 +10,7 @@ use polaris_core::model::{
 use polaris_core::state::{self, TransitionError};
 use polaris_core::stellar::KeyPair;
 use polaris_core::store::transactions::{self, KindChoice, ListQuery, Lookup, Owner};
-use polaris_core::store::{assets, challenges, DbConnection, Store};
+use polaris_core::store::{assets, challenges, events, DbConnection, Store};
 use polaris_core::testing::TestDatabase;
 use rust_decimal_macros::dec;
 
@@ -362,6 +362,33 @@ fn transitions_check_the_table_and_the_current_status() {
         }
         let done = conn(store, |c| transactions::by_id(c, tx.id).unwrap()).unwrap();
         assert!(done.completed_at.is_some());
+
+        // The history has every change, and nothing of the refused and conflicting ones.
+        let history = conn(store, |c| events::of_transaction(c, tx.id).unwrap());
+        let moves: Vec<_> = history
+            .iter()
+            .map(|e| (e.from_status, e.to_status))
+            .collect();
+        use Status::*;
+        assert_eq!(
+            moves,
+            vec![
+                (None, Incomplete),
+                (Some(Incomplete), PendingUserTransferStart),
+                (Some(PendingUserTransferStart), PendingAnchor),
+                (Some(PendingAnchor), PendingStellar),
+                (Some(PendingStellar), Completed),
+            ]
+        );
+        let mut same = done.clone();
+        same.message = Some("a field alone".into());
+        conn(store, |c| state::save_notify(c, &mut same).unwrap());
+        let after = conn(store, |c| events::of_transaction(c, tx.id).unwrap());
+        assert_eq!(
+            after.len(),
+            5,
+            "a write without a status change is no event"
+        );
     });
 }
 
@@ -411,6 +438,8 @@ fn eight_workers_racing_one_transition_yield_one_winner() {
                 stored.stellar_transaction_id,
                 Some(format!("worker-{}", winners[0]))
             );
+            let history = conn(store, |c| events::of_transaction(c, tx.id).unwrap());
+            assert_eq!(history.len(), 2, "created, then the one winning change");
         }
     });
 }

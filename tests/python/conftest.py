@@ -75,21 +75,23 @@ def postgres_database():
     return url, drop
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgres"])
-def anchor(request):
-    """`reference-anchor serve` with its zero-configuration defaults (dev keys, in-process
-    sandbox) on SQLite, then on PostgreSQL: (base URL, home domain, sandbox Horizon URL).
-    HOST_URL is http://localhost:<port>."""
-    import tempfile
-    import time
-
-    import requests
-
+def reference_anchor_binary():
     binary = os.environ.get("POLARIS_REFERENCE_ANCHOR_BIN")
     if not binary:
         subprocess.run(["cargo", "build", "-q", "-p", "reference-anchor"], cwd=ROOT, check=True)
         target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
         binary = str(target / "debug" / "reference-anchor")
+    return binary
+
+
+def running_anchor(backend, extra_env=None):
+    """Generator: `reference-anchor serve` on `backend` ("sqlite" or "postgres") with its
+    zero-configuration defaults plus `extra_env`; yields (base URL, home domain, sandbox
+    Horizon URL), stops it afterwards."""
+    import tempfile
+    import time
+
+    binary = reference_anchor_binary()
     port, sandbox_port = free_port(), free_port()
     workdir = tempfile.mkdtemp(prefix="polaris-anchor-")
     env = dict(
@@ -101,8 +103,9 @@ def anchor(request):
     )
     env.pop("DATABASE_URL", None)
     env.pop("HORIZON_URL", None)
+    env.update(extra_env or {})
     drop = None
-    if request.param == "postgres":
+    if backend == "postgres":
         env["DATABASE_URL"], drop = postgres_database()
     log = open(os.path.join(workdir, "anchor.log"), "w")
     proc = subprocess.Popen(
@@ -115,12 +118,22 @@ def anchor(request):
             break
         except requests.ConnectionError:
             time.sleep(0.1)
-    yield base, f"localhost:{port}", f"http://127.0.0.1:{sandbox_port}"
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
-    if drop:
-        drop()
+    try:
+        yield base, f"localhost:{port}", f"http://127.0.0.1:{sandbox_port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+        if drop:
+            drop()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def anchor(request):
+    """`reference-anchor serve` with its zero-configuration defaults (dev keys, in-process
+    sandbox) on SQLite, then on PostgreSQL: (base URL, home domain, sandbox Horizon URL).
+    HOST_URL is http://localhost:<port>."""
+    yield from running_anchor(request.param)
 
 
 @pytest.fixture(autouse=True)

@@ -108,8 +108,12 @@ fn load_settings() -> Settings {
 async fn main() -> ExitCode {
     let args = Cli::parse();
     cli::init_tracing();
+    if let Command::Polaris(PolarisCommand::HashPassword) = args.command {
+        return cli::hash_password();
+    }
     let settings = load_settings();
     match args.command {
+        Command::Polaris(PolarisCommand::HashPassword) => cli::hash_password(),
         Command::Polaris(PolarisCommand::Migrate) => cli::migrate(&settings),
         Command::Polaris(PolarisCommand::Serve(opts)) => serve(settings, &opts).await,
         Command::Sandbox(opts) => sandbox_alone(&settings, &opts).await,

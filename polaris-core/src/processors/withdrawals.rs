@@ -291,7 +291,31 @@ async fn match_withdrawal(
         ));
     };
     let amount_in = amount::from_stroops(record.amount);
-    let mut hold = hold_reason(&tx, asset, amount_in);
+    received(
+        ctx,
+        &mut tx,
+        asset,
+        amount_in,
+        &record.from,
+        &record.transaction_hash,
+    )
+    .await;
+    Ok(Verdict::Matched(Box::new(tx)))
+}
+
+/// Records on withdrawal `tx` the payment of `amount_in` from `from` in Stellar transaction
+/// `hash`: its amounts and fee, and its stage: `ready_to_pay`, or `amount_review` with the
+/// reason in `status_message` when the amount or the fee needs the anchor. Used by the
+/// watcher and by the back office when an operator matches an unmatched payment.
+pub(crate) async fn received(
+    ctx: &Context,
+    tx: &mut Transaction,
+    asset: &Asset,
+    amount_in: Decimal,
+    from: &str,
+    hash: &str,
+) {
+    let mut hold = hold_reason(tx, asset, amount_in);
     if tx.amount_out_asset.is_some() {
         // An exchange: no fee is computed. A quoted one keeps its quoted amounts (a payment
         // of another amount is held by `hold_reason`); one without a quote waits for the
@@ -300,11 +324,11 @@ async fn match_withdrawal(
             hold = hold.or_else(|| Some(UNPRICED.to_string()));
         }
     } else {
-        match_fee(ctx, &mut tx, asset, amount_in, &mut hold).await;
+        match_fee(ctx, tx, asset, amount_in, &mut hold).await;
     }
     tx.amount_in = Some(amount_in);
-    tx.from_address = Some(record.from.clone());
-    tx.stellar_transaction_id = Some(record.transaction_hash.clone());
+    tx.from_address = Some(from.to_string());
+    tx.stellar_transaction_id = Some(hash.to_string());
     match hold {
         Some(reason) => {
             tracing::warn!(id = %tx.id, %reason, "withdrawal held for the anchor");
@@ -314,7 +338,6 @@ async fn match_withdrawal(
         None if tx.stage != Stage::KycReview => tx.stage = Stage::ReadyToPay,
         None => {}
     }
-    Ok(Verdict::Matched(Box::new(tx)))
 }
 
 /// Sets the fee and amount out of a plain withdrawal that received `amount_in`, or holds it

@@ -6,12 +6,14 @@
 //! which runs the closure on tokio's blocking pool so the runtime never blocks.
 
 pub mod assets;
+pub mod backoffice;
 pub(crate) mod cache;
 pub mod callbacks;
 pub mod challenges;
 pub mod channels;
 mod connection;
 pub(crate) mod customers;
+pub mod events;
 pub(crate) mod migrate;
 pub mod quotes;
 pub(crate) mod rows;

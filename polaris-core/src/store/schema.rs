@@ -113,7 +113,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     unmatched_payments,
     callbacks,
     quotes,
-    channels
+    channels,
+    transaction_events,
+    unmatched_resolutions
 );
 
 diesel::table! {
@@ -199,5 +201,27 @@ diesel::table! {
         lease_owner -> Nullable<Text>,
         lease_expires_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    transaction_events (id) {
+        id -> BigInt,
+        transaction_id -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        stage -> Text,
+        status_message -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    unmatched_resolutions (paging_token) {
+        paging_token -> Text,
+        resolution -> Text,
+        transaction_id -> Nullable<Text>,
+        reference -> Nullable<Text>,
+        resolved_at -> Timestamp,
     }
 }

@@ -80,12 +80,14 @@ fn many(rows: Vec<TransactionRow>) -> Result<Vec<Transaction>, StoreError> {
     rows.into_iter().map(Transaction::try_from).collect()
 }
 
-/// Stores a new transaction.
+/// Stores a new transaction, and the first entry of its history ([`super::events`]).
 pub fn insert(conn: &mut DbConnection, tx: &Transaction) -> Result<(), StoreError> {
-    diesel::insert_into(dsl::transactions)
-        .values(TransactionRow::from(tx))
-        .execute(conn)?;
-    Ok(())
+    conn.transaction(|conn| {
+        diesel::insert_into(dsl::transactions)
+            .values(TransactionRow::from(tx))
+            .execute(conn)?;
+        super::events::record(conn, tx, None)
+    })
 }
 
 /// The transaction with this id, whoever owns it (for processors, not for wallets).

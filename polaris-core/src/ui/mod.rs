@@ -5,6 +5,7 @@
 //! any file one by one, or to add more:
 //!
 //! - `templates/sep24/<name>.html`: tera templates (`base.html` has the blocks to override);
+//! - `templates/backoffice/<name>.html`: the back office's pages ([`crate::backoffice`]);
 //! - `locales/<lang>.toml`: UI strings; a new file adds a language;
 //! - `static/<path>`: files served under `/polaris/static/<path>` (below `HOST_URL`'s path).
 //!

@@ -27,6 +27,7 @@ pub const EMBEDDED: &[(&str, &[u8])] = embedded!(
     "polaris/polaris.css",
     "polaris/polaris.js",
     "polaris/logo.svg",
+    "polaris/backoffice.css",
 );
 
 fn safe(path: &str) -> bool {

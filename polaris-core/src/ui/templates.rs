@@ -29,6 +29,16 @@ pub const EMBEDDED: &[(&str, &str)] = embedded!(
     "sep24/widgets/hidden.html",
     "sep24/widgets/textarea.html",
     "sep24/widgets/file.html",
+    "backoffice/base.html",
+    "backoffice/macros.html",
+    "backoffice/login.html",
+    "backoffice/message.html",
+    "backoffice/transactions.html",
+    "backoffice/transaction.html",
+    "backoffice/assets.html",
+    "backoffice/asset_form.html",
+    "backoffice/payments.html",
+    "backoffice/customers.html",
 );
 
 /// Loads `dir/templates/**/*.html` (when `dir` is set) over the embedded templates.
