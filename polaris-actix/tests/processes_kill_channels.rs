@@ -33,10 +33,10 @@ fn context(store: Store, horizon: Arc<dyn Horizon>) -> Context {
     let mut ctx = polaris_core::testing::context(&store, integrations);
     ctx.horizon = horizon;
     let channels = CHANNELS.to_string();
-    ctx.settings = Arc::new(polaris_core::testing::settings(&[(
-        "CHANNEL_ACCOUNTS",
-        channels.as_str(),
-    )]));
+    ctx.settings = Arc::new(polaris_core::testing::settings(&[
+        ("CHANNEL_ACCOUNTS", channels.as_str()),
+        ("SEED_ENCRYPTION_KEY", &"7e".repeat(32)),
+    ]));
     ctx
 }
 

@@ -316,6 +316,7 @@ impl Settings {
             .unwrap_or_else(|| TESTNET_PASSPHRASE.to_string());
         guard::refuse_local_in_production(local_mode, &passphrase, &host_url)?;
         let (signing_key, jwt_key, seed_encryption_key) = keys(&src, local_mode)?;
+        let channel_accounts = channel_accounts(&src, seed_encryption_key.is_some())?;
         let mut home_domains = src.list("SEP10_HOME_DOMAINS");
         if home_domains.is_empty() {
             home_domains.push(host_with_port(&host_url));
@@ -359,7 +360,7 @@ impl Settings {
             )?,
             metrics: ops::metrics(&src)?,
             rate_limit: ops::rate_limits(&src)?,
-            channel_accounts: channel_accounts(&src)?,
+            channel_accounts,
             backoffice: backoffice::backoffice(&src)?,
         })
     }
@@ -491,7 +492,9 @@ fn max_fee(src: &Source) -> Result<Option<u32>, SettingsError> {
     }
 }
 
-fn channel_accounts(src: &Source) -> Result<u32, SettingsError> {
+/// `CHANNEL_ACCOUNTS`: at most [`crate::processors::channels::MAX_CHANNELS`], and only with a
+/// seed encryption key, since the channels' seeds are stored sealed.
+fn channel_accounts(src: &Source, sealing: bool) -> Result<u32, SettingsError> {
     let name = "CHANNEL_ACCOUNTS";
     let n: u32 = src.parse(name, 0u32, "a number of accounts")?;
     if n > crate::processors::channels::MAX_CHANNELS {
@@ -501,6 +504,12 @@ fn channel_accounts(src: &Source) -> Result<u32, SettingsError> {
                 "at most {} channel accounts, got {n}",
                 crate::processors::channels::MAX_CHANNELS
             ),
+        ));
+    }
+    if n > 0 && !sealing {
+        return Err(SettingsError::new(
+            name,
+            "needs SEED_ENCRYPTION_KEY: the channel accounts' seeds are stored encrypted",
         ));
     }
     Ok(n)

@@ -25,10 +25,10 @@ use support::{client, funded, op, setup as base_setup, srt_balance, Setup, SRT};
 async fn setup(db: &TestDatabase, channels: u32) -> Setup {
     let mut s = base_setup(db, Arc::new(FakeRails::new(Arrivals::Expected))).await;
     let n = channels.to_string();
-    s.ctx.settings = Arc::new(polaris_core::testing::settings(&[(
-        "CHANNEL_ACCOUNTS",
-        n.as_str(),
-    )]));
+    s.ctx.settings = Arc::new(polaris_core::testing::settings(&[
+        ("CHANNEL_ACCOUNTS", n.as_str()),
+        ("SEED_ENCRYPTION_KEY", &"7e".repeat(32)),
+    ]));
     s
 }
 

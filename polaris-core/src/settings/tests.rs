@@ -159,6 +159,7 @@ fn lists_and_flags_parse() {
         ("HOST_URL", "https://anchor.example.com:8443"),
         ("PROCESS_INTERVAL_SECONDS", "2"),
         ("CHANNEL_ACCOUNTS", "8"),
+        ("SEED_ENCRYPTION_KEY", SEALING),
     ])
     .unwrap();
     assert_eq!(s.process_interval_seconds, Some(2));
@@ -168,6 +169,21 @@ fn lists_and_flags_parse() {
     assert!(s.additive_fees_enabled);
     assert_eq!(s.max_transaction_fee_stroops, Some(1000));
     assert_eq!(s.web_auth_domain(), "anchor.example.com:8443");
+}
+
+/// A valid `SEED_ENCRYPTION_KEY`.
+const SEALING: &str = "7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e";
+
+/// Channel seeds are stored sealed: channels without a sealing key stop the start, naming
+/// the setting, instead of failing in the first deposit round.
+#[test]
+fn channel_accounts_need_a_seed_encryption_key() {
+    let e =
+        with_keys(&[("HOST_URL", HTTPS), ("CHANNEL_ACCOUNTS", "4")]).expect_err("no sealing key");
+    assert_eq!(e.setting, "CHANNEL_ACCOUNTS");
+    assert!(e.to_string().contains("SEED_ENCRYPTION_KEY"), "{e}");
+    let zero = with_keys(&[("HOST_URL", HTTPS), ("CHANNEL_ACCOUNTS", "0")]).unwrap();
+    assert_eq!(zero.channel_accounts, 0);
 }
 
 const HTTPS: &str = "https://anchor.example.com";
