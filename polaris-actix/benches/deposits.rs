@@ -234,16 +234,21 @@ async fn paced(db: &TestDatabase, run: PacedRun) -> Paced {
     b.sb.set_ledger_close(Some(close));
     let first = b.sb.latest_ledger();
     let started = Instant::now();
-    while completed(&b) - done_before < count {
-        let runs = pool.iter().map(|w| run_once(&b.ctx, w));
-        for r in futures::future::join_all(runs).await {
-            r.unwrap();
+    // Each worker loops on its own, as `process-pending-deposits --loop` copies do: one
+    // worker's database work overlaps another's wait for the ledger.
+    let loops = pool.iter().map(|w| {
+        let b = &b;
+        async move {
+            while completed(b) - done_before < count {
+                run_once(&b.ctx, w).await.unwrap();
+                assert!(
+                    started.elapsed().as_secs() < 1800,
+                    "deposits did not complete"
+                );
+            }
         }
-        assert!(
-            started.elapsed().as_secs() < 1800,
-            "deposits did not complete"
-        );
-    }
+    });
+    futures::future::join_all(loops).await;
     let run = Paced {
         deposits: count,
         ledgers: b.sb.latest_ledger() - first,

@@ -11,18 +11,19 @@
 //!    `submitting`) are resumed, once per envelope.
 
 use chrono::{DateTime, Utc};
+use diesel::Connection;
 
 use futures::StreamExt;
 
 use super::delivery::Delivery;
 use super::payment::{prepare, settle, submit_fresh, Step};
+use super::reach::{reach, reach_all, Reach};
 use super::{ProcessError, Worker};
 use crate::context::Context;
 use crate::integrations::FeeParams;
 use crate::integrations::TransactionsRequest;
 use crate::model::{now, Asset, Kind, Stage, Status, Transaction};
 use crate::state::{self, TransitionError};
-use crate::stellar::{Address, Asset as StellarAsset};
 use crate::store::{assets, transactions};
 use crate::transfer::amount;
 use crate::transfer::fees;
@@ -134,15 +135,17 @@ async fn poll_received(
         let arrived = rails
             .poll_pending_deposits(&TransactionsRequest::new(&rows))
             .await?;
+        let mut moves = Vec::with_capacity(arrived.len());
         for reported in arrived {
             let Some(original) = rows.iter().find(|t| t.id == reported.id) else {
                 tracing::warn!(id = %reported.id, "poll_pending_deposits returned a transaction it was not given");
                 continue;
             };
-            if mark_received(ctx, original.clone(), &reported).await? {
-                summary.received += 1;
+            if let Some(next) = received(ctx, original.clone(), &reported).await? {
+                moves.push(next);
             }
         }
+        summary.received += commit_received(ctx, moves).await?;
         if !full {
             break;
         }
@@ -157,19 +160,61 @@ pub(super) async fn mark_received(
     original: Transaction,
     reported: &Transaction,
 ) -> Result<bool, ProcessError> {
-    let Some(asset) = asset_of(ctx, &original).await? else {
+    let Some(next) = received(ctx, original, reported).await? else {
         return Ok(false);
+    };
+    Ok(commit_received(ctx, vec![next]).await? == 1)
+}
+
+/// Moves each of `rows` (as [`received`] made them) to `pending_anchor` in one database
+/// transaction, so a batch of arrivals costs one commit; rows another worker moved
+/// meanwhile are left alone. Returns how many moved.
+async fn commit_received(ctx: &Context, rows: Vec<Transaction>) -> Result<usize, ProcessError> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let moved = ctx
+        .store
+        .run(move |c| {
+            c.transaction(|c| {
+                let mut moved = 0;
+                for mut next in rows {
+                    match state::transition(c, &mut next, Status::PendingAnchor) {
+                        Ok(()) => moved += 1,
+                        Err(TransitionError::Store(e)) => return Err(e),
+                        Err(e) => {
+                            tracing::info!(id = %next.id, reason = %e, "received deposit not moved")
+                        }
+                    }
+                }
+                Ok(moved)
+            })
+        })
+        .await?;
+    Ok(moved)
+}
+
+/// The deposit `original` as received: the amounts the anchor reported, the fee and the
+/// amount out computed, at `pending_anchor` / `ready_to_pay` once stored. `None` (left
+/// pending) when it cannot be paid as reported.
+async fn received(
+    ctx: &Context,
+    original: Transaction,
+    reported: &Transaction,
+) -> Result<Option<Transaction>, ProcessError> {
+    let Some(asset) = asset_of(ctx, &original).await? else {
+        return Ok(None);
     };
     let Some(amount_in) = reported.amount_in.or(original.amount_expected) else {
         tracing::warn!(id = %original.id, "received deposit has no amount_in: set it in poll_pending_deposits");
-        return Ok(false);
+        return Ok(None);
     };
     let amounts = match original.amount_in_asset.is_some() {
         true => exchanged(&original, reported, amount_in),
         false => converted_by_fee(ctx, &original, reported, &asset, amount_in).await?,
     };
     let Some((fee, amount_out)) = amounts else {
-        return Ok(false);
+        return Ok(None);
     };
     let mut next = original;
     next.amount_in = Some(amount_in);
@@ -181,11 +226,7 @@ pub(super) async fn mark_received(
         .clone()
         .or(next.external_transaction_id);
     next.stage = Stage::ReadyToPay;
-    let moved = ctx
-        .store
-        .run(move |c| Ok(state::transition(c, &mut next, Status::PendingAnchor)))
-        .await?;
-    Ok(moved.is_ok())
+    Ok(Some(next))
 }
 
 /// The fee and amount out of a plain deposit of `amount_in`: the fee the anchor reported
@@ -289,9 +330,6 @@ fn pay_batch(ctx: &Context, worker: &Worker) -> i64 {
             .max(worker.batch),
     }
 }
-
-/// How many destination accounts are checked for a trustline at once.
-const TRUST_CHECKS_AT_ONCE: usize = 16;
 
 async fn pay_ready(
     ctx: &Context,
@@ -475,55 +513,6 @@ async fn pay_claimed(
         }
     }
     Ok(steps)
-}
-
-/// Where a deposit's destination stands on the ledger.
-enum Reach {
-    /// It exists and trusts the asset.
-    Trusts,
-    /// It exists without the trustline.
-    NoTrust,
-    /// It does not exist.
-    NoAccount,
-    /// Horizon could not tell.
-    Unknown,
-}
-
-async fn reach(ctx: &Context, tx: &Transaction, asset: &Asset) -> Reach {
-    let Some(account) = tx
-        .to_address
-        .as_deref()
-        .and_then(|a| Address::parse(a).ok())
-    else {
-        return Reach::Unknown;
-    };
-    let Ok(stellar_asset) = StellarAsset::credit(&asset.code, &asset.issuer) else {
-        return Reach::Unknown;
-    };
-    match ctx.horizon.account(&account.account_id()).await {
-        Ok(Some(details))
-            if details
-                .balance(&stellar_asset)
-                .is_some_and(|b| b.is_authorized) =>
-        {
-            Reach::Trusts
-        }
-        Ok(Some(_)) => Reach::NoTrust,
-        Ok(None) => Reach::NoAccount,
-        Err(_) => Reach::Unknown,
-    }
-}
-
-async fn reach_all(
-    ctx: &Context,
-    asset: &Asset,
-    rows: Vec<Transaction>,
-) -> Vec<(Reach, Transaction)> {
-    futures::stream::iter(rows)
-        .map(|tx| async move { (reach(ctx, &tx, asset).await, tx) })
-        .buffered(TRUST_CHECKS_AT_ONCE)
-        .collect()
-        .await
 }
 
 async fn wait_for_trust(ctx: &Context, tx: Transaction) -> Result<Step, ProcessError> {

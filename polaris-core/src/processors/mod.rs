@@ -24,6 +24,7 @@ pub mod expiry;
 mod external;
 mod payment;
 mod payouts;
+mod reach;
 pub mod runner;
 pub mod withdrawals;
 
