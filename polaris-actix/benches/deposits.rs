@@ -13,7 +13,9 @@
 //! `LEDGER_CLOSE_MS` (default 5000), `PACED_DEPOSITS` (without memo, default 500),
 //! `PACED_MEMO_DEPOSITS` (one memo each, default 6), `PACED_WORKERS` (default 1); then the
 //! same with `PACED_CHANNELS` channel accounts (default 100; `0` skips),
-//! `PACED_CHANNEL_DEPOSITS` (default 5000) and `PACED_CHANNEL_MEMO_DEPOSITS` (default 500).
+//! `PACED_CHANNEL_DEPOSITS` (default 5000) and `PACED_CHANNEL_MEMO_DEPOSITS` (default 500),
+//! once with the funds arriving in the run (the first round marks them all received) and
+//! once with the deposits already received (only payments timed).
 //! `PACED=0` skips the runs at the network's pace, `INSTANT=0` the others.
 #![allow(missing_docs)]
 
@@ -22,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use polaris_actix::sandbox::{self, SandboxConfig, SandboxHandle};
 use polaris_core::integrations::{Integrations, RailsIntegration};
-use polaris_core::model::{Asset, Kind, MemoType, Protocol, Status, Transaction};
+use polaris_core::model::{Asset, Kind, MemoType, Protocol, Stage, Status, Transaction};
 use polaris_core::processors::channels::ensure_pool;
 use polaris_core::processors::deposits::run_once;
 use polaris_core::processors::Worker;
@@ -125,6 +127,12 @@ async fn wallet(b: &Bench) -> KeyPair {
 }
 
 fn insert_deposits(b: &Bench, to: &[KeyPair], count: usize, with_memo: bool) {
+    insert_deposits_as(b, to, count, with_memo, false)
+}
+
+/// Inserts `count` deposits waiting for their funds, or with `received` already received
+/// (`pending_anchor`, ready to pay: the backlog a worker meets after an outage).
+fn insert_deposits_as(b: &Bench, to: &[KeyPair], count: usize, with_memo: bool, received: bool) {
     b.ctx
         .store
         .with_conn(|c| {
@@ -134,6 +142,13 @@ fn insert_deposits(b: &Bench, to: &[KeyPair], count: usize, with_memo: bool) {
                 tx.status = Status::PendingUserTransferStart;
                 tx.to_address = Some(account.to_string());
                 tx.amount_expected = Some(Decimal::from(2));
+                if received {
+                    tx.status = Status::PendingAnchor;
+                    tx.stage = Stage::ReadyToPay;
+                    tx.amount_in = Some(Decimal::from(2));
+                    tx.amount_fee = Some(Decimal::ZERO);
+                    tx.amount_out = Some(Decimal::from(2));
+                }
                 if with_memo {
                     tx.memo = Some(i.to_string());
                     tx.memo_type = MemoType::Id;
@@ -199,6 +214,8 @@ struct PacedRun {
     channels: u32,
     count: usize,
     with_memo: bool,
+    /// The deposits are already received when the run starts: only payments are timed.
+    received: bool,
     close: Duration,
 }
 
@@ -211,6 +228,7 @@ async fn paced(db: &TestDatabase, run: PacedRun) -> Paced {
         channels,
         count,
         with_memo,
+        received,
         close,
     } = run;
     let mut b = setup(db, Arc::new(FakeRails::new(Arrivals::Expected))).await;
@@ -228,7 +246,7 @@ async fn paced(db: &TestDatabase, run: PacedRun) -> Paced {
     for _ in 0..10 {
         wallets.push(wallet(&b).await);
     }
-    insert_deposits(&b, &wallets, count, with_memo);
+    insert_deposits_as(&b, &wallets, count, with_memo, received);
     let done_before = completed(&b);
     let pool: Vec<Worker> = (0..workers).map(|_| Worker::new()).collect();
     b.sb.set_ledger_close(Some(close));
@@ -320,12 +338,14 @@ async fn paced_runs(engines: &[Engine]) {
     let channels = env_usize("PACED_CHANNELS", 100) as u32;
     let channel_plain = env_usize("PACED_CHANNEL_DEPOSITS", 5000);
     let channel_memo = env_usize("PACED_CHANNEL_MEMO_DEPOSITS", 500);
-    let mut runs = vec![(0, plain, false), (0, memo, true)];
+    let mut runs = vec![(0, plain, false, false), (0, memo, true, false)];
     if channels > 0 {
-        runs.extend([
-            (channels, channel_plain, false),
-            (channels, channel_memo, true),
-        ]);
+        for received in [false, true] {
+            runs.extend([
+                (channels, channel_plain, false, received),
+                (channels, channel_memo, true, received),
+            ]);
+        }
     }
     println!();
     println!(
@@ -333,23 +353,25 @@ async fn paced_runs(engines: &[Engine]) {
         close.as_millis()
     );
     println!(
-        "| database | workers | channels | memo | deposits | ledgers | deposits/ledger | deposits/s |"
+        "| database | workers | channels | memo | funds arrive | deposits | ledgers | deposits/ledger | deposits/s |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for &engine in engines {
-        for &(channels, count, with_memo) in &runs {
+        for &(channels, count, with_memo, received) in &runs {
             let spec = PacedRun {
                 workers,
                 channels,
                 count,
                 with_memo,
+                received,
                 close,
             };
             let run = paced(&fresh(engine), spec).await;
             let per_ledger = run.deposits as f64 / f64::from(run.ledgers.max(1));
             println!(
-                "| {engine:?} | {workers} | {channels} | {} | {} | {} | {per_ledger:.1} | {:.2} |",
+                "| {engine:?} | {workers} | {channels} | {} | {} | {} | {} | {per_ledger:.1} | {:.2} |",
                 if with_memo { "each" } else { "none" },
+                if received { "before" } else { "in the run" },
                 run.deposits,
                 run.ledgers,
                 run.deposits as f64 / run.seconds
