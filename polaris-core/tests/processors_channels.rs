@@ -9,18 +9,17 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use polaris_core::model::{Kind, MemoType, Protocol, Status, Transaction};
+use polaris_core::model::Status;
 use polaris_core::processors::channels::{ensure_pool, pool, CHANNEL_BALANCE};
 use polaris_core::processors::deposits::run_once;
 use polaris_core::processors::Worker;
 use polaris_core::stellar::envelope::decode_envelope;
 use polaris_core::stellar::tx::Op;
 use polaris_core::stellar::{Asset as StellarAsset, KeyPair};
-use polaris_core::store::{channels, transactions};
+use polaris_core::store::channels;
 use polaris_core::testing::{Arrivals, FakeRails, TestDatabase};
-use rust_decimal::Decimal;
 use stellar_base::xdr;
-use support::{client, funded, op, setup as base_setup, srt_balance, Setup, SRT};
+use support::{client, deposit, funded, load, op, setup as base_setup, srt_balance, Setup, SRT};
 
 async fn setup(db: &TestDatabase, channels: u32) -> Setup {
     let mut s = base_setup(db, Arc::new(FakeRails::new(Arrivals::Expected))).await;
@@ -38,30 +37,6 @@ async fn wallet(s: &Setup) -> KeyPair {
         .await
         .unwrap();
     user
-}
-
-fn deposit(s: &Setup, to: &str, amount: i64, memo: Option<u64>) -> Transaction {
-    let mut tx = Transaction::new(Kind::Deposit, Protocol::Sep24, s.asset.id, to);
-    tx.status = Status::PendingUserTransferStart;
-    tx.to_address = Some(to.to_string());
-    tx.amount_expected = Some(Decimal::from(amount));
-    if let Some(m) = memo {
-        tx.memo = Some(m.to_string());
-        tx.memo_type = MemoType::Id;
-    }
-    s.ctx
-        .store
-        .with_conn(|c| transactions::insert(c, &tx))
-        .unwrap();
-    tx
-}
-
-fn load(s: &Setup, tx: &Transaction) -> Transaction {
-    s.ctx
-        .store
-        .with_conn(|c| transactions::by_id(c, tx.id))
-        .unwrap()
-        .unwrap()
 }
 
 /// The source account and sequence number of a stored envelope.

@@ -5,7 +5,7 @@ mod support;
 
 use std::sync::Arc;
 
-use polaris_core::model::{Kind, MemoType, Protocol, Status, Transaction};
+use polaris_core::model::{Kind, Protocol, Status, Transaction};
 use polaris_core::processors::deposits::{check_trustlines, run_once};
 use polaris_core::processors::Worker;
 use polaris_core::stellar::tx::Op;
@@ -13,7 +13,7 @@ use polaris_core::stellar::KeyPair;
 use polaris_core::store::transactions;
 use polaris_core::testing::{Arrivals, FakeRails, TestDatabase};
 use rust_decimal::Decimal;
-use support::{client, funded, op, setup as base_setup, srt_balance, Setup, SRT};
+use support::{client, deposit, funded, load, op, setup as base_setup, srt_balance, Setup, SRT};
 
 async fn setup(db: &TestDatabase) -> Setup {
     base_setup(db, Arc::new(FakeRails::new(Arrivals::Expected))).await
@@ -27,30 +27,6 @@ async fn wallet(s: &Setup, trust: bool) -> KeyPair {
             .unwrap();
     }
     user
-}
-
-fn deposit(s: &Setup, to: &str, amount: i64, memo: Option<u64>) -> Transaction {
-    let mut tx = Transaction::new(Kind::Deposit, Protocol::Sep24, s.asset.id, to);
-    tx.status = Status::PendingUserTransferStart;
-    tx.to_address = Some(to.to_string());
-    tx.amount_expected = Some(Decimal::from(amount));
-    if let Some(m) = memo {
-        tx.memo = Some(m.to_string());
-        tx.memo_type = MemoType::Id;
-    }
-    s.ctx
-        .store
-        .with_conn(|c| transactions::insert(c, &tx))
-        .unwrap();
-    tx
-}
-
-fn load(s: &Setup, tx: &Transaction) -> Transaction {
-    s.ctx
-        .store
-        .with_conn(|c| transactions::by_id(c, tx.id))
-        .unwrap()
-        .unwrap()
 }
 
 /// The value of one series in the context's metrics text (0 when absent).

@@ -22,7 +22,7 @@ use polaris_core::testing::{Arrivals, FakeRails, TestDatabase};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::json;
-use support::{builder, client, funded, op, send, setup, srt_balance, Setup, SRT};
+use support::{builder, client, funded, load, op, send, setup, srt_balance, Setup, SRT};
 
 /// A user holding 100 SRT, and the watcher's cursor set to now.
 async fn user(s: &Setup) -> KeyPair {
@@ -78,14 +78,6 @@ fn deposit(s: &Setup, to: &str, amount: i64) -> Transaction {
         .with_conn(|c| transactions::insert(c, &tx))
         .unwrap();
     tx
-}
-
-fn load(s: &Setup, tx: &Transaction) -> Transaction {
-    s.ctx
-        .store
-        .with_conn(|c| transactions::by_id(c, tx.id))
-        .unwrap()
-        .unwrap()
 }
 
 /// The wallet answers the info request with `PATCH /sep6/transactions/:id`.

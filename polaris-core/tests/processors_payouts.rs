@@ -16,7 +16,7 @@ use polaris_core::stellar::{KeyPair, Memo};
 use polaris_core::store::transactions;
 use polaris_core::testing::{FakeRails, TestDatabase};
 use rust_decimal::Decimal;
-use support::{builder, client, funded, op, send, setup, srt_balance, Setup, SRT};
+use support::{builder, client, funded, load, op, send, setup, srt_balance, Setup, SRT};
 
 /// A bank that answers every payout with `outcome` and records what it was asked to pay.
 fn bank(outcome: OutgoingOutcome) -> Arc<FakeRails> {
@@ -64,14 +64,6 @@ async fn paid_withdrawal(s: &Setup, user: &KeyPair) -> Transaction {
     let b = builder(&horizon, user).await.memo(memo).op(payment);
     send(&horizon, &s.sb, b, &[user]).await.unwrap();
     tx
-}
-
-fn load(s: &Setup, tx: &Transaction) -> Transaction {
-    s.ctx
-        .store
-        .with_conn(|c| transactions::by_id(c, tx.id))
-        .unwrap()
-        .unwrap()
 }
 
 #[tokio::test]

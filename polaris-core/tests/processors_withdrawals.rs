@@ -15,7 +15,7 @@ use polaris_core::stellar::{KeyPair, Memo};
 use polaris_core::store::{transactions, watcher};
 use polaris_core::testing::{FakeRails, TestDatabase};
 use rust_decimal::Decimal;
-use support::{builder, client, funded, op, send, setup, Setup, SRT};
+use support::{builder, client, funded, load, op, send, setup, Setup, SRT};
 
 /// A bank whose payouts start, then complete when polled; it fails while down.
 fn bank() -> Arc<FakeRails> {
@@ -52,14 +52,6 @@ async fn pay_anchor(s: &Setup, user: &KeyPair, amount: i64, memo: Memo) {
         Op::payment(s.distribution.public_key(), s.stellar_asset.clone(), amount).unwrap();
     let b = builder(&horizon, user).await.memo(memo).op(payment);
     send(&horizon, &s.sb, b, &[user]).await.unwrap();
-}
-
-fn load(s: &Setup, tx: &Transaction) -> Transaction {
-    s.ctx
-        .store
-        .with_conn(|c| transactions::by_id(c, tx.id))
-        .unwrap()
-        .unwrap()
 }
 
 fn hash_memo(tx: &Transaction) -> Memo {

@@ -10,10 +10,10 @@
 use std::sync::Arc;
 
 use polaris_core::integrations::{Integrations, RailsIntegration};
-use polaris_core::model::Asset;
+use polaris_core::model::{Asset, Kind, MemoType, Protocol, Status, Transaction};
 use polaris_core::stellar::bootstrap::{ensure_asset, AssetSetup};
 use polaris_core::stellar::{Asset as StellarAsset, Horizon, KeyPair};
-use polaris_core::store::assets;
+use polaris_core::store::{assets, transactions};
 use polaris_core::testing::TestDatabase;
 use polaris_core::Context;
 #[allow(unused_imports)] // each test binary uses some of them
@@ -81,4 +81,31 @@ pub async fn setup(db: &TestDatabase, rails: Arc<dyn RailsIntegration>) -> Setup
 pub async fn srt_balance(s: &Setup, account: &str) -> i64 {
     let details = s.ctx.horizon.account(account).await.unwrap().unwrap();
     details.balance(&s.stellar_asset).map_or(0, |b| b.balance)
+}
+
+/// A SEP-24 deposit of `amount` SRT to `to`, waiting for the user's transfer, with an id
+/// memo when given.
+pub fn deposit(s: &Setup, to: &str, amount: i64, memo: Option<u64>) -> Transaction {
+    let mut tx = Transaction::new(Kind::Deposit, Protocol::Sep24, s.asset.id, to);
+    tx.status = Status::PendingUserTransferStart;
+    tx.to_address = Some(to.to_string());
+    tx.amount_expected = Some(Decimal::from(amount));
+    if let Some(m) = memo {
+        tx.memo = Some(m.to_string());
+        tx.memo_type = MemoType::Id;
+    }
+    s.ctx
+        .store
+        .with_conn(|c| transactions::insert(c, &tx))
+        .unwrap();
+    tx
+}
+
+/// `tx` as stored now.
+pub fn load(s: &Setup, tx: &Transaction) -> Transaction {
+    s.ctx
+        .store
+        .with_conn(|c| transactions::by_id(c, tx.id))
+        .unwrap()
+        .unwrap()
 }
