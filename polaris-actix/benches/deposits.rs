@@ -16,8 +16,13 @@
 //! `PACED_CHANNEL_DEPOSITS` (default 5000) and `PACED_CHANNEL_MEMO_DEPOSITS` (default 500),
 //! once with the funds arriving in the run (the first round marks them all received) and
 //! once with the deposits already received (only payments timed).
+//! Then `PACED_WITHDRAWALS` users (default 1000; `0` skips) pay a withdrawal each in one
+//! ledger and one `watch-transactions` round matching them all is timed.
 //! `PACED=0` skips the runs at the network's pace, `INSTANT=0` the others.
 #![allow(missing_docs)]
+
+#[path = "support/withdrawals.rs"]
+mod withdrawals;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -380,6 +385,28 @@ async fn paced_runs(engines: &[Engine]) {
     }
 }
 
+/// Withdrawals paid in one ledger and matched by one `watch-transactions` round.
+async fn withdrawal_runs(engines: &[Engine]) {
+    let count = env_usize("PACED_WITHDRAWALS", 1000);
+    if count == 0 {
+        return;
+    }
+    let close = Duration::from_millis(env_usize("LEDGER_CLOSE_MS", 5000) as u64);
+    println!();
+    println!(
+        "Withdrawals paid at the network's pace, then matched by one watch-transactions round"
+    );
+    println!("| database | withdrawals | ledgers of the payments | matching round (s) |");
+    println!("|---|---|---|---|");
+    for &engine in engines {
+        let run = withdrawals::matched(&fresh(engine), count, close).await;
+        println!(
+            "| {engine:?} | {} | {} | {:.2} |",
+            run.count, run.ledgers, run.seconds
+        );
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let mut engines = vec![Engine::Sqlite];
@@ -393,5 +420,6 @@ async fn main() {
     }
     if std::env::var("PACED").as_deref() != Ok("0") {
         paced_runs(&engines).await;
+        withdrawal_runs(&engines).await;
     }
 }
