@@ -232,9 +232,7 @@ async fn paced(db: &TestDatabase, run: PacedRun) -> Paced {
         workers,
         channels,
         count,
-        with_memo,
-        received,
-        close,
+        ..
     } = run;
     let mut b = setup(db, Arc::new(FakeRails::new(Arrivals::Expected))).await;
     if channels > 0 {
@@ -251,10 +249,10 @@ async fn paced(db: &TestDatabase, run: PacedRun) -> Paced {
     for _ in 0..10 {
         wallets.push(wallet(&b).await);
     }
-    insert_deposits_as(&b, &wallets, count, with_memo, received);
+    insert_deposits_as(&b, &wallets, count, run.with_memo, run.received);
     let done_before = completed(&b);
     let pool: Vec<Worker> = (0..workers).map(|_| Worker::new()).collect();
-    b.sb.set_ledger_close(Some(close));
+    b.sb.set_ledger_close(Some(run.close));
     let first = b.sb.latest_ledger();
     let started = Instant::now();
     // Each worker loops on its own, as `process-pending-deposits --loop` copies do: one
@@ -343,12 +341,20 @@ async fn paced_runs(engines: &[Engine]) {
     let channels = env_usize("PACED_CHANNELS", 100) as u32;
     let channel_plain = env_usize("PACED_CHANNEL_DEPOSITS", 5000);
     let channel_memo = env_usize("PACED_CHANNEL_MEMO_DEPOSITS", 500);
-    let mut runs = vec![(0, plain, false, false), (0, memo, true, false)];
+    let run = |channels, count, with_memo, received| PacedRun {
+        workers,
+        channels,
+        count,
+        with_memo,
+        received,
+        close,
+    };
+    let mut runs = vec![run(0, plain, false, false), run(0, memo, true, false)];
     if channels > 0 {
         for received in [false, true] {
             runs.extend([
-                (channels, channel_plain, false, received),
-                (channels, channel_memo, true, received),
+                run(channels, channel_plain, false, received),
+                run(channels, channel_memo, true, received),
             ]);
         }
     }
@@ -362,21 +368,18 @@ async fn paced_runs(engines: &[Engine]) {
     );
     println!("|---|---|---|---|---|---|---|---|---|");
     for &engine in engines {
-        for &(channels, count, with_memo, received) in &runs {
-            let spec = PacedRun {
-                workers,
-                channels,
-                count,
-                with_memo,
-                received,
-                close,
-            };
+        for &spec in &runs {
             let run = paced(&fresh(engine), spec).await;
             let per_ledger = run.deposits as f64 / f64::from(run.ledgers.max(1));
             println!(
-                "| {engine:?} | {workers} | {channels} | {} | {} | {} | {} | {per_ledger:.1} | {:.2} |",
-                if with_memo { "each" } else { "none" },
-                if received { "before" } else { "in the run" },
+                "| {engine:?} | {workers} | {} | {} | {} | {} | {} | {per_ledger:.1} | {:.2} |",
+                spec.channels,
+                if spec.with_memo { "each" } else { "none" },
+                if spec.received {
+                    "before"
+                } else {
+                    "in the run"
+                },
                 run.deposits,
                 run.ledgers,
                 run.deposits as f64 / run.seconds

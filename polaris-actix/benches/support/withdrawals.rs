@@ -62,8 +62,7 @@ fn withdrawal(b: &Bench, user: &KeyPair) -> Transaction {
     tx.amount_in = Some(Decimal::from(10));
     tx.memo_type = MemoType::Hash;
     tx.memo = Some(withdraw_memo(tx.id));
-    let distribution = KeyPair::from_seed(b.asset.distribution_seed.as_ref().unwrap().expose());
-    tx.receiving_anchor_account = Some(distribution.unwrap().public_key().to_string());
+    tx.receiving_anchor_account = b.asset.distribution_account();
     b.ctx
         .store
         .with_conn(|c| transactions::insert(c, &tx))

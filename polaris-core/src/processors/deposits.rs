@@ -24,7 +24,7 @@ use crate::integrations::FeeParams;
 use crate::integrations::TransactionsRequest;
 use crate::model::{now, Asset, Kind, Stage, Status, Transaction};
 use crate::state::{self, TransitionError};
-use crate::store::{assets, transactions};
+use crate::store::transactions;
 use crate::transfer::amount;
 use crate::transfer::fees;
 
@@ -302,9 +302,11 @@ fn less_refunds(
         .filter(|left| *left > rust_decimal::Decimal::ZERO)
 }
 
+/// The asset of `tx`, from the store's asset cache (one query per pass at most, not one
+/// per deposit).
 async fn asset_of(ctx: &Context, tx: &Transaction) -> Result<Option<Asset>, ProcessError> {
-    let id = tx.asset_id;
-    Ok(ctx.store.run(move |c| assets::by_id(c, id)).await?)
+    let all = ctx.store.assets().await?;
+    Ok(all.iter().find(|a| a.id == tx.asset_id).cloned())
 }
 
 async fn trusts(ctx: &Context, tx: &Transaction, asset: &Asset) -> bool {
