@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use polaris_core::model::Asset;
 use polaris_core::settings::Secret;
+use polaris_core::stellar::amount::STROOPS_PER_UNIT as STROOPS;
 use polaris_core::stellar::bootstrap::{ensure_asset, fund_client, AssetSetup, Holding};
 use polaris_core::stellar::{Asset as StellarAsset, HorizonClient, KeyPair};
 use polaris_core::store::assets::{self, Deleted};
@@ -18,8 +19,6 @@ use crate::cli;
 
 /// The Horizon used when `HORIZON_URL` is unset: the sandbox's default address.
 const SANDBOX_URL: &str = "http://127.0.0.1:8001";
-/// Stroops in one unit.
-const STROOPS: i64 = 10_000_000;
 
 /// Asset helpers for test networks.
 #[derive(Debug, Clone, Subcommand)]

@@ -9,7 +9,8 @@
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use governor::clock::{Clock, DefaultClock};
 use governor::DefaultKeyedRateLimiter;
@@ -21,11 +22,18 @@ use crate::settings::{Quota, RateLimitSettings, Settings};
 /// Above this many tracked keys, keys whose quota is full again are dropped.
 const PRUNE_ABOVE: usize = 10_000;
 
+/// How often, at most, the tracked keys are counted and pruned: counting reads every shard
+/// of the key maps, which is no work for every request.
+const PRUNE_EVERY_SECONDS: u64 = 10;
+
 /// The limiters of one server: shared by every worker thread.
 pub struct RateLimiter {
     settings: RateLimitSettings,
     address: DefaultKeyedRateLimiter<IpAddr>,
     account: DefaultKeyedRateLimiter<String>,
+    /// When the limiters were made, and when they were last pruned (seconds after that).
+    started: Instant,
+    pruned_at: AtomicU64,
 }
 
 impl std::fmt::Debug for RateLimiter {
@@ -79,6 +87,8 @@ impl RateLimiter {
             address: DefaultKeyedRateLimiter::keyed(governor_quota(limits.per_address)),
             account: DefaultKeyedRateLimiter::keyed(governor_quota(limits.per_account)),
             settings: limits,
+            started: Instant::now(),
+            pruned_at: AtomicU64::new(0),
         }
     }
 
@@ -123,6 +133,7 @@ impl RateLimiter {
         if !self.settings.enabled {
             return Ok(());
         }
+        self.prune();
         if let Some(ip) = address {
             check_key(&self.address, &canonical(ip), "address")?;
         }
@@ -130,6 +141,28 @@ impl RateLimiter {
             check_key(&self.account, &sub.to_string(), "account")?;
         }
         Ok(())
+    }
+
+    /// Drops the keys whose quota is full again, when there are many, at most every
+    /// [`PRUNE_EVERY_SECONDS`] (one request of the period does it).
+    fn prune(&self) {
+        let now = self.started.elapsed().as_secs();
+        let last = self.pruned_at.load(Ordering::Relaxed);
+        if now < last + PRUNE_EVERY_SECONDS {
+            return;
+        }
+        let mine = self
+            .pruned_at
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed);
+        if mine.is_err() {
+            return;
+        }
+        if self.address.len() > PRUNE_ABOVE {
+            self.address.retain_recent();
+        }
+        if self.account.len() > PRUNE_ABOVE {
+            self.account.retain_recent();
+        }
     }
 }
 
@@ -141,11 +174,7 @@ fn check_key<K>(
 where
     K: std::hash::Hash + Eq + Clone,
 {
-    let outcome = limiter.check_key(key);
-    if limiter.len() > PRUNE_ABOVE {
-        limiter.retain_recent();
-    }
-    outcome.map_err(|not_until| Limited {
+    limiter.check_key(key).map_err(|not_until| Limited {
         retry_after: not_until.wait_time_from(DefaultClock::default().now()),
         scope,
     })

@@ -274,15 +274,12 @@ pub(crate) async fn release_hash(ctx: &Context, hash: Option<String>) {
     }
 }
 
-/// Marks the channel `source` (if it is one) as needing XLM: the next
+/// Marks the channel `source` (an update of no row when it is none) as needing XLM: the next
 /// [`ensure_pool`] tops it up.
 pub(crate) async fn needs_funds(ctx: &Context, source: String) {
     let done = ctx
         .store
-        .run(move |c| match channels::by_key(c, &source)? {
-            Some(_) => channels::set_funded(c, &source, None),
-            None => Ok(()),
-        })
+        .run(move |c| channels::set_funded(c, &source, None))
         .await;
     if let Err(e) = done {
         tracing::warn!(error = %e, "could not mark a channel account for a top-up");

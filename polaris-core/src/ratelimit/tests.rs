@@ -1,26 +1,9 @@
-use std::collections::HashMap;
 use std::net::IpAddr;
 
 use super::*;
 use crate::auth::Subject;
 use crate::stellar::keys::KeyPair;
-
-fn settings(extra: &[(&str, &str)]) -> Settings {
-    let mut map: HashMap<String, String> = HashMap::new();
-    map.insert(
-        "SERVER_JWT_KEY".into(),
-        "a-secret-of-sufficient-length".into(),
-    );
-    map.insert("HOST_URL".into(), "https://anchor.example.com".into());
-    map.insert(
-        "SIGNING_SEED".into(),
-        KeyPair::random().seed().expose().to_string(),
-    );
-    for (k, v) in extra {
-        map.insert(k.to_string(), v.to_string());
-    }
-    Settings::from_map(&map).unwrap()
-}
+use crate::testing::settings;
 
 fn ip(s: &str) -> IpAddr {
     s.parse().unwrap()

@@ -5,7 +5,7 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use super::rows::from_db_time;
-use super::schema::{callbacks, stream_cursors, transactions};
+use super::schema::{callbacks, transactions};
 use super::{DbConnection, StoreError};
 
 /// Answers a trivial query: the database is reachable and serving. SQLite answers
@@ -45,12 +45,8 @@ pub fn oldest_pending_callback(
 /// Every stream cursor of `watch-transactions`: the account watched and when its cursor
 /// was last stored.
 pub fn cursor_updates(conn: &mut DbConnection) -> Result<Vec<(String, DateTime<Utc>)>, StoreError> {
-    let rows: Vec<(String, chrono::NaiveDateTime)> = stream_cursors::table
-        .select((stream_cursors::account, stream_cursors::updated_at))
-        .order(stream_cursors::account.asc())
-        .load(conn)?;
-    Ok(rows
+    Ok(super::watcher::cursors(conn)?
         .into_iter()
-        .map(|(account, at)| (account, from_db_time(at)))
+        .map(|c| (c.account, from_db_time(c.updated_at)))
         .collect())
 }

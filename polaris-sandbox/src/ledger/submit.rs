@@ -351,20 +351,10 @@ pub(crate) fn validate(
     now: i64,
     queued: i64,
 ) -> Result<(), SubmitError> {
-    let fee = base_charge(st, p);
     if let Some(b) = &p.bump {
-        check_bump(st, p, b).map_err(|code| {
-            refused(wrap(
-                &Parsed {
-                    bump: None,
-                    ..clone_parsed(p)
-                },
-                fee,
-                code,
-            ))
-        })?;
+        check_bump(st, p, b).map_err(|code| refusal_charging(p, base_charge(st, p), code))?;
     }
-    check_tx(st, p, now, p.bump.is_none(), queued).map_err(|code| refused(wrap(p, fee, code)))
+    check_tx(st, p, now, p.bump.is_none(), queued).map_err(|code| refusal(st, p, code))
 }
 
 /// Charges `fee`, consumes the sequence number, applies the operations and records the
